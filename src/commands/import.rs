@@ -1,0 +1,117 @@
+//! `attend import FILE...`
+
+use super::Ctx;
+use super::output::thousands;
+use crate::cli::ImportArgs;
+use anyhow::{Context, Result};
+use attend::fsutil::Transaction;
+use attend::register::import::{ImportSummary, Store, timestamp_now};
+use attend::register::read::{ReadOptions, read_export};
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let _lock = ws.lock()?;
+    let opts = ReadOptions {
+        layout: args.layout,
+        encoding: args.encoding,
+        identify_by: ws.config.import.identify_by,
+        code_map: ws.config.code_map(),
+        progress: ctx.interactive && !ctx.quiet,
+    };
+    let mut store = Store::open(&ws.register_dir())?;
+    let stamp = timestamp_now();
+    let mut summaries = Vec::new();
+    for file in &args.files {
+        let export = read_export(file, &opts)?;
+        let s = store
+            .merge(export, &stamp)
+            .with_context(|| format!("cannot merge {}", file.display()))?;
+        summaries.push(s);
+    }
+    let mut tx = Transaction::new(&ws.root);
+    let anything = store.stage(&mut tx)?;
+    for s in &summaries {
+        report(ctx, s, args.dry_run);
+    }
+    if args.dry_run {
+        drop(tx);
+        ctx.say("Dry run: the register was not changed.");
+    } else if anything {
+        tx.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(ctx: &Ctx, s: &ImportSummary, dry_run: bool) {
+    let span = match (s.first_session, s.last_session) {
+        (Some(a), Some(b)) => format!(
+            "{} {} to {} {}",
+            a.date.format("%d/%m/%Y"),
+            a.half.as_str(),
+            b.date.format("%d/%m/%Y"),
+            b.half.as_str()
+        ),
+        _ => "no sessions".into(),
+    };
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    if !s.changed_anything() {
+        let when = s
+            .imported_before
+            .as_ref()
+            .map(|w| format!(" (this file was imported before, at {w})"))
+            .unwrap_or_default();
+        ctx.say(format!(
+            "Nothing changed: every mark and pupil detail in {} is already held{when}.",
+            s.file_name
+        ));
+        ctx.say(format!(
+            "  {} pupils, {} sessions ({span}), {} marks unchanged",
+            thousands(s.pupils),
+            thousands(s.sessions),
+            thousands(s.marks_unchanged)
+        ));
+    } else {
+        ctx.say(format!(
+            "{verb} {} ({} layout, {}): {} pupils, {} sessions, {span}",
+            s.file_name,
+            s.layout,
+            s.encoding,
+            thousands(s.pupils),
+            thousands(s.sessions)
+        ));
+        ctx.say(format!(
+            "  marks: {} new, {} changed, {} unchanged",
+            thousands(s.marks_new),
+            thousands(s.marks_changed),
+            thousands(s.marks_unchanged)
+        ));
+        if s.new_pupils + s.detail_changes > 0 {
+            ctx.say(format!(
+                "  pupils: {} new, {} detail{} changed",
+                thousands(s.new_pupils),
+                thousands(s.detail_changes),
+                if s.detail_changes == 1 { "" } else { "s" }
+            ));
+        }
+        if s.marks_changed > 0 {
+            ctx.say("  every changed mark is logged in register/changes.csv");
+        }
+    }
+    if s.no_mark_cells > 0 {
+        ctx.say(format!(
+            "  {} session{} had no mark (blank or -): not counted",
+            thousands(s.no_mark_cells),
+            if s.no_mark_cells == 1 { "" } else { "s" }
+        ));
+    }
+    for set in &s.code_sets {
+        ctx.say(format!("  codes: {}", set.describe()));
+    }
+    for n in &s.notices {
+        ctx.say(format!("  note: {n}"));
+    }
+    for w in &s.warnings {
+        ctx.say(format!("  warning: {w}"));
+    }
+}

@@ -1,0 +1,59 @@
+//! One file per subcommand, each thin: parse, call the library, present.
+
+pub mod import;
+pub mod init;
+pub mod output;
+
+use crate::cli::{Cli, Command};
+use anyhow::Result;
+use attend::workspace::Workspace;
+use chrono::NaiveDate;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// What every command needs to know about how it was run.
+pub struct Ctx {
+    pub dir: Option<PathBuf>,
+    pub as_of: NaiveDate,
+    pub quiet: bool,
+    pub color: bool,
+    /// stderr is a terminal (progress bars, prompts).
+    pub interactive: bool,
+}
+
+impl Ctx {
+    pub fn new(cli: &Cli) -> Ctx {
+        use std::io::IsTerminal;
+        let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ctx {
+            dir: cli.dir.clone(),
+            as_of: cli.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            quiet: cli.quiet,
+            color: !no_color && std::io::stdout().is_terminal(),
+            interactive: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// The workspace: --dir, ATTEND_DIR, or the current folder upwards.
+    pub fn workspace(&self) -> Result<Workspace> {
+        let env_dir = std::env::var_os("ATTEND_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let cwd = std::env::current_dir()?;
+        Workspace::find(self.dir.as_deref(), env_dir.as_deref(), &cwd)
+    }
+
+    /// Print a line for people (suppressed by --quiet) on stderr, keeping stdout for results.
+    pub fn say(&self, text: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", text.as_ref());
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Init { folder } => init::run(ctx, folder),
+        Command::Import(args) => import::run(ctx, args),
+    }
+}

@@ -1,0 +1,238 @@
+//! `attend.yaml`: the school's settings. `attend init` writes [`DEFAULT_CONFIG`], every setting
+//! explained in comments; loading validates it and names the line of any mistake.
+
+use crate::codes::Code;
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The file `attend init` writes: every setting, its default, and what it does.
+pub const DEFAULT_CONFIG: &str = include_str!("../templates/attend.yaml");
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub school: School,
+    pub thresholds: Thresholds,
+    pub reviews: Reviews,
+    pub import: ImportSettings,
+    pub letters: Letters,
+    pub git: GitSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct School {
+    pub name: String,
+    pub address: Vec<String>,
+    pub phone: String,
+    pub email: String,
+    pub website: String,
+    pub headteacher: String,
+    /// The member of staff who signs letters and whom families contact.
+    pub attendance_lead: Contact,
+    pub local_authority: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Contact {
+    pub name: String,
+    pub role: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// Thresholds in whole percentage points of attendance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Attendance at or below this is persistent absence (DfE: 90).
+    pub persistent: u32,
+    /// Attendance at or below this is severe absence (DfE: 50).
+    pub severe: u32,
+    /// Points above the persistent line that count as "at risk".
+    pub at_risk: u32,
+    /// Pupils with fewer possible sessions are listed apart by `attend flag`.
+    pub min_sessions: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            persistent: 90,
+            severe: 50,
+            at_risk: 2,
+            min_sessions: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reviews {
+    /// Default weeks from a meeting to its review (guidance: 3; 2 to 4 acceptable).
+    pub weeks: u32,
+}
+
+impl Default for Reviews {
+    fn default() -> Self {
+        Reviews { weeks: 3 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifyBy {
+    /// Every row must carry a valid UPN.
+    #[default]
+    Upn,
+    /// Rows without a UPN are identified by admission number (stored as `ADNO-<number>`).
+    AdmissionNumber,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportSettings {
+    pub identify_by: IdentifyBy,
+    /// A school's own mark -> the DfE code it stands for.
+    pub code_map: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Letters {
+    /// What the invitation says may follow if the family does not engage.
+    pub consequence: String,
+    /// Who a family should call, if not the attendance lead.
+    pub contact_line: String,
+}
+
+impl Default for Letters {
+    fn default() -> Self {
+        Letters {
+            consequence: "We want to work with you to support your child. If we cannot agree a plan together, the school may need to follow its further attendance procedures, which can include a referral to the local authority and, as a last resort, legal action.".into(),
+            contact_line: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct GitSettings {
+    /// Commit each case's folder after a command changes it.
+    pub auto_commit: bool,
+}
+
+impl Config {
+    /// Read and validate `attend.yaml`.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            crate::yaml::from_str(text, path)?
+        };
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        let t = &self.thresholds;
+        if t.persistent > 100 || t.severe > 100 {
+            bail!(
+                "{}: thresholds are percentages from 0 to 100 (persistent is {}, severe {})",
+                path.display(),
+                t.persistent,
+                t.severe
+            );
+        }
+        if t.severe > t.persistent {
+            bail!(
+                "{}: thresholds.severe ({}) must not be above thresholds.persistent ({})",
+                path.display(),
+                t.severe,
+                t.persistent
+            );
+        }
+        if t.persistent + t.at_risk > 100 {
+            bail!(
+                "{}: thresholds.at_risk ({}) puts the at-risk line above 100%",
+                path.display(),
+                t.at_risk
+            );
+        }
+        if !(1..=12).contains(&self.reviews.weeks) {
+            bail!(
+                "{}: reviews.weeks must be between 1 and 12 (the guidance suggests 3); it is {}",
+                path.display(),
+                self.reviews.weeks
+            );
+        }
+        for (local, dfe) in &self.import.code_map {
+            if local.trim().is_empty() {
+                bail!("{}: import.code_map has an empty code", path.display());
+            }
+            if Code::parse(dfe).is_none() {
+                bail!(
+                    "{}: import.code_map maps {local:?} to {dfe:?}, which is not a DfE attendance code",
+                    path.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The code map as parsed codes, keyed by the school's mark (trimmed, as written).
+    pub fn code_map(&self) -> BTreeMap<String, Code> {
+        self.import
+            .code_map
+            .iter()
+            .filter_map(|(k, v)| Some((k.trim().to_string(), Code::parse(v)?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_file_loads_with_the_documented_defaults() {
+        let c = Config::parse(DEFAULT_CONFIG, Path::new("attend.yaml")).unwrap();
+        assert_eq!(c.thresholds.persistent, 90);
+        assert_eq!(c.thresholds.severe, 50);
+        assert_eq!(c.thresholds.at_risk, 2);
+        assert_eq!(c.reviews.weeks, 3);
+        assert!(!c.git.auto_commit);
+        assert_eq!(c.import.identify_by, IdentifyBy::Upn);
+    }
+
+    #[test]
+    fn unknown_settings_are_errors_with_a_line() {
+        let err = Config::parse(
+            "thresholds:\n  persistent: 90\n  persistant: 85\n",
+            Path::new("attend.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("persistant"), "{err}");
+        assert!(err.contains("line 3"), "{err}");
+    }
+
+    #[test]
+    fn code_map_targets_must_be_dfe_codes() {
+        let err = Config::parse("import:\n  code_map:\n    '!': Q9\n", Path::new("a.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a DfE attendance code"), "{err}");
+        let c = Config::parse("import:\n  code_map:\n    '<': C1\n", Path::new("a.yaml")).unwrap();
+        assert_eq!(c.code_map().get("<"), Some(&Code::C1));
+    }
+}

@@ -1,0 +1,27 @@
+//! The `attend` binary: parse the command line, call the library, present the result.
+
+mod cli;
+mod commands;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let ctx = commands::Ctx::new(&cli);
+    match commands::run(&ctx, cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            // anyhow's chain, most general first: "what failed: why"
+            let mut msg = format!("{e}");
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    msg.push_str(&format!("\n  because: {c}"));
+                }
+            }
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! Merging exports into the register store.
+//!
+//! A newer export replaces the marks of the sessions it covers; every mark that changes is logged
+//! in `changes.csv` (the audit trail a register amendment needs). A pupil missing from an export
+//! keeps the marks already held; a session an export does not cover keeps its mark. Pupil details
+//! are updated from the export's columns (a blank cell never erases a detail), and every change is
+//! logged in `pupil-changes.csv`.
+//!
+//! Everything is computed in memory first; the files are written together in one transaction, so
+//! an import that fails or is killed leaves the store as it was.
+
+use super::read::{Export, NOT_COVERED};
+use super::store::{self, CHANGES_FILE, CHANGES_HEADER, IMPORTS_FILE, IMPORTS_HEADER, PUPIL_CHANGES_FILE, PUPIL_CHANGES_HEADER, PUPILS_FILE};
+use super::{MarkGrid, Pupil, WEEK_SLOTS, session_at};
+use crate::codes::{Code, CodeSet};
+use crate::dates::{AcademicYear, Session};
+use crate::fsutil::Transaction;
+use crate::upn::PupilId;
+use anyhow::Result;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// What one export did to the store.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    pub file_name: String,
+    pub sha256: String,
+    pub layout: &'static str,
+    pub encoding: &'static str,
+    pub rows: usize,
+    pub pupils: usize,
+    pub new_pupils: usize,
+    pub sessions: usize,
+    pub first_session: Option<Session>,
+    pub last_session: Option<Session>,
+    pub marks_new: usize,
+    pub marks_changed: usize,
+    /// Of the changed marks, those the export left blank where a mark was held.
+    pub marks_removed: usize,
+    pub marks_unchanged: usize,
+    pub no_mark_cells: usize,
+    pub detail_changes: usize,
+    pub code_sets: BTreeSet<CodeSet>,
+    pub notices: Vec<String>,
+    pub warnings: Vec<String>,
+    /// When this very file (same SHA-256) was imported before, if it was.
+    pub imported_before: Option<String>,
+}
+
+impl ImportSummary {
+    pub fn changed_anything(&self) -> bool {
+        self.marks_new + self.marks_changed + self.new_pupils + self.detail_changes > 0
+    }
+}
+
+/// The store, loaded for an import.
+pub struct Store {
+    dir: std::path::PathBuf,
+    pupils: BTreeMap<PupilId, Pupil>,
+    years: BTreeMap<AcademicYear, MarkGrid>,
+    touched_years: BTreeSet<AcademicYear>,
+    pupils_changed: bool,
+    changes: Vec<Vec<String>>,
+    pupil_changes: Vec<Vec<String>>,
+    imports: Vec<Vec<String>>,
+    previous_imports: BTreeMap<String, String>,
+}
+
+impl Store {
+    pub fn open(register_dir: &Path) -> Result<Store> {
+        let pupils = store::load_pupils(register_dir)?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+        let previous_imports = store::read_log(register_dir, IMPORTS_FILE)?
+            .into_iter()
+            .skip(1)
+            .filter(|r| r.len() >= 3)
+            .map(|r| (r[2].clone(), r[0].clone()))
+            .collect();
+        Ok(Store {
+            dir: register_dir.to_path_buf(),
+            pupils,
+            years: BTreeMap::new(),
+            touched_years: BTreeSet::new(),
+            pupils_changed: false,
+            changes: Vec::new(),
+            pupil_changes: Vec::new(),
+            imports: Vec::new(),
+            previous_imports,
+        })
+    }
+
+    fn year(&mut self, y: AcademicYear) -> Result<&mut MarkGrid> {
+        if !self.years.contains_key(&y) {
+            let g = store::load_year(&self.dir, y)?;
+            self.years.insert(y, g);
+        }
+        Ok(self.years.get_mut(&y).expect("inserted"))
+    }
+
+    /// Merge one export. `imported_at` is the time stamp written to the logs.
+    pub fn merge(&mut self, export: Export, imported_at: &str) -> Result<ImportSummary> {
+        let mut s = ImportSummary {
+            file_name: export.file_name.clone(),
+            sha256: export.sha256.clone(),
+            layout: export.layout.name(),
+            encoding: export.encoding,
+            rows: export.rows,
+            pupils: export.pupils.len(),
+            sessions: export.sessions,
+            first_session: export.first_session,
+            last_session: export.last_session,
+            no_mark_cells: export.no_mark_cells,
+            code_sets: export.code_sets.clone(),
+            notices: export.notices.clone(),
+            imported_before: self.previous_imports.get(&export.sha256).cloned(),
+            ..Default::default()
+        };
+        let log_prefix = [
+            imported_at.to_string(),
+            export.file_name.clone(),
+            export.sha256.clone(),
+        ];
+
+        // pupil details
+        for ep in &export.pupils {
+            let new = &ep.details;
+            match self.pupils.get_mut(&new.id) {
+                None => {
+                    self.pupils.insert(new.id.clone(), new.clone());
+                    s.new_pupils += 1;
+                    self.pupils_changed = true;
+                }
+                Some(old) => {
+                    for &field in &export.detail_fields {
+                        let (o, n) = (old.field(field), new.field(field));
+                        if !n.is_empty() && o != n {
+                            let mut row = log_prefix.to_vec();
+                            row.extend([new.id.to_string(), field.to_string(), o, n.clone()]);
+                            self.pupil_changes.push(row);
+                            old.set_field(field, n);
+                            s.detail_changes += 1;
+                            self.pupils_changed = true;
+                        }
+                    }
+                }
+            }
+        }
+
+        // marks, year by year
+        let n_slots = export.weeks.len() * WEEK_SLOTS;
+        let slot_year: Vec<AcademicYear> = (0..n_slots)
+            .map(|j| AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date))
+            .collect();
+        let years: BTreeSet<AcademicYear> = (0..n_slots)
+            .filter(|&j| export.pupils.iter().any(|p| p.marks[j] != NOT_COVERED))
+            .map(|j| slot_year[j])
+            .collect();
+        for y in years {
+            let changed = self.merge_year(&export, y, &slot_year, &log_prefix, &mut s)?;
+            if changed {
+                self.touched_years.insert(y);
+            }
+        }
+
+        s.warnings.extend(self.unresolved_n_warning(&export)?);
+        if s.marks_removed > 0 {
+            s.warnings.push(format!(
+                "{} mark{} held before {} blank in this export and {} removed (logged in changes.csv)",
+                s.marks_removed,
+                if s.marks_removed == 1 { "" } else { "s" },
+                if s.marks_removed == 1 { "is" } else { "are" },
+                if s.marks_removed == 1 { "was" } else { "were" },
+            ));
+        }
+        if s.changed_anything() {
+            let sess = |x: Option<Session>| x.map(|x| x.to_string()).unwrap_or_default();
+            let mut row = log_prefix.to_vec();
+            row.extend([
+                s.layout.to_string(),
+                s.encoding.to_string(),
+                s.rows.to_string(),
+                s.pupils.to_string(),
+                s.sessions.to_string(),
+                sess(s.first_session),
+                sess(s.last_session),
+                s.marks_new.to_string(),
+                s.marks_changed.to_string(),
+                s.marks_unchanged.to_string(),
+                s.no_mark_cells.to_string(),
+            ]);
+            self.imports.push(row);
+            self.previous_imports
+                .insert(export.sha256.clone(), imported_at.to_string());
+        }
+        Ok(s)
+    }
+
+    /// Merge the export's sessions of academic year `y`. Returns whether any mark changed.
+    fn merge_year(
+        &mut self,
+        export: &Export,
+        y: AcademicYear,
+        slot_year: &[AcademicYear],
+        log_prefix: &[String; 3],
+        s: &mut ImportSummary,
+    ) -> Result<bool> {
+        let old = std::mem::take(self.year(y)?);
+        // the new grid's weeks and pupils: the old ones and the export's in this year
+        let mut weeks: Vec<NaiveDate> = old.weeks.clone();
+        for (w, m) in export.weeks.iter().enumerate() {
+            if (0..WEEK_SLOTS).any(|k| slot_year[w * WEEK_SLOTS + k] == y) {
+                weeks.push(*m);
+            }
+        }
+        weeks.sort();
+        weeks.dedup();
+        let in_year = |p: &super::read::ExportPupil| {
+            p.marks
+                .iter()
+                .enumerate()
+                .any(|(j, &v)| v != NOT_COVERED && slot_year[j] == y)
+        };
+        let mut ids: Vec<PupilId> = old.ids.clone();
+        let mut add: Vec<PupilId> = export
+            .pupils
+            .iter()
+            .filter(|p| in_year(p))
+            .map(|p| p.details.id.clone())
+            .collect();
+        ids.append(&mut add);
+        ids.sort();
+        ids.dedup();
+        let mut grid = if weeks == old.weeks && ids == old.ids {
+            old
+        } else {
+            store::combine(&[old], &ids).with_weeks(&weeks)
+        };
+        let wmap: Vec<Option<usize>> = export.weeks.iter().map(|m| grid.week_index(*m)).collect();
+        let n = grid.row_len();
+        let mut changed = false;
+        let mut r = 0;
+        for ep in &export.pupils {
+            while r < grid.ids.len() && grid.ids[r] < ep.details.id {
+                r += 1;
+            }
+            if r == grid.ids.len() || grid.ids[r] != ep.details.id {
+                continue; // no marks in this year
+            }
+            let row = &mut grid.marks[r * n..(r + 1) * n];
+            for (w, to) in wmap.iter().enumerate() {
+                let Some(to) = to else { continue };
+                for k in 0..WEEK_SLOTS {
+                    let j = w * WEEK_SLOTS + k;
+                    let v = ep.marks[j];
+                    if v == NOT_COVERED || slot_year[j] != y {
+                        continue;
+                    }
+                    let cur = &mut row[to * WEEK_SLOTS + k];
+                    if *cur == v {
+                        if v != 0 {
+                            s.marks_unchanged += 1;
+                        }
+                        continue;
+                    }
+                    changed = true;
+                    if *cur == 0 {
+                        s.marks_new += 1;
+                    } else {
+                        s.marks_changed += 1;
+                        if v == 0 {
+                            s.marks_removed += 1;
+                        }
+                        let sess = session_at(export.weeks[w], k);
+                        let text = |b: u8| Code::from_u8(b).map(|c| c.as_str()).unwrap_or("").to_string();
+                        let mut log = log_prefix.to_vec();
+                        log.extend([
+                            ep.details.id.to_string(),
+                            sess.date.to_string(),
+                            sess.half.as_str().to_string(),
+                            text(*cur),
+                            text(v),
+                        ]);
+                        self.changes.push(log);
+                    }
+                    *cur = v;
+                }
+            }
+        }
+        self.years.insert(y, grid);
+        Ok(changed)
+    }
+
+    /// `N` (reason not yet established) marks more than 5 school days before the export's last
+    /// session: they should have been resolved.
+    fn unresolved_n_warning(&mut self, export: &Export) -> Result<Option<String>> {
+        let Some(last) = export.last_session else {
+            return Ok(None);
+        };
+        let y = AcademicYear::of(last.date);
+        let grid = self.year(y)?;
+        if grid.ids.is_empty() {
+            return Ok(None);
+        }
+        // school days: days on which some pupil has a mark other than a closure
+        let n = grid.row_len();
+        let mut school_slot = vec![false; n];
+        for i in 0..grid.ids.len() {
+            for (j, &b) in grid.row(i).iter().enumerate() {
+                if b != 0 && b != Code::Closed.as_u8() {
+                    school_slot[j] = true;
+                }
+            }
+        }
+        let mut days: Vec<NaiveDate> = (0..n)
+            .filter(|&j| school_slot[j])
+            .map(|j| grid.session(j).date)
+            .filter(|d| *d <= last.date)
+            .collect();
+        days.dedup();
+        if days.len() <= 5 {
+            return Ok(None);
+        }
+        let cutoff = days[days.len() - 5]; // N on or after this is within 5 school days
+        let mut count = 0;
+        let mut pupils = 0;
+        let nb = Code::N.as_u8();
+        for i in 0..grid.ids.len() {
+            let mut here = 0;
+            for (j, &b) in grid.row(i).iter().enumerate() {
+                if b == nb && grid.session(j).date < cutoff {
+                    here += 1;
+                }
+            }
+            count += here;
+            pupils += usize::from(here > 0);
+        }
+        Ok((count > 0).then(|| {
+            format!(
+                "{count} N mark{} (reason not yet established) for {pupils} pupil{} {} older than 5 school days and still unresolved; N counts as unauthorised absence until it is re-coded",
+                if count == 1 { "" } else { "s" },
+                if pupils == 1 { "" } else { "s" },
+                if count == 1 { "is" } else { "are" },
+            )
+        }))
+    }
+
+    /// Stage every changed file in `tx`. Returns whether anything is staged.
+    pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
+        for y in &self.touched_years {
+            let g = &self.years[y];
+            tx.write(&store::marks_path(&self.dir, *y), store::marks_text(g, *y).as_bytes())?;
+        }
+        if self.pupils_changed {
+            let pupils: Vec<Pupil> = self.pupils.values().cloned().collect();
+            tx.write(&self.dir.join(PUPILS_FILE), store::pupils_text(&pupils).as_bytes())?;
+        }
+        for (file, header, rows) in [
+            (CHANGES_FILE, CHANGES_HEADER, &self.changes),
+            (PUPIL_CHANGES_FILE, PUPIL_CHANGES_HEADER, &self.pupil_changes),
+            (IMPORTS_FILE, IMPORTS_HEADER, &self.imports),
+        ] {
+            if !rows.is_empty() {
+                tx.write(&self.dir.join(file), &store::appended_log(&self.dir, file, header, rows)?)?;
+            }
+        }
+        Ok(!tx.is_empty())
+    }
+}
+
+impl MarkGrid {
+    /// The same marks laid out over `weeks` (a superset of the grid's weeks).
+    pub fn with_weeks(self, weeks: &[NaiveDate]) -> MarkGrid {
+        if weeks == self.weeks.as_slice() {
+            return self;
+        }
+        let n = weeks.len() * WEEK_SLOTS;
+        let wmap: Vec<usize> = self
+            .weeks
+            .iter()
+            .map(|m| weeks.binary_search(m).expect("superset"))
+            .collect();
+        let mut marks = vec![0u8; self.ids.len() * n];
+        for i in 0..self.ids.len() {
+            let src = self.row(i);
+            for (w, &to) in wmap.iter().enumerate() {
+                marks[i * n + to * WEEK_SLOTS..i * n + (to + 1) * WEEK_SLOTS]
+                    .copy_from_slice(&src[w * WEEK_SLOTS..(w + 1) * WEEK_SLOTS]);
+            }
+        }
+        MarkGrid {
+            weeks: weeks.to_vec(),
+            ids: self.ids,
+            marks,
+        }
+    }
+}
+
+/// A time stamp for the logs: `SOURCE_DATE_EPOCH` if set (reproducible runs), else now (UTC).
+pub fn timestamp_now() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

@@ -1,0 +1,263 @@
+//! The register: pupils and their marks, as imported from the school's MIS exports.
+//!
+//! * [`read`] reads an export (wide or long, any of the encodings and header shapes MIS produce).
+//! * [`import`] merges an export into the store, logging every changed mark.
+//! * [`store`] is the on-disk form under `register/`: plain text, sorted, deterministic.
+
+pub mod import;
+pub mod read;
+pub mod store;
+
+use crate::codes::{Code, CodeSet};
+use crate::dates::{AcademicYear, Half, Session};
+use crate::upn::PupilId;
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+
+/// Sessions in a school week: Monday AM to Friday PM.
+pub const WEEK_SLOTS: usize = 10;
+
+/// A pupil's details, as the latest export that held the pupil gave them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Pupil {
+    pub id: PupilId,
+    pub admission_number: String,
+    pub surname: String,
+    pub forename: String,
+    pub preferred_surname: String,
+    pub preferred_forename: String,
+    pub gender: String,
+    pub dob: Option<NaiveDate>,
+    pub year: String,
+    pub reg_group: String,
+    pub fsm: String,
+    pub sen: String,
+    pub eal: String,
+}
+
+impl Default for PupilId {
+    fn default() -> Self {
+        PupilId::from_admission_number("0").expect("valid")
+    }
+}
+
+/// The pupil detail fields, in the order `pupils.csv` keeps them (after `upn`).
+pub const DETAIL_FIELDS: [&str; 12] = [
+    "admission_number",
+    "surname",
+    "forename",
+    "preferred_surname",
+    "preferred_forename",
+    "gender",
+    "dob",
+    "year",
+    "reg_group",
+    "fsm",
+    "sen",
+    "eal",
+];
+
+impl Pupil {
+    /// The value of a detail field by its `pupils.csv` name.
+    pub fn field(&self, name: &str) -> String {
+        match name {
+            "admission_number" => self.admission_number.clone(),
+            "surname" => self.surname.clone(),
+            "forename" => self.forename.clone(),
+            "preferred_surname" => self.preferred_surname.clone(),
+            "preferred_forename" => self.preferred_forename.clone(),
+            "gender" => self.gender.clone(),
+            "dob" => self.dob.map(|d| d.to_string()).unwrap_or_default(),
+            "year" => self.year.clone(),
+            "reg_group" => self.reg_group.clone(),
+            "fsm" => self.fsm.clone(),
+            "sen" => self.sen.clone(),
+            "eal" => self.eal.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// Set a detail field by name (the value already validated where it matters).
+    pub fn set_field(&mut self, name: &str, value: String) {
+        match name {
+            "admission_number" => self.admission_number = value,
+            "surname" => self.surname = value,
+            "forename" => self.forename = value,
+            "preferred_surname" => self.preferred_surname = value,
+            "preferred_forename" => self.preferred_forename = value,
+            "gender" => self.gender = value,
+            "dob" => self.dob = crate::dates::parse_date(&value),
+            "year" => self.year = value,
+            "reg_group" => self.reg_group = value,
+            "fsm" => self.fsm = value,
+            "sen" => self.sen = value,
+            "eal" => self.eal = value,
+            _ => {}
+        }
+    }
+
+    /// "Surname, Forename" with the legal names.
+    pub fn display_name(&self) -> String {
+        match (self.surname.is_empty(), self.forename.is_empty()) {
+            (false, false) => format!("{}, {}", self.surname, self.forename),
+            (false, true) => self.surname.clone(),
+            (true, false) => self.forename.clone(),
+            (true, true) => String::new(),
+        }
+    }
+
+    /// "Forename Surname", preferring the preferred names, for letters.
+    pub fn full_name(&self) -> String {
+        let f = if self.preferred_forename.is_empty() {
+            &self.forename
+        } else {
+            &self.preferred_forename
+        };
+        let s = if self.preferred_surname.is_empty() {
+            &self.surname
+        } else {
+            &self.preferred_surname
+        };
+        format!("{f} {s}").trim().to_string()
+    }
+
+    /// Eligible for free school meals (`Y`, `Yes`, `True`, `1`).
+    pub fn is_fsm(&self) -> bool {
+        is_yes(&self.fsm)
+    }
+
+    /// Has a special educational need recorded (census `K` SEN support or `E` EHC plan, or a yes).
+    pub fn has_sen(&self) -> bool {
+        let s = self.sen.trim().to_ascii_uppercase();
+        !(s.is_empty() || s == "N" || s == "NO" || s == "NONE" || s == "FALSE" || s == "0")
+    }
+
+    /// English as an additional language: `Y`, or a first language other than English.
+    pub fn is_eal(&self) -> bool {
+        let s = self.eal.trim().to_ascii_uppercase();
+        if is_yes(&s) {
+            return true;
+        }
+        !(s.is_empty()
+            || matches!(
+                s.as_str(),
+                "N" | "NO" | "FALSE" | "0" | "ENG" | "ENB" | "ENGLISH" | "NOT EAL"
+            ))
+    }
+
+    /// The year group without "Year ": "7", "R" for Reception.
+    pub fn year_key(&self) -> String {
+        year_key(&self.year)
+    }
+}
+
+/// Normalise a year group for comparison: "Year 7" = "Y7" = "7"; "Reception" = "R".
+pub fn year_key(text: &str) -> String {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t
+        .strip_prefix("year")
+        .or_else(|| t.strip_prefix("yr"))
+        .or_else(|| t.strip_prefix('y'))
+        .unwrap_or(&t)
+        .trim();
+    if t == "reception" || t == "r" || t == "rec" {
+        return "R".into();
+    }
+    t.trim_start_matches('0').to_ascii_uppercase().to_string()
+}
+
+fn is_yes(s: &str) -> bool {
+    matches!(
+        s.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes" | "true" | "t" | "1"
+    )
+}
+
+/// Slot `0..10` within a week for a session: Monday AM = 0 ... Friday PM = 9.
+pub fn slot_in_week(s: Session) -> usize {
+    s.date.weekday().num_days_from_monday() as usize * 2 + usize::from(s.half == Half::Pm)
+}
+
+/// The session at slot `k` of the week starting `monday`.
+pub fn session_at(monday: NaiveDate, k: usize) -> Session {
+    Session {
+        date: monday + Duration::days((k / 2) as i64),
+        half: if k % 2 == 0 { Half::Am } else { Half::Pm },
+    }
+}
+
+/// Marks of many pupils over consecutive school weeks, one byte per session
+/// (0 = no mark held, otherwise [`Code::as_u8`]).
+#[derive(Debug, Clone, Default)]
+pub struct MarkGrid {
+    /// The Monday of each week, sorted, no repeats.
+    pub weeks: Vec<NaiveDate>,
+    /// The pupils' rows, sorted by id.
+    pub ids: Vec<PupilId>,
+    /// Row-major: `ids.len()` rows of `weeks.len() * WEEK_SLOTS` bytes.
+    pub marks: Vec<u8>,
+}
+
+impl MarkGrid {
+    pub fn row_len(&self) -> usize {
+        self.weeks.len() * WEEK_SLOTS
+    }
+
+    pub fn row(&self, i: usize) -> &[u8] {
+        let n = self.row_len();
+        &self.marks[i * n..(i + 1) * n]
+    }
+
+    /// The session of slot `j` of a row.
+    pub fn session(&self, j: usize) -> Session {
+        session_at(self.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS)
+    }
+
+    /// Index of the week starting `monday`.
+    pub fn week_index(&self, monday: NaiveDate) -> Option<usize> {
+        self.weeks.binary_search(&monday).ok()
+    }
+
+    /// The code set of each slot, for the arithmetic's lookup table.
+    pub fn slot_code_sets(&self) -> Vec<CodeSet> {
+        (0..self.row_len())
+            .map(|j| CodeSet::for_date(self.session(j).date))
+            .collect()
+    }
+
+    /// The first slot whose session is on or after `date` (`row_len()` if none).
+    pub fn slot_on_or_after(&self, date: NaiveDate) -> usize {
+        let monday = crate::dates::monday_of(date);
+        let w = self.weeks.partition_point(|m| *m < monday);
+        let mut j = w * WEEK_SLOTS;
+        while j < self.row_len() && self.session(j).date < date {
+            j += 1;
+        }
+        j
+    }
+
+    /// One past the last slot whose session is on or before `date`.
+    pub fn slot_after(&self, date: NaiveDate) -> usize {
+        match date.succ_opt() {
+            Some(next) => self.slot_on_or_after(next),
+            None => self.row_len(),
+        }
+    }
+
+    /// The academic years the grid's school days fall in.
+    pub fn academic_years(&self) -> Vec<AcademicYear> {
+        let mut ys: Vec<AcademicYear> = self
+            .weeks
+            .iter()
+            .flat_map(|m| [AcademicYear::of(*m), AcademicYear::of(*m + Duration::days(4))])
+            .collect();
+        ys.sort();
+        ys.dedup();
+        ys
+    }
+}
+
+/// The code stored in a mark byte.
+pub fn code_of(b: u8) -> Option<Code> {
+    Code::from_u8(b)
+}

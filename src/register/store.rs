@@ -1,0 +1,472 @@
+//! The register store under `register/`: plain text, sorted and deterministic, so that `git diff`
+//! after an import shows only what changed.
+//!
+//! ```text
+//! register/
+//!   pupils.csv            one row per pupil, sorted by id (UPN)
+//!   2024-25/marks.txt     the marks of one academic year: one line per pupil (see below)
+//!   changes.csv           every mark an import changed (append-only)
+//!   pupil-changes.csv     every pupil detail an import changed (append-only)
+//!   imports.csv           one row per import that changed something
+//! ```
+//!
+//! A marks file starts with comment lines (`#` then a space) and a `weeks` line naming the Monday
+//! of each school week held. Each further line is a pupil: the id, then one field per week of
+//! exactly ten sessions (Monday AM ... Friday PM), `.` for a session with no mark. Two-character
+//! codes (`C1`, `J1`, `Y4`...) are written in full, so a field is 10 to 20 characters.
+
+use super::{MarkGrid, Pupil, WEEK_SLOTS};
+use crate::codes::Code;
+use crate::dates::{AcademicYear, parse_date};
+use crate::upn::PupilId;
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{Duration, NaiveDate};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub const PUPILS_FILE: &str = "pupils.csv";
+pub const CHANGES_FILE: &str = "changes.csv";
+pub const PUPIL_CHANGES_FILE: &str = "pupil-changes.csv";
+pub const IMPORTS_FILE: &str = "imports.csv";
+pub const MARKS_FILE: &str = "marks.txt";
+
+pub const PUPILS_HEADER: &str = "upn,admission_number,surname,forename,preferred_surname,preferred_forename,gender,dob,year,reg_group,fsm,sen,eal";
+pub const CHANGES_HEADER: &str =
+    "imported_at,source_file,source_sha256,upn,date,session,old_mark,new_mark";
+pub const PUPIL_CHANGES_HEADER: &str =
+    "imported_at,source_file,source_sha256,upn,field,old_value,new_value";
+pub const IMPORTS_HEADER: &str = "imported_at,source_file,source_sha256,layout,encoding,rows,pupils,sessions,first_session,last_session,marks_new,marks_changed,marks_unchanged,no_mark_cells";
+
+/// Where a year's marks live.
+pub fn marks_path(register_dir: &Path, year: AcademicYear) -> PathBuf {
+    register_dir.join(year.label()).join(MARKS_FILE)
+}
+
+/// The academic years the store holds marks for, oldest first.
+pub fn years_held(register_dir: &Path) -> Result<Vec<AcademicYear>> {
+    let mut out = Vec::new();
+    let rd = match fs::read_dir(register_dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", register_dir.display())),
+    };
+    for entry in rd {
+        let entry = entry?;
+        if let Some(y) = entry.file_name().to_str().and_then(AcademicYear::parse)
+            && entry.path().join(MARKS_FILE).is_file()
+        {
+            out.push(y);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// pupils.csv
+// ---------------------------------------------------------------------------------------------
+
+/// Read `pupils.csv` (sorted by id). A missing file is an empty register.
+pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
+    let path = register_dir.join(PUPILS_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    let header = rdr
+        .headers()
+        .with_context(|| format!("{} cannot be read", path.display()))?
+        .clone();
+    if header.iter().collect::<Vec<_>>().join(",") != PUPILS_HEADER {
+        bail!(
+            "{} does not have attend's columns ({PUPILS_HEADER}); was it edited by hand? Restore it from git",
+            path.display()
+        );
+    }
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.with_context(|| format!("{}, line {line}: cannot be read", path.display()))?;
+        let get = |k: usize| rec.get(k).unwrap_or("").to_string();
+        let id = PupilId::parse(&get(0))
+            .map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
+        let dob = get(7);
+        out.push(Pupil {
+            id,
+            admission_number: get(1),
+            surname: get(2),
+            forename: get(3),
+            preferred_surname: get(4),
+            preferred_forename: get(5),
+            gender: get(6),
+            dob: if dob.is_empty() {
+                None
+            } else {
+                Some(parse_date(&dob).ok_or_else(|| {
+                    anyhow!("{}, line {line}: date of birth {dob:?} is not a date", path.display())
+                })?)
+            },
+            year: get(8),
+            reg_group: get(9),
+            fsm: get(10),
+            sen: get(11),
+            eal: get(12),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The text of `pupils.csv` for pupils sorted by id.
+pub fn pupils_text(pupils: &[Pupil]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::with_capacity(pupils.len() * 96 + 256));
+    w.write_record(PUPILS_HEADER.split(',')).expect("in memory");
+    for p in pupils {
+        let dob = p.dob.map(|d| d.to_string()).unwrap_or_default();
+        w.write_record([
+            p.id.as_str(),
+            &p.admission_number,
+            &p.surname,
+            &p.forename,
+            &p.preferred_surname,
+            &p.preferred_forename,
+            &p.gender,
+            &dob,
+            &p.year,
+            &p.reg_group,
+            &p.fsm,
+            &p.sen,
+            &p.eal,
+        ])
+        .expect("in memory");
+    }
+    String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+// ---------------------------------------------------------------------------------------------
+// marks
+// ---------------------------------------------------------------------------------------------
+
+const MARKS_PREAMBLE: &str = "\
+# attend register marks for one academic year. Written by attend import: edit through new imports.
+# Each line after \"weeks\": a pupil's id, then one field per week on the weeks line (its Monday),
+# holding ten sessions, Monday AM to Friday PM. \".\" means no mark is held for that session.
+";
+
+/// Decode the marks of one week field into `out` (10 bytes).
+fn decode_week(field: &[u8], out: &mut [u8]) -> Option<()> {
+    let mut i = 0;
+    let mut k = 0;
+    while i < field.len() {
+        if k == WEEK_SLOTS {
+            return None;
+        }
+        let c = field[i];
+        if c == b'.' {
+            out[k] = 0;
+            i += 1;
+        } else if i + 1 < field.len() && field[i + 1].is_ascii_digit() {
+            out[k] = Code::parse_bytes(&field[i..i + 2])?.as_u8();
+            i += 2;
+        } else {
+            out[k] = Code::parse_bytes(&field[i..i + 1])?.as_u8();
+            i += 1;
+        }
+        k += 1;
+    }
+    (k == WEEK_SLOTS).then_some(())
+}
+
+/// Parse a marks file. Rows come back sorted by id.
+pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
+    let bad = |line: usize, what: &str| {
+        anyhow!(
+            "{}, line {line}: {what}. This file is written by attend; restore it from git or re-import the export",
+            path.display()
+        )
+    };
+    let mut grid = MarkGrid::default();
+    let mut lines = text.split(|&b| b == b'\n').enumerate();
+    // preamble and weeks line
+    for (i, line) in lines.by_ref() {
+        if line.starts_with(b"#") || line.is_empty() {
+            continue;
+        }
+        let l = std::str::from_utf8(line).map_err(|_| bad(i + 1, "not text"))?;
+        let rest = l
+            .strip_prefix("weeks")
+            .ok_or_else(|| bad(i + 1, "expected the weeks line"))?;
+        for w in rest.split_whitespace() {
+            let d = NaiveDate::parse_from_str(w, "%Y-%m-%d")
+                .map_err(|_| bad(i + 1, &format!("{w:?} is not a date")))?;
+            grid.weeks.push(d);
+        }
+        if grid.weeks.windows(2).any(|p| p[0] >= p[1]) {
+            return Err(bad(i + 1, "the weeks are not in order"));
+        }
+        break;
+    }
+    let n = grid.row_len();
+    let mut prev: Option<PupilId> = None;
+    for (i, line) in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let mut fields = line.split(|&b| b == b' ');
+        let id_txt = std::str::from_utf8(fields.next().unwrap_or_default())
+            .map_err(|_| bad(i + 1, "not text"))?;
+        let id = PupilId::parse(id_txt).map_err(|e| bad(i + 1, &e.to_string()))?;
+        if prev.as_ref().is_some_and(|p| *p >= id) {
+            return Err(bad(i + 1, "pupils are not in order"));
+        }
+        let start = grid.marks.len();
+        grid.marks.resize(start + n, 0);
+        let mut w = 0;
+        for f in fields {
+            if w >= grid.weeks.len() {
+                return Err(bad(i + 1, "more weeks than the weeks line names"));
+            }
+            let out = &mut grid.marks[start + w * WEEK_SLOTS..start + (w + 1) * WEEK_SLOTS];
+            decode_week(f, out).ok_or_else(|| {
+                bad(
+                    i + 1,
+                    &format!("week {} does not hold ten valid marks", grid.weeks[w]),
+                )
+            })?;
+            w += 1;
+        }
+        if w != grid.weeks.len() {
+            return Err(bad(i + 1, "fewer weeks than the weeks line names"));
+        }
+        prev = Some(id.clone());
+        grid.ids.push(id);
+    }
+    Ok(grid)
+}
+
+/// Read one academic year's marks (an empty grid if none are held).
+pub fn load_year(register_dir: &Path, year: AcademicYear) -> Result<MarkGrid> {
+    let path = marks_path(register_dir, year);
+    match fs::read(&path) {
+        Ok(b) => parse_marks(&b, &path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MarkGrid::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// The text of a year's marks file. Sessions outside the academic year are not written (they
+/// belong to the neighbouring year's file); pupils with no mark in the year are left out.
+pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
+    let (first, last) = (year.start(), year.end());
+    let weeks: Vec<usize> = (0..grid.weeks.len())
+        .filter(|&w| grid.weeks[w] + Duration::days(4) >= first && grid.weeks[w] <= last)
+        .collect();
+    // which slots of each kept week are inside the year
+    let inside: Vec<[bool; WEEK_SLOTS]> = weeks
+        .iter()
+        .map(|&w| {
+            std::array::from_fn(|k| {
+                let d = grid.weeks[w] + Duration::days((k / 2) as i64);
+                first <= d && d <= last
+            })
+        })
+        .collect();
+    let mut out = String::with_capacity(grid.ids.len() * (15 + weeks.len() * 11) + 1024);
+    out.push_str(MARKS_PREAMBLE);
+    out.push_str("weeks");
+    for &w in &weeks {
+        out.push(' ');
+        out.push_str(&grid.weeks[w].format("%Y-%m-%d").to_string());
+    }
+    out.push('\n');
+    for (i, id) in grid.ids.iter().enumerate() {
+        let row = grid.row(i);
+        let any = weeks.iter().zip(&inside).any(|(&w, ins)| {
+            (0..WEEK_SLOTS).any(|k| ins[k] && row[w * WEEK_SLOTS + k] != 0)
+        });
+        if !any {
+            continue;
+        }
+        out.push_str(id.as_str());
+        for (&w, ins) in weeks.iter().zip(&inside) {
+            out.push(' ');
+            for k in 0..WEEK_SLOTS {
+                let b = row[w * WEEK_SLOTS + k];
+                match Code::from_u8(b) {
+                    Some(c) if ins[k] => out.push_str(c.as_str()),
+                    _ => out.push('.'),
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Load the marks of several academic years into one grid over all their weeks, with a row for
+/// every pupil id in `ids` (sorted), in that order; pupils without marks have empty rows.
+pub fn load_grid(register_dir: &Path, years: &[AcademicYear], ids: &[PupilId]) -> Result<MarkGrid> {
+    let parts: Vec<MarkGrid> = years
+        .iter()
+        .map(|y| load_year(register_dir, *y))
+        .collect::<Result<_>>()?;
+    Ok(combine(&parts, ids))
+}
+
+/// Combine grids (of distinct academic years) onto the union of their weeks, rows in `ids` order.
+pub fn combine(parts: &[MarkGrid], ids: &[PupilId]) -> MarkGrid {
+    if parts.len() == 1 && parts[0].ids == ids {
+        return parts[0].clone();
+    }
+    let mut weeks: Vec<NaiveDate> = parts.iter().flat_map(|g| g.weeks.iter().copied()).collect();
+    weeks.sort();
+    weeks.dedup();
+    let n = weeks.len() * WEEK_SLOTS;
+    let mut marks = vec![0u8; ids.len() * n];
+    for g in parts {
+        let wmap: Vec<usize> = g
+            .weeks
+            .iter()
+            .map(|m| weeks.binary_search(m).expect("union holds every week"))
+            .collect();
+        let mut r = 0; // merge-join on sorted ids
+        for (i, id) in g.ids.iter().enumerate() {
+            while r < ids.len() && ids[r] < *id {
+                r += 1;
+            }
+            if r == ids.len() || ids[r] != *id {
+                continue;
+            }
+            let src = g.row(i);
+            let dst = &mut marks[r * n..(r + 1) * n];
+            for (w, &to) in wmap.iter().enumerate() {
+                for k in 0..WEEK_SLOTS {
+                    let b = src[w * WEEK_SLOTS + k];
+                    if b != 0 {
+                        dst[to * WEEK_SLOTS + k] = b;
+                    }
+                }
+            }
+        }
+    }
+    MarkGrid {
+        weeks,
+        ids: ids.to_vec(),
+        marks,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// logs
+// ---------------------------------------------------------------------------------------------
+
+/// Append CSV rows to an append-only log's current text (creating it with `header` if new).
+pub fn appended_log(register_dir: &Path, file: &str, header: &str, rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let path = register_dir.join(file);
+    let mut text = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if text.is_empty() {
+        text.extend_from_slice(header.as_bytes());
+        text.push(b'\n');
+    } else if !text.ends_with(b"\n") {
+        text.push(b'\n');
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(text);
+    for r in rows {
+        w.write_record(r).expect("in memory");
+    }
+    Ok(w.into_inner().expect("in memory"))
+}
+
+/// Read a log's rows (header first), for reports and tests. A missing log has no rows.
+pub fn read_log(register_dir: &Path, file: &str) -> Result<Vec<Vec<String>>> {
+    let path = register_dir.join(file);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    rdr.records()
+        .map(|r| {
+            r.map(|r| r.iter().map(str::to_string).collect())
+                .with_context(|| format!("cannot read {}", path.display()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::upn::Upn;
+
+    fn id(body: &str) -> PupilId {
+        Upn::from_body(body).unwrap().into()
+    }
+
+    #[test]
+    fn marks_round_trip_with_two_character_codes() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut g = MarkGrid {
+            weeks: vec![d("2024-09-02"), d("2024-09-09")],
+            ids: vec![id("801200005001"), id("801200005002")],
+            marks: vec![0; 40],
+        };
+        let codes = ["/", "\\", "L", "C1", "#", "Y7", "J1", "N", "O", "U"];
+        for (k, c) in codes.iter().enumerate() {
+            g.marks[k] = Code::parse(c).unwrap().as_u8();
+            g.marks[20 + 10 + k] = Code::parse(c).unwrap().as_u8();
+        }
+        let text = marks_text(&g, AcademicYear(2024));
+        assert!(text.contains("weeks 2024-09-02 2024-09-09\n"), "{text}");
+        assert!(text.contains(" /\\LC1#Y7J1NOU .........."), "{text}");
+        let back = parse_marks(text.as_bytes(), Path::new("m")).unwrap();
+        assert_eq!(back.weeks, g.weeks);
+        assert_eq!(back.ids, g.ids);
+        assert_eq!(back.marks, g.marks);
+        assert_eq!(marks_text(&back, AcademicYear(2024)), text, "byte-stable");
+    }
+
+    #[test]
+    fn damaged_marks_files_are_reported_with_their_line() {
+        let text = b"# x\nweeks 2024-09-02\nB801200005001 /\\/\\/\\/\\/\n";
+        let err = parse_marks(text, Path::new("m.txt")).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
+        let text = b"weeks 2024-09-02\nB801200005001 /\\/\\/\\/\\/F\n";
+        assert!(parse_marks(text, Path::new("m.txt")).is_err());
+    }
+
+    #[test]
+    fn combine_puts_years_side_by_side() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let a = MarkGrid {
+            weeks: vec![d("2024-07-15")],
+            ids: vec![id("801200005001")],
+            marks: vec![1; 10],
+        };
+        let b = MarkGrid {
+            weeks: vec![d("2024-09-02")],
+            ids: vec![id("801200005002")],
+            marks: vec![2; 10],
+        };
+        let ids = vec![id("801200005001"), id("801200005002")];
+        let g = combine(&[a, b], &ids);
+        assert_eq!(g.weeks.len(), 2);
+        assert_eq!(g.row(0), &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(g.row(1)[10..], [2; 10]);
+    }
+}
