@@ -8,9 +8,11 @@
 //! * [`attendance`]: the arithmetic of attendance, bands, patterns and the penalty-notice threshold.
 //! * [`workspace`] and [`config`]: the school's folder and its `attend.yaml`.
 
+pub mod attendance;
 pub mod codes;
 pub mod config;
 pub mod dates;
+pub mod flag;
 pub mod fsutil;
 pub mod register;
 pub mod upn;

@@ -261,3 +261,63 @@ impl MarkGrid {
 pub fn code_of(b: u8) -> Option<Code> {
     Code::from_u8(b)
 }
+
+/// Which academic years of marks to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Years {
+    /// Every year held.
+    All,
+    /// The latest year held (and the one before, for windows that reach back).
+    Latest { with_previous: bool },
+    /// The years a date range touches.
+    Span(NaiveDate, NaiveDate),
+}
+
+/// The register as the reports need it: every pupil, and their marks over the loaded years.
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    /// Sorted by id.
+    pub pupils: Vec<Pupil>,
+    /// One row per pupil, in the same order.
+    pub grid: MarkGrid,
+}
+
+impl Register {
+    /// Load pupils and the marks of `years` from `register_dir`.
+    pub fn load(register_dir: &std::path::Path, years: Years) -> anyhow::Result<Register> {
+        let held = store::years_held(register_dir)?;
+        let chosen: Vec<AcademicYear> = match years {
+            Years::All => held.clone(),
+            Years::Latest { with_previous } => {
+                let n = held.len();
+                let k = if with_previous { 2 } else { 1 };
+                held[n.saturating_sub(k)..].to_vec()
+            }
+            Years::Span(a, b) => {
+                let (ya, yb) = (AcademicYear::of(a.min(b)), AcademicYear::of(a.max(b)));
+                held.iter().copied().filter(|y| ya <= *y && *y <= yb).collect()
+            }
+        };
+        let pupils = store::load_pupils(register_dir)?;
+        let ids: Vec<PupilId> = pupils.iter().map(|p| p.id.clone()).collect();
+        let mut parts = Vec::with_capacity(chosen.len());
+        for y in &chosen {
+            parts.push(store::load_year(register_dir, *y)?);
+        }
+        let grid = if parts.len() == 1 && parts[0].ids == ids {
+            parts.pop().expect("one")
+        } else {
+            store::combine(&parts, &ids)
+        };
+        Ok(Register { pupils, grid })
+    }
+
+    /// The row of a pupil.
+    pub fn index_of(&self, id: &PupilId) -> Option<usize> {
+        self.pupils.binary_search_by(|p| p.id.cmp(id)).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pupils.is_empty()
+    }
+}

@@ -1,0 +1,129 @@
+//! `attend flag`: the pupils whose attendance is at or below a threshold, and why.
+
+use crate::attendance::{Analysis, Band, Frame};
+use crate::config::Thresholds;
+use crate::register::{Pupil, Register, year_key};
+
+/// Which pupils to list.
+#[derive(Debug, Clone, Default)]
+pub struct FlagQuery {
+    /// List pupils whose attendance is at or below this, in hundredths of a percent (9000 = 90%).
+    pub threshold_hundredths: u32,
+    /// Every pupil, whatever their attendance.
+    pub all: bool,
+    pub year: Option<String>,
+    pub group: Option<String>,
+    pub fsm: bool,
+    pub sen: bool,
+    pub eal: bool,
+    pub band: Option<Band>,
+    /// Pupils with fewer possible sessions are listed apart.
+    pub min_sessions: u32,
+}
+
+/// One pupil in the list.
+#[derive(Debug, Clone)]
+pub struct FlagRow {
+    /// Index into [`Register::pupils`].
+    pub index: usize,
+    pub analysis: Analysis,
+    pub band: Band,
+}
+
+/// The result of a flag query.
+#[derive(Debug, Clone, Default)]
+pub struct Flagged {
+    /// Lowest attendance first.
+    pub rows: Vec<FlagRow>,
+    /// Pupils who would be listed but have fewer than `min_sessions` possible sessions.
+    pub few_sessions: Vec<FlagRow>,
+    /// Pupils matching the cohort filters (year, group, FSM...), with or without a flag.
+    pub cohort: usize,
+}
+
+impl FlagQuery {
+    fn in_cohort(&self, p: &Pupil) -> bool {
+        if let Some(y) = &self.year
+            && year_key(y) != p.year_key()
+        {
+            return false;
+        }
+        if let Some(g) = &self.group
+            && !g.trim().eq_ignore_ascii_case(p.reg_group.trim())
+        {
+            return false;
+        }
+        (!self.fsm || p.is_fsm()) && (!self.sen || p.has_sen()) && (!self.eal || p.is_eal())
+    }
+}
+
+/// Run a flag query over one period.
+pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) -> Flagged {
+    let chosen: Vec<usize> = (0..reg.pupils.len())
+        .filter(|&i| q.in_cohort(&reg.pupils[i]))
+        .collect();
+    let cohort = chosen.len();
+    // the counts decide who is listed; only they get the full analysis
+    let analyse = |i: usize| -> Option<FlagRow> {
+        let c = frame.counts(i);
+        let band = c.band(t);
+        let listed = if q.all {
+            true
+        } else {
+            c.attendance()
+                .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths))
+        };
+        if !listed || q.band.is_some_and(|b| b != band) {
+            return None;
+        }
+        Some(FlagRow {
+            index: i,
+            analysis: frame.analyse(i),
+            band,
+        })
+    };
+    let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
+    rows.sort_by(|a, b| {
+        let (fa, fb) = (a.analysis.counts.attendance(), b.analysis.counts.attendance());
+        match (fa, fb) {
+            (Some(x), Some(y)) => x.cmp_rate(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then(a.index.cmp(&b.index))
+    });
+    let (rows, few_sessions): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| r.analysis.counts.possible >= q.min_sessions);
+    Flagged {
+        rows,
+        few_sessions,
+        cohort,
+    }
+}
+
+/// `items.filter_map(f)` on the machine's cores, keeping order.
+fn parallel_filter_map<T: Send>(items: &[usize], f: impl Fn(usize) -> Option<T> + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || items.len() < 2048 {
+        return items.iter().filter_map(|&i| f(i)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                s.spawn(move || part.iter().filter_map(|&i| f(i)).collect::<Vec<T>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    })
+}
