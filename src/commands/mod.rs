@@ -1,5 +1,6 @@
 //! One file per subcommand, each thin: parse, call the library, present.
 
+pub mod case;
 pub mod import;
 pub mod init;
 pub mod output;
@@ -55,5 +56,6 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
     match command {
         Command::Init { folder } => init::run(ctx, folder),
         Command::Import(args) => import::run(ctx, args),
+        Command::Case(c) => case::run(ctx, c),
     }
 }

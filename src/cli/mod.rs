@@ -1,5 +1,7 @@
 //! The command line: clap definitions only. Help text speaks the officer's language.
 
+pub mod case;
+
 use attend::dates::parse_cli_date;
 use attend::register::read::{Layout, TextEncoding};
 use chrono::NaiveDate;
@@ -44,6 +46,9 @@ pub enum Command {
     },
     /// Import register exports (CSV from SIMS, Arbor, Bromcom...), wide or long, into the register.
     Import(ImportArgs),
+    /// Case files: open, list, show, log, stage, close, edit a pupil's case.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
 }
 
 #[derive(Debug, clap::Args)]
