@@ -240,7 +240,17 @@ pub fn pct_or_blank(f: Option<Fraction>) -> String {
 
 /// Where a pupil's attendance sits against the school's thresholds.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
@@ -305,7 +315,9 @@ pub enum PeriodError {
     FromAfterTo { from: NaiveDate, to: NaiveDate },
     #[error("the register holds no sessions yet: import an export first (attend import FILE.csv)")]
     EmptyRegister,
-    #[error("there are no school sessions from {from} to {to} in the register (it holds {first} to {last})")]
+    #[error(
+        "there are no school sessions from {from} to {to} in the register (it holds {first} to {last})"
+    )]
     NoSessions {
         from: NaiveDate,
         to: NaiveDate,
@@ -321,8 +333,11 @@ pub enum PeriodError {
 /// The school's calendar as the register shows it: which sessions the school held.
 #[derive(Debug, Clone)]
 pub struct SchoolCalendar {
-    /// Per slot of the grid: did the school hold this session (someone has a mark other than `#`)?
+    /// Per slot of the grid: did the school hold this session (someone has a mark other than a
+    /// closure `#` or not-on-roll `Z`)?
     pub held: Vec<bool>,
+    /// Per slot: does anyone have a planned closure (`#`) for it?
+    pub closed: Vec<bool>,
     /// The latest session with any mark.
     pub last_date: Option<NaiveDate>,
     pub first_date: Option<NaiveDate>,
@@ -331,24 +346,70 @@ pub struct SchoolCalendar {
 impl SchoolCalendar {
     pub fn of(grid: &MarkGrid) -> SchoolCalendar {
         let n = grid.row_len();
-        let closed = Code::Closed.as_u8();
+        let closed_code = Code::Closed.as_u8();
+        let not_on_roll = Code::Z.as_u8();
         let mut held = vec![false; n];
+        let mut closed = vec![false; n];
         let mut any = vec![false; n];
         for i in 0..grid.ids.len() {
             let row = grid.row(i);
             for j in 0..n {
                 let b = row[j];
                 any[j] |= b != 0;
-                held[j] |= b != 0 && b != closed;
+                held[j] |= b != 0 && b != closed_code && b != not_on_roll;
+                closed[j] |= b == closed_code;
             }
         }
         let last = (0..n).rev().find(|&j| any[j]).map(|j| grid.session(j).date);
         let first = (0..n).find(|&j| any[j]).map(|j| grid.session(j).date);
         SchoolCalendar {
             held,
+            closed,
             last_date: last,
             first_date: first,
         }
+    }
+
+    /// Per slot: is the session on a school day next to a closure or holiday? A school day is next
+    /// to one when the weekday before or after it, inside the register's dates, is not a school
+    /// day: a planned closure (`#`), a day nobody is marked for, or a week the register has no
+    /// sessions for at all (such as the summer holiday).
+    pub fn holiday_adjacent_slots(&self, grid: &MarkGrid) -> Vec<bool> {
+        let weeks = grid.weeks.len();
+        let day_held = |w: usize, d: usize| {
+            self.held[w * WEEK_SLOTS + 2 * d] || self.held[w * WEEK_SLOTS + 2 * d + 1]
+        };
+        let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
+            return vec![false; grid.row_len()];
+        };
+        let day_closed = |w: usize, d: usize| {
+            let date = grid.weeks[w] + Duration::days(d as i64);
+            !day_held(w, d) && first < date && date < last
+        };
+        let contiguous = |w: usize| w > 0 && grid.weeks[w] - grid.weeks[w - 1] == Duration::days(7);
+        let mut out = vec![false; grid.row_len()];
+        for w in 0..weeks {
+            for d in 0..5 {
+                if !day_held(w, d) {
+                    continue;
+                }
+                let before = if d > 0 {
+                    day_closed(w, d - 1)
+                } else {
+                    w > 0 && (!contiguous(w) || day_closed(w - 1, 4))
+                };
+                let after = if d < 4 {
+                    day_closed(w, d + 1)
+                } else {
+                    w + 1 < weeks && (!contiguous(w + 1) || day_closed(w + 1, 0))
+                };
+                if before || after {
+                    out[w * WEEK_SLOTS + 2 * d] = true;
+                    out[w * WEEK_SLOTS + 2 * d + 1] = true;
+                }
+            }
+        }
+        out
     }
 
     /// Mondays of the school weeks (weeks with at least one session held), in order.
@@ -366,10 +427,14 @@ impl SchoolCalendar {
         let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
             return Err(PeriodError::EmptyRegister);
         };
-        let n_given = [spec.term.is_some(), spec.weeks.is_some(), spec.from.is_some()]
-            .iter()
-            .filter(|b| **b)
-            .count();
+        let n_given = [
+            spec.term.is_some(),
+            spec.weeks.is_some(),
+            spec.from.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
         if n_given > 1 {
             return Err(PeriodError::Conflicting);
         }
@@ -379,7 +444,11 @@ impl SchoolCalendar {
         let (from, to, label) = if let Some(term) = spec.term {
             let (a, b) = ay.term(term);
             let end = b.min(to);
-            (a, end, format!("{} term {}", capitalise(term.name()), ay.label()))
+            (
+                a,
+                end,
+                format!("{} term {}", capitalise(term.name()), ay.label()),
+            )
         } else if let Some(w) = spec.weeks {
             if w == 0 {
                 return Err(PeriodError::ZeroWeeks);
@@ -426,7 +495,8 @@ impl SchoolCalendar {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// "autumn" -> "Autumn".
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -499,8 +569,10 @@ pub struct Analysis {
     pub counts: Counts,
     /// Monday..Friday.
     pub weekdays: [DayRate; 5],
-    /// Absence sessions in runs of absence that touch a school closure or holiday.
+    /// Absence sessions on school days next to a closure or holiday.
     pub holiday_adjacent: u32,
+    /// Possible sessions on school days next to a closure or holiday.
+    pub holiday_adjacent_possible: u32,
     /// Counts over the last 4 school weeks of the period.
     pub last4: Counts,
     /// The latest window of 10 school weeks with 10 or more unauthorised sessions, if any.
@@ -552,23 +624,37 @@ impl Analysis {
         stands_out.then(|| (chrono::Weekday::try_from(i as u8).expect("0..5"), r))
     }
 
-    /// A short hint of the patterns found, for tables: "Mon 45% absent; holiday-adjacent 6".
+    /// Absence next to closures and holidays, when it stands out: at least 4 sessions, at least
+    /// 20% of the possible sessions there, and at least 1.5 times the overall absence rate.
+    pub fn holiday_pattern(&self) -> Option<Fraction> {
+        let overall = Fraction::new(self.counts.absent(), self.counts.possible)?;
+        let r = Fraction::new(self.holiday_adjacent, self.holiday_adjacent_possible)?;
+        (self.holiday_adjacent >= 4
+            && r.at_least_percent(20)
+            && (r.num as u64 * overall.den as u64 * 2) >= (overall.num as u64 * r.den as u64 * 3))
+            .then_some(r)
+    }
+
+    /// A short hint of the patterns found, for tables: "Mon 45% absent; holidays 40%".
     pub fn pattern_hint(&self) -> String {
         let mut parts = Vec::new();
         if let Some((day, r)) = self.weekday_pattern() {
-            parts.push(format!("{} {}% absent", weekday_short(day), r.whole_percent()));
+            parts.push(format!(
+                "{} {}% absent",
+                weekday_short(day),
+                r.whole_percent()
+            ));
         }
-        let absent = self.counts.absent();
-        if self.holiday_adjacent >= 4 && self.holiday_adjacent as u64 * 10 >= absent as u64 * 3 {
-            parts.push(format!("holiday-adjacent {}", self.holiday_adjacent));
+        if let Some(r) = self.holiday_pattern() {
+            parts.push(format!("holidays {}%", r.whole_percent()));
         }
         if self.counts.late_after_close >= 5 {
-            parts.push(format!("late after close {}", self.counts.late_after_close));
+            parts.push(format!("U×{}", self.counts.late_after_close));
         } else if self.counts.late_before_close >= 10 {
-            parts.push(format!("late {}", self.counts.late_before_close));
+            parts.push(format!("L×{}", self.counts.late_before_close));
         }
         if self.penalty.is_some() {
-            parts.push("penalty-notice threshold".into());
+            parts.push("PN threshold".into());
         }
         parts.join("; ")
     }
@@ -598,8 +684,8 @@ pub struct Frame<'g> {
     set: Vec<u8>,
     /// Per slot in `a..b`: school-week index within the period (or u32::MAX if not held).
     school_week: Vec<u32>,
-    /// Per slot in `a..b`: starts a new run (a gap of missing weeks before it, i.e. a holiday).
-    gap_before: Vec<bool>,
+    /// Per slot in `a..b`: on a school day next to a closure or holiday.
+    adjacent: Vec<bool>,
     /// Mondays of the period's school weeks.
     weeks: Vec<NaiveDate>,
     /// First slot (relative to `a`) of the last 4 school weeks.
@@ -614,7 +700,6 @@ impl<'g> Frame<'g> {
         let b = grid.slot_after(period.to).max(a);
         let mut set = Vec::with_capacity(b - a);
         let mut school_week = Vec::with_capacity(b - a);
-        let mut gap_before = Vec::with_capacity(b - a);
         let mut weeks: Vec<NaiveDate> = Vec::new();
         let mut week_of_slot_week: Option<(usize, u32)> = None;
         for j in a..b {
@@ -636,12 +721,8 @@ impl<'g> Frame<'g> {
                 u32::MAX
             };
             school_week.push(idx);
-            let gap = j > a
-                && j % WEEK_SLOTS == 0
-                && w > 0
-                && grid.weeks[w] - grid.weeks[w - 1] > Duration::days(7);
-            gap_before.push(gap);
         }
+        let adjacent = cal.holiday_adjacent_slots(grid)[a..b].to_vec();
         let last4_week = weeks.len().saturating_sub(4) as u32;
         let last4_from = school_week
             .iter()
@@ -655,7 +736,7 @@ impl<'g> Frame<'g> {
             b,
             set,
             school_week,
-            gap_before,
+            adjacent,
             weeks,
             last4_from,
             held,
@@ -676,7 +757,14 @@ impl<'g> Frame<'g> {
                 c.no_mark += u32::from(self.held[k]);
                 continue;
             }
-            c.add(m, if self.set[k] == 0 { CodeSet::Regs2006 } else { CodeSet::Regs2024 });
+            c.add(
+                m,
+                if self.set[k] == 0 {
+                    CodeSet::Regs2006
+                } else {
+                    CodeSet::Regs2024
+                },
+            );
         }
         c
     }
@@ -685,69 +773,39 @@ impl<'g> Frame<'g> {
     pub fn analyse(&self, i: usize) -> Analysis {
         let row = &self.grid.row(i)[self.a..self.b];
         let table = category_table();
-        let closed = Code::Closed.as_u8();
         let mut an = Analysis::default();
         let mut week_unauth = vec![0u32; self.weeks.len()];
-        // absence runs: length of the current run, and whether it touches a closure
-        let mut run_len = 0u32;
-        let mut run_touches = false;
-        let mut prev_closed = false;
         for (k, &m) in row.iter().enumerate() {
-            if self.gap_before[k] {
-                // a gap of weeks (a holiday with no columns) ends any run and counts as a closure
-                if run_len > 0 {
-                    an.holiday_adjacent += run_len;
-                }
-                run_len = 0;
-                run_touches = false;
-                prev_closed = true;
-            }
             if m == 0 {
                 an.counts.no_mark += u32::from(self.held[k]);
-                if run_len > 0 && run_touches {
-                    an.holiday_adjacent += run_len;
-                }
-                run_len = 0;
-                run_touches = false;
-                prev_closed = false;
                 continue;
             }
-            let set = if self.set[k] == 0 { CodeSet::Regs2006 } else { CodeSet::Regs2024 };
+            let set = if self.set[k] == 0 {
+                CodeSet::Regs2006
+            } else {
+                CodeSet::Regs2024
+            };
             an.counts.add(m, set);
             if k >= self.last4_from {
                 an.last4.add(m, set);
             }
             let cat = table[set.index()][m as usize];
-            let day = (self.a + k) % WEEK_SLOTS / 2;
-            if cat.is_some_and(Category::is_possible) {
-                an.weekdays[day].possible += 1;
+            if !cat.is_some_and(Category::is_possible) {
+                continue;
             }
+            let day = (self.a + k) % WEEK_SLOTS / 2;
+            an.weekdays[day].possible += 1;
+            an.holiday_adjacent_possible += u32::from(self.adjacent[k]);
             if cat.is_some_and(Category::is_absence) {
                 an.weekdays[day].absent += 1;
-                if run_len == 0 {
-                    run_touches = prev_closed;
-                }
-                run_len += 1;
+                an.holiday_adjacent += u32::from(self.adjacent[k]);
                 if Code::from_u8(m).is_some_and(Code::counts_toward_penalty_notice) {
                     let w = self.school_week[k];
                     if w != u32::MAX {
                         week_unauth[w as usize] += 1;
                     }
                 }
-            } else {
-                if m == closed && run_len > 0 {
-                    run_touches = true;
-                }
-                if run_len > 0 && run_touches {
-                    an.holiday_adjacent += run_len;
-                }
-                run_len = 0;
-                run_touches = false;
             }
-            prev_closed = m == closed;
-        }
-        if run_len > 0 && run_touches {
-            an.holiday_adjacent += run_len;
         }
         // rolling 10 school weeks
         let mut sum = 0u32;
@@ -811,9 +869,12 @@ pub struct Snapshot {
     /// Absence by weekday, Monday to Friday.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weekdays: Vec<WeekdaySnapshot>,
-    /// Absence sessions in runs next to a school closure or holiday.
+    /// Absence sessions on school days next to a closure or holiday...
     #[serde(default)]
     pub holiday_adjacent: u32,
+    /// ...out of this many possible sessions on such days.
+    #[serde(default)]
+    pub holiday_adjacent_possible: u32,
     /// The latest window meeting the penalty-notice threshold, if one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty_notice: Option<PenaltyWindow>,
@@ -892,6 +953,7 @@ impl Snapshot {
                 })
                 .collect(),
             holiday_adjacent: an.holiday_adjacent,
+            holiday_adjacent_possible: an.holiday_adjacent_possible,
             penalty_notice: an.penalty.clone(),
         }
     }
@@ -983,7 +1045,8 @@ mod tests {
             for c in Code::in_set(set) {
                 let mut k = Counts::default();
                 k.add(c.as_u8(), set);
-                let places = k.present + k.approved_activity + k.authorised + k.unauthorised + k.not_counted;
+                let places =
+                    k.present + k.approved_activity + k.authorised + k.unauthorised + k.not_counted;
                 assert_eq!(places, 1, "{c} under {set:?}");
                 assert_eq!(k.possible, k.attended() + k.absent(), "{c}");
                 let cat = c.category(set).unwrap();
@@ -1085,33 +1148,64 @@ mod tests {
             g.ids.push(id);
             let cells: Vec<&str> = r.split_whitespace().collect();
             assert_eq!(cells.len(), weeks.len() * WEEK_SLOTS);
-            g.marks.extend(cells.iter().map(|c| if *c == "." { 0 } else { Code::parse(c).unwrap().as_u8() }));
+            g.marks.extend(cells.iter().map(|c| {
+                if *c == "." {
+                    0
+                } else {
+                    Code::parse(c).unwrap().as_u8()
+                }
+            }));
         }
         g
     }
 
     #[test]
-    fn holiday_adjacent_runs_and_weekday_rates() {
+    fn holiday_adjacent_days_and_weekday_rates() {
         let weeks = [d(2025, 2, 10), d(2025, 2, 17), d(2025, 2, 24)];
-        // week 1: absent Thu PM and Friday (run touching the closure week); week 2: closed
-        // week 3: absent Monday AM (after the closure), present otherwise
-        let row = "/ \\ / \\ / \\ / I I I  # # # # # # # # # #  G / / \\ / \\ / \\ / \\";
+        // week 1: absent Thu PM and Friday, the day before a closed week (half term);
+        // week 3: absent Monday AM, the day after it; Tuesday absent too (not next to it)
+        let row = "/ \\ / \\ / \\ / I I I  # # # # # # # # # #  G / O O / \\ / \\ / \\";
         let g = grid_of(&weeks, &[row]);
         let cal = SchoolCalendar::of(&g);
         let period = cal.resolve(&g, &PeriodSpec::default()).unwrap();
         let f = Frame::new(&g, &cal, period);
         let an = f.analyse(0);
         assert_eq!(an.counts.possible, 20);
-        assert_eq!(an.counts.absent(), 4);
-        assert_eq!(an.holiday_adjacent, 4, "the Thu/Fri run and the Monday after");
-        assert_eq!(an.weekdays[4], DayRate { possible: 4, absent: 2 });
+        assert_eq!(an.counts.absent(), 6);
+        // Fri (2 sessions, both absent) and Mon (2 sessions, 1 absent); the first and last days of
+        // the data are not next to anything known
+        assert_eq!((an.holiday_adjacent, an.holiday_adjacent_possible), (3, 4));
+        assert_eq!(
+            an.weekdays[4],
+            DayRate {
+                possible: 4,
+                absent: 2
+            }
+        );
         assert_eq!(f.school_weeks(), &[d(2025, 2, 10), d(2025, 2, 24)]);
+    }
+
+    #[test]
+    fn a_gap_of_weeks_is_a_holiday_and_z_is_not_a_school_session() {
+        // the week of 21 July, then nothing until 1 September: the summer holiday
+        let weeks = [d(2025, 7, 14), d(2025, 7, 21), d(2025, 9, 1)];
+        let a = "/ \\ / \\ / \\ / \\ / \\  / \\ O O . . . . . .  O O / \\ / \\ / \\ / \\";
+        let z = "Z Z Z Z Z Z Z Z Z Z  Z Z Z Z Z Z Z Z Z Z  Z Z Z Z Z Z Z Z Z Z";
+        let g = grid_of(&weeks, &[a, z]);
+        let cal = SchoolCalendar::of(&g);
+        let adj = cal.holiday_adjacent_slots(&g);
+        // Tue 22 July is the last day held before the gap; Mon 1 Sept the first after it
+        assert!(adj[12] && adj[13] && adj[20] && adj[21]);
+        assert!(!adj[10] && !adj[22]);
+        assert!(!cal.held[14], "Wed 23 July: only Z and no marks, not held");
     }
 
     #[test]
     fn penalty_notice_threshold_over_rolling_ten_school_weeks() {
         // 12 school weeks, one unauthorised session a week: 10 in the last 10 weeks
-        let weeks: Vec<NaiveDate> = (0..12).map(|w| d(2025, 1, 6) + Duration::weeks(w)).collect();
+        let weeks: Vec<NaiveDate> = (0..12)
+            .map(|w| d(2025, 1, 6) + Duration::weeks(w))
+            .collect();
         let week = "O / / \\ / \\ / \\ / \\";
         let row = vec![week; 12].join(" ");
         let g = grid_of(&weeks, &[&row]);
@@ -1140,16 +1234,52 @@ mod tests {
         let row = vec!["/ \\ / \\ / \\ / \\ / \\"; 6].join(" ");
         let g = grid_of(&weeks, &[&row]);
         let cal = SchoolCalendar::of(&g);
-        let p = cal.resolve(&g, &PeriodSpec { weeks: Some(2), ..Default::default() }).unwrap();
+        let p = cal
+            .resolve(
+                &g,
+                &PeriodSpec {
+                    weeks: Some(2),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         assert_eq!(p.from, d(2025, 2, 3));
         assert_eq!(p.to, d(2025, 2, 14));
-        let e = cal.resolve(&g, &PeriodSpec { from: Some(d(2025, 2, 1)), to: Some(d(2025, 1, 1)), ..Default::default() });
+        let e = cal.resolve(
+            &g,
+            &PeriodSpec {
+                from: Some(d(2025, 2, 1)),
+                to: Some(d(2025, 1, 1)),
+                ..Default::default()
+            },
+        );
         assert!(matches!(e, Err(PeriodError::FromAfterTo { .. })));
-        let e = cal.resolve(&g, &PeriodSpec { from: Some(d(2024, 9, 1)), to: Some(d(2024, 9, 30)), ..Default::default() });
+        let e = cal.resolve(
+            &g,
+            &PeriodSpec {
+                from: Some(d(2024, 9, 1)),
+                to: Some(d(2024, 9, 30)),
+                ..Default::default()
+            },
+        );
         assert!(matches!(e, Err(PeriodError::NoSessions { .. })));
-        let e = cal.resolve(&g, &PeriodSpec { weeks: Some(0), ..Default::default() });
+        let e = cal.resolve(
+            &g,
+            &PeriodSpec {
+                weeks: Some(0),
+                ..Default::default()
+            },
+        );
         assert_eq!(e, Err(PeriodError::ZeroWeeks));
-        let p = cal.resolve(&g, &PeriodSpec { term: Some(Term::Spring), ..Default::default() }).unwrap();
+        let p = cal
+            .resolve(
+                &g,
+                &PeriodSpec {
+                    term: Some(Term::Spring),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         assert_eq!((p.from, p.to), (d(2025, 1, 1), d(2025, 2, 14)));
     }
 

@@ -335,15 +335,16 @@ pub fn is_no_mark(text: &str) -> bool {
 /// built once from [`Code::category`]: index as `category_table()[set.index()][byte]`.
 /// The hot loops of the arithmetic use it instead of matching on codes.
 pub fn category_table() -> &'static [[Option<Category>; 64]; 2] {
-    static TABLE: std::sync::LazyLock<[[Option<Category>; 64]; 2]> = std::sync::LazyLock::new(|| {
-        let mut t = [[None; 64]; 2];
-        for &c in Code::ALL {
-            for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
-                t[set.index()][c.as_u8() as usize] = c.category(set);
+    static TABLE: std::sync::LazyLock<[[Option<Category>; 64]; 2]> =
+        std::sync::LazyLock::new(|| {
+            let mut t = [[None; 64]; 2];
+            for &c in Code::ALL {
+                for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+                    t[set.index()][c.as_u8() as usize] = c.category(set);
+                }
             }
-        }
-        t
-    });
+            t
+        });
     &TABLE
 }
 
@@ -476,7 +477,11 @@ mod tests {
         let t = category_table();
         for &c in Code::ALL {
             for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
-                assert_eq!(t[set.index()][c.as_u8() as usize], c.category(set), "{c} {set:?}");
+                assert_eq!(
+                    t[set.index()][c.as_u8() as usize],
+                    c.category(set),
+                    "{c} {set:?}"
+                );
             }
         }
         assert_eq!(t[0][0], None);
@@ -530,7 +535,9 @@ mod tests {
         );
         assert_eq!(
             only(CodeSet::Regs2024, CodeSet::Regs2006),
-            ["K", "C1", "C2", "J1", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"],
+            [
+                "K", "C1", "C2", "J1", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"
+            ],
             "new in 2024"
         );
     }

@@ -82,7 +82,9 @@ fn parse_date_any(text: &str) -> Option<NaiveDate> {
             return NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?);
         }
     }
-    for fmt in ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y"] {
+    for fmt in [
+        "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
             return Some(d);
         }
@@ -246,7 +248,11 @@ mod tests {
         assert_eq!(parse_date("02-09-2024"), Some(d(2024, 9, 2)));
         assert_eq!(parse_date("31/02/2025"), None, "a date that does not exist");
         assert_eq!(parse_date("2025-02-31"), None);
-        assert_eq!(parse_date("09/02/24"), None, "two-digit years are ambiguous");
+        assert_eq!(
+            parse_date("09/02/24"),
+            None,
+            "two-digit years are ambiguous"
+        );
         assert_eq!(parse_date(""), None);
     }
 

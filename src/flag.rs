@@ -84,7 +84,10 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     };
     let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
     rows.sort_by(|a, b| {
-        let (fa, fb) = (a.analysis.counts.attendance(), b.analysis.counts.attendance());
+        let (fa, fb) = (
+            a.analysis.counts.attendance(),
+            b.analysis.counts.attendance(),
+        );
         match (fa, fb) {
             (Some(x), Some(y)) => x.cmp_rate(y),
             (Some(_), None) => std::cmp::Ordering::Less,

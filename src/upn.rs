@@ -156,7 +156,9 @@ impl PupilId {
         if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(PupilIdError::AdmissionNumber(t.to_string()));
         }
-        Ok(PupilId(format!("{}{}", Self::ADNO_PREFIX, t.to_ascii_uppercase()).into()))
+        Ok(PupilId(
+            format!("{}{}", Self::ADNO_PREFIX, t.to_ascii_uppercase()).into(),
+        ))
     }
 
     /// Parse a UPN or an `ADNO-...` identifier, as typed on the command line or read from a file.
@@ -230,7 +232,10 @@ mod tests {
     #[test]
     fn reference_example_is_valid() {
         // attendance-rules.md §4.1: 2·8 + 4·1 + 5·2 + 10·5 + 13·1 = 93; 93 mod 23 = 1 → B
-        assert_eq!(Upn::parse("B801200005001").unwrap().as_str(), "B801200005001");
+        assert_eq!(
+            Upn::parse("B801200005001").unwrap().as_str(),
+            "B801200005001"
+        );
         assert!(matches!(
             Upn::parse("A801200005001"),
             Err(UpnError::CheckLetter { expected: 'B', .. })
@@ -242,17 +247,38 @@ mod tests {
 
     #[test]
     fn shapes_that_are_not_upns() {
-        assert!(matches!(Upn::parse("B80120000500"), Err(UpnError::Length(..))));
-        assert!(matches!(Upn::parse("B8012000050012"), Err(UpnError::Length(..))));
-        assert!(matches!(Upn::parse("I801200005001"), Err(UpnError::Shape(..))));
-        assert!(matches!(Upn::parse("B80120000500O"), Err(UpnError::Shape(..))));
-        assert!(matches!(Upn::parse("../../etc/pas"), Err(UpnError::Shape(..))));
-        assert!(matches!(Upn::parse("B8012000é5001"), Err(UpnError::Length(..))));
+        assert!(matches!(
+            Upn::parse("B80120000500"),
+            Err(UpnError::Length(..))
+        ));
+        assert!(matches!(
+            Upn::parse("B8012000050012"),
+            Err(UpnError::Length(..))
+        ));
+        assert!(matches!(
+            Upn::parse("I801200005001"),
+            Err(UpnError::Shape(..))
+        ));
+        assert!(matches!(
+            Upn::parse("B80120000500O"),
+            Err(UpnError::Shape(..))
+        ));
+        assert!(matches!(
+            Upn::parse("../../etc/pas"),
+            Err(UpnError::Shape(..))
+        ));
+        assert!(matches!(
+            Upn::parse("B8012000é5001"),
+            Err(UpnError::Length(..))
+        ));
     }
 
     #[test]
     fn lower_case_and_spaces_are_accepted() {
-        assert_eq!(Upn::parse(" b801200005001 ").unwrap().as_str(), "B801200005001");
+        assert_eq!(
+            Upn::parse(" b801200005001 ").unwrap().as_str(),
+            "B801200005001"
+        );
     }
 
     #[test]
@@ -264,7 +290,10 @@ mod tests {
 
     #[test]
     fn pupil_ids_are_upns_or_admission_numbers_and_safe_as_folder_names() {
-        assert_eq!(PupilId::parse("B801200005001").unwrap().as_str(), "B801200005001");
+        assert_eq!(
+            PupilId::parse("B801200005001").unwrap().as_str(),
+            "B801200005001"
+        );
         assert_eq!(PupilId::parse("adno-00123").unwrap().as_str(), "ADNO-00123");
         assert!(PupilId::parse("ADNO-../x").is_err());
         assert!(PupilId::parse("ADNO-").is_err());

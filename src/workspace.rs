@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "attend.yaml";
 
 /// Lines the workspace's .gitignore must hold (attend's own temporary files).
-const GITIGNORE: &str = "# attend's temporary and lock files\n.attend-tmp-*\n.attend-journal\n.attend-lock\n";
+const GITIGNORE: &str =
+    "# attend's temporary and lock files\n.attend-tmp-*\n.attend-journal\n.attend-lock\n";
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -52,7 +53,9 @@ impl Workspace {
             );
         }
         if fsutil::recover(root)? {
-            eprintln!("note: finished saving the changes of an earlier command that was interrupted");
+            eprintln!(
+                "note: finished saving the changes of an earlier command that was interrupted"
+            );
         }
         let config = Config::load(&cfg)?;
         Ok(Workspace {

@@ -2,7 +2,8 @@
 
 pub mod case;
 
-use attend::dates::parse_cli_date;
+use attend::attendance::{Band, PeriodSpec};
+use attend::dates::{Term, parse_cli_date};
 use attend::register::read::{Layout, TextEncoding};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -46,6 +47,10 @@ pub enum Command {
     },
     /// Import register exports (CSV from SIMS, Arbor, Bromcom...), wide or long, into the register.
     Import(ImportArgs),
+    /// List pupils whose attendance is at or below a threshold, lowest first, with the patterns behind it.
+    Flag(FlagArgs),
+    /// Everything about one pupil's attendance on one screen.
+    Pupil(PupilArgs),
     /// Case files: open, list, show, log, stage, close, edit a pupil's case.
     #[command(subcommand)]
     Case(case::CaseCommand),
@@ -65,4 +70,127 @@ pub struct ImportArgs {
     /// Check the files and show what would change, without changing the register.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// The period figures are computed over. Default: the academic year (1 August to 31 July) holding
+/// the latest imported session, up to that session.
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct PeriodArgs {
+    /// First date of the period (YYYY-MM-DD or dd/mm/yyyy).
+    #[arg(long, value_name = "DATE", value_parser = parse_cli_date)]
+    pub from: Option<NaiveDate>,
+    /// Last date of the period (default: the latest imported session).
+    #[arg(long, value_name = "DATE", value_parser = parse_cli_date)]
+    pub to: Option<NaiveDate>,
+    /// One term of the academic year (census terms: autumn to 31 Dec, spring to Easter Sunday, summer).
+    #[arg(long, value_enum, conflicts_with_all = ["from", "weeks"])]
+    pub term: Option<TermArg>,
+    /// The last N school weeks (weeks in which the school held sessions).
+    #[arg(long, value_name = "N", conflicts_with = "from")]
+    pub weeks: Option<u32>,
+}
+
+impl PeriodArgs {
+    pub fn spec(&self) -> PeriodSpec {
+        PeriodSpec {
+            from: self.from,
+            to: self.to,
+            term: self.term.map(TermArg::term),
+            weeks: self.weeks,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TermArg {
+    Autumn,
+    Spring,
+    Summer,
+}
+
+impl TermArg {
+    pub fn term(self) -> Term {
+        match self {
+            TermArg::Autumn => Term::Autumn,
+            TermArg::Spring => Term::Spring,
+            TermArg::Summer => Term::Summer,
+        }
+    }
+}
+
+/// A percentage threshold from 0 to 100 (up to two decimals), in hundredths.
+pub fn parse_threshold(s: &str) -> Result<u32, String> {
+    let bad =
+        || format!("{s:?} is not a percentage: give a number from 0 to 100, such as 90 or 92.5");
+    let t = s.trim().trim_end_matches('%');
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let w: u32 = whole.parse().map_err(|_| bad())?;
+    let f: u32 = format!("{frac:0<2}").parse().unwrap_or(0);
+    let h = w
+        .checked_mul(100)
+        .and_then(|x| x.checked_add(f))
+        .ok_or_else(bad)?;
+    if h > 10_000 {
+        return Err(format!(
+            "{s} is outside 0 to 100: a threshold is a percentage of attendance"
+        ));
+    }
+    Ok(h)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FlagArgs {
+    /// List pupils whose attendance is at or below this percentage (default: thresholds.persistent in attend.yaml, DfE 90).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_threshold)]
+    pub threshold: Option<u32>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Only this year group (e.g. 7, "Year 7", R).
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Only this registration group.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Only pupils eligible for free school meals.
+    #[arg(long)]
+    pub fsm: bool,
+    /// Only pupils with special educational needs (SEN support or an EHC plan).
+    #[arg(long)]
+    pub sen: bool,
+    /// Only pupils with English as an additional language.
+    #[arg(long)]
+    pub eal: bool,
+    /// Only pupils in this band.
+    #[arg(long, value_enum)]
+    pub band: Option<Band>,
+    /// Pupils with fewer possible sessions are listed separately (default: thresholds.min_sessions).
+    #[arg(long, value_name = "N")]
+    pub min_sessions: Option<u32>,
+    /// Every pupil, whatever their attendance (for exports).
+    #[arg(long)]
+    pub all: bool,
+    /// Open a case for every listed pupil who has none.
+    #[arg(long)]
+    pub open_cases: bool,
+    /// table (for reading), csv or json (for other programs; columns documented in README).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::commands::output::Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PupilArgs {
+    /// The pupil's UPN (or ADNO-<admission number>).
+    pub upn: String,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// table (for reading) or json.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::commands::output::Format,
 }

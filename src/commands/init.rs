@@ -18,14 +18,19 @@ pub fn run(ctx: &Ctx, folder: Option<PathBuf>) -> Result<ExitCode> {
             root.display()
         ));
     } else {
-        ctx.say(format!("Created an attend workspace in {}:", root.display()));
+        ctx.say(format!(
+            "Created an attend workspace in {}:",
+            root.display()
+        ));
         for c in &report.created {
             ctx.say(format!("  created {c}"));
         }
         for k in &report.kept {
             ctx.say(format!("  kept    {k}"));
         }
-        ctx.say("Next: fill in the school's details in attend.yaml, then `attend import EXPORT.csv`.");
+        ctx.say(
+            "Next: fill in the school's details in attend.yaml, then `attend import EXPORT.csv`.",
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

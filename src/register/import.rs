@@ -10,7 +10,10 @@
 //! an import that fails or is killed leaves the store as it was.
 
 use super::read::{Export, NOT_COVERED};
-use super::store::{self, CHANGES_FILE, CHANGES_HEADER, IMPORTS_FILE, IMPORTS_HEADER, PUPIL_CHANGES_FILE, PUPIL_CHANGES_HEADER, PUPILS_FILE};
+use super::store::{
+    self, CHANGES_FILE, CHANGES_HEADER, IMPORTS_FILE, IMPORTS_HEADER, PUPIL_CHANGES_FILE,
+    PUPIL_CHANGES_HEADER, PUPILS_FILE,
+};
 use super::{MarkGrid, Pupil, WEEK_SLOTS, session_at};
 use crate::codes::{Code, CodeSet};
 use crate::dates::{AcademicYear, Session};
@@ -152,7 +155,9 @@ impl Store {
         // marks, year by year
         let n_slots = export.weeks.len() * WEEK_SLOTS;
         let slot_year: Vec<AcademicYear> = (0..n_slots)
-            .map(|j| AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date))
+            .map(|j| {
+                AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date)
+            })
             .collect();
         let years: BTreeSet<AcademicYear> = (0..n_slots)
             .filter(|&j| export.pupils.iter().any(|p| p.marks[j] != NOT_COVERED))
@@ -274,7 +279,12 @@ impl Store {
                             s.marks_removed += 1;
                         }
                         let sess = session_at(export.weeks[w], k);
-                        let text = |b: u8| Code::from_u8(b).map(|c| c.as_str()).unwrap_or("").to_string();
+                        let text = |b: u8| {
+                            Code::from_u8(b)
+                                .map(|c| c.as_str())
+                                .unwrap_or("")
+                                .to_string()
+                        };
                         let mut log = log_prefix.to_vec();
                         log.extend([
                             ep.details.id.to_string(),
@@ -351,19 +361,32 @@ impl Store {
     pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
         for y in &self.touched_years {
             let g = &self.years[y];
-            tx.write(&store::marks_path(&self.dir, *y), store::marks_text(g, *y).as_bytes())?;
+            tx.write(
+                &store::marks_path(&self.dir, *y),
+                store::marks_text(g, *y).as_bytes(),
+            )?;
         }
         if self.pupils_changed {
             let pupils: Vec<Pupil> = self.pupils.values().cloned().collect();
-            tx.write(&self.dir.join(PUPILS_FILE), store::pupils_text(&pupils).as_bytes())?;
+            tx.write(
+                &self.dir.join(PUPILS_FILE),
+                store::pupils_text(&pupils).as_bytes(),
+            )?;
         }
         for (file, header, rows) in [
             (CHANGES_FILE, CHANGES_HEADER, &self.changes),
-            (PUPIL_CHANGES_FILE, PUPIL_CHANGES_HEADER, &self.pupil_changes),
+            (
+                PUPIL_CHANGES_FILE,
+                PUPIL_CHANGES_HEADER,
+                &self.pupil_changes,
+            ),
             (IMPORTS_FILE, IMPORTS_HEADER, &self.imports),
         ] {
             if !rows.is_empty() {
-                tx.write(&self.dir.join(file), &store::appended_log(&self.dir, file, header, rows)?)?;
+                tx.write(
+                    &self.dir.join(file),
+                    &store::appended_log(&self.dir, file, header, rows)?,
+                )?;
             }
         }
         Ok(!tx.is_empty())

@@ -249,7 +249,12 @@ impl MarkGrid {
         let mut ys: Vec<AcademicYear> = self
             .weeks
             .iter()
-            .flat_map(|m| [AcademicYear::of(*m), AcademicYear::of(*m + Duration::days(4))])
+            .flat_map(|m| {
+                [
+                    AcademicYear::of(*m),
+                    AcademicYear::of(*m + Duration::days(4)),
+                ]
+            })
             .collect();
         ys.sort();
         ys.dedup();
@@ -295,7 +300,10 @@ impl Register {
             }
             Years::Span(a, b) => {
                 let (ya, yb) = (AcademicYear::of(a.min(b)), AcademicYear::of(a.max(b)));
-                held.iter().copied().filter(|y| ya <= *y && *y <= yb).collect()
+                held.iter()
+                    .copied()
+                    .filter(|y| ya <= *y && *y <= yb)
+                    .collect()
             }
         };
         let pupils = store::load_pupils(register_dir)?;

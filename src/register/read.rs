@@ -198,7 +198,10 @@ impl fmt::Display for ExportError {
             writeln!(f, "  {p}")?;
         }
         if self.truncated {
-            writeln!(f, "  ... and more problems (only the first {MAX_PROBLEMS} are listed)")?;
+            writeln!(
+                f,
+                "  ... and more problems (only the first {MAX_PROBLEMS} are listed)"
+            )?;
         }
         if !self.bad_codes.is_empty() {
             let total: usize = self.bad_codes.values().map(|b| b.count).sum();
@@ -267,7 +270,10 @@ const PUPIL_ALIASES: &[(&str, &[&str])] = &[
             "forenames",
         ],
     ),
-    ("preferred_surname", &["preferred surname", "preferred last name"]),
+    (
+        "preferred_surname",
+        &["preferred surname", "preferred last name"],
+    ),
     (
         "preferred_forename",
         &[
@@ -318,7 +324,14 @@ const PUPIL_ALIASES: &[(&str, &[&str])] = &[
     ),
     (
         "sen",
-        &["sen status", "sen", "send", "sen provision", "send status", "sen need"],
+        &[
+            "sen status",
+            "sen",
+            "send",
+            "sen provision",
+            "send status",
+            "sen need",
+        ],
     ),
     (
         "eal",
@@ -853,8 +866,14 @@ impl MarkReader {
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let s = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let e = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(s, |e| e + 1);
+    let s = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let e = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |e| e + 1);
     &b[s..e]
 }
 
@@ -924,7 +943,10 @@ fn find_pupil_columns(header: &[String], skip: &BTreeSet<usize>) -> Columns {
         }
     }
     let upn = pupil.iter().find(|(f, _)| *f == "upn").map(|p| p.1);
-    let adno = pupil.iter().find(|(f, _)| *f == "admission_number").map(|p| p.1);
+    let adno = pupil
+        .iter()
+        .find(|(f, _)| *f == "admission_number")
+        .map(|p| p.1);
     Columns {
         pupil,
         upn,
@@ -944,9 +966,18 @@ fn is_summary_row<R: Read>(rec: &Records<R>, cols: &Columns) -> bool {
     let id_empty = |k: Option<usize>| k.is_none_or(|k| trim_ascii(rec.field(k)).is_empty());
     let label = |b: &[u8]| {
         let t = String::from_utf8_lossy(trim_ascii(b)).to_ascii_lowercase();
-        ["total", "totals", "grand total", "summary", "count", "average", "sum", "number of"]
-            .iter()
-            .any(|w| t == *w || t.starts_with(&format!("{w} ")) || t.starts_with(&format!("{w}:")))
+        [
+            "total",
+            "totals",
+            "grand total",
+            "summary",
+            "count",
+            "average",
+            "sum",
+            "number of",
+        ]
+        .iter()
+        .any(|w| t == *w || t.starts_with(&format!("{w} ")) || t.starts_with(&format!("{w}:")))
     };
     let first_label = (0..rec.len().min(12)).any(|k| label(rec.field(k)));
     if let Some(k) = cols.upn
@@ -1010,12 +1041,14 @@ impl<'a> Builder<'a> {
             match PupilId::from_admission_number(&adno_txt) {
                 Ok(id) => id,
                 Err(e) => {
-                    self.err.push(Some(line), Some("admission number"), e.to_string());
+                    self.err
+                        .push(Some(line), Some("admission number"), e.to_string());
                     return None;
                 }
             }
         } else {
-            self.err.push(Some(line), Some("UPN"), "this row has no UPN");
+            self.err
+                .push(Some(line), Some("UPN"), "this row has no UPN");
             self.err.remedy(if cols.adno.is_some() {
                 "add the missing UPNs in the MIS, or set `import: identify_by: admission_number` in attend.yaml to identify such rows by admission number"
             } else {
@@ -1059,7 +1092,14 @@ impl<'a> Builder<'a> {
 
     /// Store one cell's mark at `slot` of pupil `pi`.
     #[inline]
-    fn put(&mut self, pi: usize, slot: usize, cell: &[u8], session: Session, place: impl Fn() -> String) {
+    fn put(
+        &mut self,
+        pi: usize,
+        slot: usize,
+        cell: &[u8],
+        session: Session,
+        place: impl Fn() -> String,
+    ) {
         let v = match self.marks.read(cell) {
             Cell::NoMark => {
                 self.no_mark_cells += 1;
@@ -1068,7 +1108,12 @@ impl<'a> Builder<'a> {
             Cell::Code(c) => {
                 let set = CodeSet::for_date(session.date);
                 if c.category(set).is_none() {
-                    bad_code(&mut self.err, cell, wrong_set_reason(c, session.date), place());
+                    bad_code(
+                        &mut self.err,
+                        cell,
+                        wrong_set_reason(c, session.date),
+                        place(),
+                    );
                     return;
                 }
                 self.code_sets.insert(set);
@@ -1128,7 +1173,12 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
     let mut f = File::open(path).map_err(open_err)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(ExportError::one(&shown, None, "is a folder, not a file", "give the path of the CSV file"));
+        return Err(ExportError::one(
+            &shown,
+            None,
+            "is a folder, not a file",
+            "give the path of the CSV file",
+        ));
     }
     if size == 0 {
         return Err(ExportError::one(
@@ -1171,7 +1221,14 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
             bom: true,
             seen: None,
         };
-        read_records(Records::new(f), dec, &shown, &file_name, opts, progress.as_ref())
+        read_records(
+            Records::new(f),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress.as_ref(),
+        )
     } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         let enc = if head[0] == 0xFF {
             encoding_rs::UTF_16LE
@@ -1193,11 +1250,22 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
             bom: true,
             seen: None,
         };
-        read_records(Records::new(src), dec, &shown, &file_name, opts, progress.as_ref())
-            .map(|mut e| {
-                e.encoding = if enc == encoding_rs::UTF_16LE { "utf-16le" } else { "utf-16be" };
-                e
-            })
+        read_records(
+            Records::new(src),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress.as_ref(),
+        )
+        .map(|mut e| {
+            e.encoding = if enc == encoding_rs::UTF_16LE {
+                "utf-16le"
+            } else {
+                "utf-16be"
+            };
+            e
+        })
     } else {
         let src = io::Cursor::new(head.to_vec()).chain(f);
         let dec = Decoder {
@@ -1205,7 +1273,14 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
             bom: false,
             seen: None,
         };
-        read_records(Records::new(src), dec, &shown, &file_name, opts, progress.as_ref())
+        read_records(
+            Records::new(src),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress.as_ref(),
+        )
     };
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -1214,7 +1289,14 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
     export.sha256 = match hasher.join() {
         Ok(Ok(h)) => h,
         Ok(Err(e)) => return Err(open_err(e)),
-        Err(_) => return Err(ExportError::one(&shown, None, "could not read the file to fingerprint it", "")),
+        Err(_) => {
+            return Err(ExportError::one(
+                &shown,
+                None,
+                "could not read the file to fingerprint it",
+                "",
+            ));
+        }
     };
     Ok(export)
 }
@@ -1237,7 +1319,10 @@ fn make_progress(show: bool, size: u64) -> Option<indicatif::ProgressBar> {
 
 fn header_strings<R: Read>(rec: &Records<R>, dec: &mut Decoder) -> Vec<String> {
     (0..rec.len())
-        .map(|k| dec.text(rec.field(k)).unwrap_or_else(|_| String::from_utf8_lossy(rec.field(k)).into_owned()))
+        .map(|k| {
+            dec.text(rec.field(k))
+                .unwrap_or_else(|_| String::from_utf8_lossy(rec.field(k)).into_owned())
+        })
         .collect()
 }
 
@@ -1315,7 +1400,8 @@ fn read_records<R: Read>(
                     d.weekday()
                 ),
             );
-            b.err.remedy("export with UK dates (dd/mm/yyyy) or ISO dates (yyyy-mm-dd)");
+            b.err
+                .remedy("export with UK dates (dd/mm/yyyy) or ISO dates (yyyy-mm-dd)");
         }
     }
     if !b.err.is_empty() {
@@ -1358,7 +1444,13 @@ fn rec_line_hint(_e: &io::Error) -> usize {
 
 type ReadResult = Result<Export, Option<ExportError>>;
 
-fn finish(b: &mut Builder<'_>, layout: Layout, columns: &Columns, summary_skipped: Option<usize>, blank_rows: usize) -> ReadResult {
+fn finish(
+    b: &mut Builder<'_>,
+    layout: Layout,
+    columns: &Columns,
+    summary_skipped: Option<usize>,
+    blank_rows: usize,
+) -> ReadResult {
     if !b.err.is_empty() {
         if !b.err.bad_codes.is_empty() {
             b.err.remedy(
@@ -1408,14 +1500,24 @@ fn finish(b: &mut Builder<'_>, layout: Layout, columns: &Columns, summary_skippe
     if !columns.ignored.is_empty() {
         notices.push(format!(
             "columns not used: {}",
-            columns.ignored.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+            columns
+                .ignored
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if let Some(line) = summary_skipped {
-        notices.push(format!("line {line} is a total/summary row, not a pupil: skipped"));
+        notices.push(format!(
+            "line {line} is a total/summary row, not a pupil: skipped"
+        ));
     }
     if blank_rows > 0 {
-        notices.push(format!("{blank_rows} blank row{} skipped", if blank_rows == 1 { "" } else { "s" }));
+        notices.push(format!(
+            "{blank_rows} blank row{} skipped",
+            if blank_rows == 1 { "" } else { "s" }
+        ));
     }
     if b.identical_duplicates > 0 {
         notices.push(format!(
@@ -1472,7 +1574,10 @@ fn read_wide<R: Read>(
     let has_sessions = sessions.iter().any(Option::is_some);
     if !has_sessions {
         // two-row header
-        if !rec.next().map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))? {
+        if !rec
+            .next()
+            .map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))?
+        {
             return Err(Some(ExportError::one(
                 b.file,
                 Some(header_line),
@@ -1487,7 +1592,9 @@ fn read_wide<R: Read>(
         for k in 0..header.len().max(row2.len()) {
             match cells.get(k) {
                 Some(HeaderCell::Date(d)) => current = Some(*d),
-                Some(HeaderCell::Other) if header.get(k).is_some_and(|h| !h.trim().is_empty()) => current = None,
+                Some(HeaderCell::Other) if header.get(k).is_some_and(|h| !h.trim().is_empty()) => {
+                    current = None
+                }
                 _ => {}
             }
             let half = row2.get(k).and_then(|t| Half::parse(t));
@@ -1518,7 +1625,9 @@ fn read_wide<R: Read>(
         .map(|(k, _)| k)
         .collect();
     let cols = find_pupil_columns(&header, &skip);
-    if cols.upn.is_none() && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some()) {
+    if cols.upn.is_none()
+        && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some())
+    {
         return Err(Some(ExportError::one(
             b.file,
             Some(header_line),
@@ -1535,7 +1644,11 @@ fn read_wide<R: Read>(
             b.err.push(
                 Some(header_line),
                 Some(&labels[k]),
-                format!("{} is a {:?}: schools do not hold sessions at weekends", s.date.format("%d/%m/%Y"), s.date.weekday()),
+                format!(
+                    "{} is a {:?}: schools do not hold sessions at weekends",
+                    s.date.format("%d/%m/%Y"),
+                    s.date.weekday()
+                ),
             );
             b.err.remedy("check the dates of the export: if they are month-first (US style), export UK dates (dd/mm/yyyy)");
             cols_ok = false;
@@ -1544,7 +1657,10 @@ fn read_wide<R: Read>(
             b.err.push(
                 Some(header_line),
                 Some(&labels[k]),
-                format!("the session {s} has two columns (also column {:?})", labels[first]),
+                format!(
+                    "the session {s} has two columns (also column {:?})",
+                    labels[first]
+                ),
             );
             b.err.remedy("export each session once");
             cols_ok = false;
@@ -1566,12 +1682,21 @@ fn read_wide<R: Read>(
         })
         .collect();
     let row_len = b.weeks.len() * WEEK_SLOTS;
-    let needed = session_cols.iter().map(|c| c.0).chain(cols.pupil.iter().map(|c| c.1)).max().unwrap_or(0) + 1;
+    let needed = session_cols
+        .iter()
+        .map(|c| c.0)
+        .chain(cols.pupil.iter().map(|c| c.1))
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut summary: Option<usize> = None;
     let mut blank_rows = 0;
     let mut lines_seen: FxHashMap<Box<[u8]>, usize> = FxHashMap::default();
     let mut n = 0usize;
-    while rec.next().map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))? {
+    while rec
+        .next()
+        .map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))?
+    {
         if Some(rec.line) == second_line {
             continue;
         }
@@ -1592,24 +1717,36 @@ fn read_wide<R: Read>(
             continue;
         }
         if let Some(s) = summary {
-            b.err.push(Some(s), None, "looks like a total/summary row, but pupil rows follow it");
-            b.err.remedy("remove the row, or export the register without totals");
+            b.err.push(
+                Some(s),
+                None,
+                "looks like a total/summary row, but pupil rows follow it",
+            );
+            b.err
+                .remedy("remove the row, or export the register without totals");
             summary = None;
         }
         if rec.len() < needed {
             b.err.push(
                 Some(rec.line),
                 None,
-                format!("has {} columns but the header has {}: the row is cut short", rec.len(), header.len()),
+                format!(
+                    "has {} columns but the header has {}: the row is cut short",
+                    rec.len(),
+                    header.len()
+                ),
             );
-            b.err.remedy("export the register again; if the file was edited by hand, check that line");
+            b.err.remedy(
+                "export the register again; if the file was edited by hand, check that line",
+            );
             if b.err.too_many() {
                 break;
             }
             continue;
         }
         if rec.len() > header.len() {
-            let extra_nonempty = (header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty());
+            let extra_nonempty =
+                (header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty());
             if extra_nonempty {
                 b.err.push(
                     Some(rec.line),
@@ -1636,7 +1773,9 @@ fn read_wide<R: Read>(
                 Some("UPN"),
                 format!("{id} already has a row, on line {first}: each pupil must have one row"),
             );
-            b.err.remedy("export the register again; if two pupils share a UPN, correct it in the MIS");
+            b.err.remedy(
+                "export the register again; if two pupils share a UPN, correct it in the MIS",
+            );
             continue;
         }
         lines_seen.insert(key.clone(), rec.line);
@@ -1665,7 +1804,9 @@ fn read_wide<R: Read>(
                 }
             }
             let label = &labels[k];
-            b.put(pi, slot, cell, s, || format!("line {line}, column {label:?}"));
+            b.put(pi, slot, cell, s, || {
+                format!("line {line}, column {label:?}")
+            });
         }
         if b.err.too_many() {
             break;
@@ -1693,9 +1834,14 @@ fn read_long<R: Read>(
             "export the register with one row per mark: UPN, Date, Session, Mark",
         )));
     };
-    let skip: BTreeSet<usize> = [Some(date_col), session_col, Some(mark_col)].into_iter().flatten().collect();
+    let skip: BTreeSet<usize> = [Some(date_col), session_col, Some(mark_col)]
+        .into_iter()
+        .flatten()
+        .collect();
     let cols = find_pupil_columns(&header, &skip);
-    if cols.upn.is_none() && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some()) {
+    if cols.upn.is_none()
+        && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some())
+    {
         return Err(Some(ExportError::one(
             b.file,
             Some(header_line),
@@ -1704,16 +1850,25 @@ fn read_long<R: Read>(
         )));
     }
     let id_col = cols.upn.or(cols.adno).expect("checked");
-    let needed = [date_col, mark_col, id_col].into_iter().chain(session_col).max().unwrap_or(0) + 1;
+    let needed = [date_col, mark_col, id_col]
+        .into_iter()
+        .chain(session_col)
+        .max()
+        .unwrap_or(0)
+        + 1;
     // caches: the date text of the last rows, and each session's slot
-    let mut date_cache: FxHashMap<Box<[u8]>, Option<(NaiveDate, Option<Half>)>> = FxHashMap::default();
+    let mut date_cache: FxHashMap<Box<[u8]>, Option<(NaiveDate, Option<Half>)>> =
+        FxHashMap::default();
     let mut summary: Option<usize> = None;
     let mut blank_rows = 0;
     let mut n = 0usize;
     let mut weekend_reported: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut last_id: Vec<u8> = Vec::new();
     let mut last_pi = usize::MAX;
-    while rec.next().map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))? {
+    while rec
+        .next()
+        .map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))?
+    {
         n += 1;
         if let Some(p) = progress
             && n % 4096 == 0
@@ -1732,9 +1887,15 @@ fn read_long<R: Read>(
             b.err.push(
                 Some(rec.line),
                 None,
-                format!("has {} columns but the header has {}: the row is cut short", rec.len(), header.len()),
+                format!(
+                    "has {} columns but the header has {}: the row is cut short",
+                    rec.len(),
+                    header.len()
+                ),
             );
-            b.err.remedy("export the register again; if the file was edited by hand, check that line");
+            b.err.remedy(
+                "export the register again; if the file was edited by hand, check that line",
+            );
             if b.err.too_many() {
                 break;
             }
@@ -1786,7 +1947,11 @@ fn read_long<R: Read>(
             pi
         };
         if let Some(s) = summary.take() {
-            b.err.push(Some(s), None, "looks like a total/summary row, but more rows follow it");
+            b.err.push(
+                Some(s),
+                None,
+                "looks like a total/summary row, but more rows follow it",
+            );
         }
         b.rows += 1;
         let dcell = rec.field(date_col);
@@ -1802,7 +1967,10 @@ fn read_long<R: Read>(
             b.err.push(
                 Some(rec.line),
                 Some(&header[date_col]),
-                format!("{:?} is not a date (or not one that exists)", String::from_utf8_lossy(dcell)),
+                format!(
+                    "{:?} is not a date (or not one that exists)",
+                    String::from_utf8_lossy(dcell)
+                ),
             );
             b.err.remedy("export dates as dd/mm/yyyy or yyyy-mm-dd");
             if b.err.too_many() {
@@ -1820,8 +1988,14 @@ fn read_long<R: Read>(
         };
         let Some(half) = half else {
             let col = session_col.map(|k| header[k].as_str()).unwrap_or("Session");
-            let text = session_col.map(|k| String::from_utf8_lossy(rec.field(k)).into_owned()).unwrap_or_default();
-            b.err.push(Some(rec.line), Some(col), format!("{text:?} is not a session: expected AM or PM"));
+            let text = session_col
+                .map(|k| String::from_utf8_lossy(rec.field(k)).into_owned())
+                .unwrap_or_default();
+            b.err.push(
+                Some(rec.line),
+                Some(col),
+                format!("{text:?} is not a session: expected AM or PM"),
+            );
             if b.err.too_many() {
                 break;
             }
@@ -1832,7 +2006,11 @@ fn read_long<R: Read>(
                 b.err.push(
                     Some(rec.line),
                     Some(&header[date_col]),
-                    format!("{} is a {:?}: schools do not hold sessions at weekends", date.format("%d/%m/%Y"), date.weekday()),
+                    format!(
+                        "{} is a {:?}: schools do not hold sessions at weekends",
+                        date.format("%d/%m/%Y"),
+                        date.weekday()
+                    ),
                 );
                 b.err.remedy("check the dates of the export: if they are month-first (US style), export UK dates (dd/mm/yyyy)");
             }
@@ -1844,7 +2022,11 @@ fn read_long<R: Read>(
         let line = rec.line;
         let mark_header = &header[mark_col];
         b.put(pi, slot, rec.field(mark_col), s, || {
-            format!("line {line}, column {mark_header:?} ({} {})", date.format("%d/%m/%Y"), half.as_str())
+            format!(
+                "line {line}, column {mark_header:?} ({} {})",
+                date.format("%d/%m/%Y"),
+                half.as_str()
+            )
         });
         if b.err.too_many() {
             break;
@@ -1867,13 +2049,21 @@ mod tests {
 
     #[test]
     fn header_cells_in_the_shapes_mis_exports_use() {
-        let am = |y, m, dd| HeaderCell::Session(Session { date: d(y, m, dd), half: Half::Am });
+        let am = |y, m, dd| {
+            HeaderCell::Session(Session {
+                date: d(y, m, dd),
+                half: Half::Am,
+            })
+        };
         assert_eq!(parse_header_cell("02/09/2024 AM"), am(2024, 9, 2));
         assert_eq!(parse_header_cell("Mon 02/09/2024 AM"), am(2024, 9, 2));
         assert_eq!(parse_header_cell("2024-09-02 AM"), am(2024, 9, 2));
         assert_eq!(parse_header_cell("02/09/2024 (am)"), am(2024, 9, 2));
         assert_eq!(parse_header_cell("Monday 2 Sep 2024 AM"), am(2024, 9, 2));
-        assert_eq!(parse_header_cell("02/09/2024"), HeaderCell::Date(d(2024, 9, 2)));
+        assert_eq!(
+            parse_header_cell("02/09/2024"),
+            HeaderCell::Date(d(2024, 9, 2))
+        );
         assert_eq!(
             parse_header_cell("Tue 02/09/2024 AM"),
             HeaderCell::WrongWeekday(d(2024, 9, 2), Weekday::Tue)
@@ -1891,13 +2081,27 @@ mod tests {
         while r.next().unwrap() {
             rows.push((
                 r.line,
-                (0..r.len()).map(|k| String::from_utf8_lossy(r.field(k)).into_owned()).collect::<Vec<_>>(),
+                (0..r.len())
+                    .map(|k| String::from_utf8_lossy(r.field(k)).into_owned())
+                    .collect::<Vec<_>>(),
             ));
         }
         assert_eq!(rows[0], (1, vec!["a".into(), "b".into(), "c".into()]));
-        assert_eq!(rows[1], (2, vec!["O'Brien, Zoë".into(), "say \"hi\"".into(), "x".into()]));
-        assert_eq!(rows[2], (3, vec!["multi\nline".into(), "2".into(), "3".into()]));
-        assert_eq!(rows[3], (5, vec!["last".into(), "no".into(), "newline".into()]));
+        assert_eq!(
+            rows[1],
+            (
+                2,
+                vec!["O'Brien, Zoë".into(), "say \"hi\"".into(), "x".into()]
+            )
+        );
+        assert_eq!(
+            rows[2],
+            (3, vec!["multi\nline".into(), "2".into(), "3".into()])
+        );
+        assert_eq!(
+            rows[3],
+            (5, vec!["last".into(), "no".into(), "newline".into()])
+        );
     }
 
     #[test]
@@ -1919,7 +2123,8 @@ mod tests {
     #[test]
     fn windows_1252_is_detected_and_names_survive() {
         let dir = tempfile::tempdir().unwrap();
-        let (cp, _, _) = encoding_rs::WINDOWS_1252.encode("UPN,Surname,Forename,02/09/2024 AM\r\nB801200005001,O'Brien,Zoë,/\r\n");
+        let (cp, _, _) = encoding_rs::WINDOWS_1252
+            .encode("UPN,Surname,Forename,02/09/2024 AM\r\nB801200005001,O'Brien,Zoë,/\r\n");
         let p = write(dir.path(), "r.csv", &cp);
         let e = read_export(&p, &ReadOptions::default()).unwrap();
         assert_eq!(e.encoding, "windows-1252");
@@ -1930,7 +2135,9 @@ mod tests {
     #[test]
     fn a_bad_byte_in_a_utf8_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let mut text = "UPN,Surname,Forename,02/09/2024 AM\nB801200005001,Zoë,Ann,/\n".as_bytes().to_vec();
+        let mut text = "UPN,Surname,Forename,02/09/2024 AM\nB801200005001,Zoë,Ann,/\n"
+            .as_bytes()
+            .to_vec();
         text.extend_from_slice(b"P207000016049,Sm\xffth,Bo,/\n");
         let p = write(dir.path(), "r.csv", &text);
         let err = read_export(&p, &ReadOptions::default()).unwrap_err();

@@ -90,10 +90,11 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.with_context(|| format!("{}, line {line}: cannot be read", path.display()))?;
+        let rec =
+            rec.with_context(|| format!("{}, line {line}: cannot be read", path.display()))?;
         let get = |k: usize| rec.get(k).unwrap_or("").to_string();
-        let id = PupilId::parse(&get(0))
-            .map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
+        let id =
+            PupilId::parse(&get(0)).map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
         let dob = get(7);
         out.push(Pupil {
             id,
@@ -107,7 +108,10 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
                 None
             } else {
                 Some(parse_date(&dob).ok_or_else(|| {
-                    anyhow!("{}, line {line}: date of birth {dob:?} is not a date", path.display())
+                    anyhow!(
+                        "{}, line {line}: date of birth {dob:?} is not a date",
+                        path.display()
+                    )
                 })?)
             },
             year: get(8),
@@ -287,9 +291,10 @@ pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
     out.push('\n');
     for (i, id) in grid.ids.iter().enumerate() {
         let row = grid.row(i);
-        let any = weeks.iter().zip(&inside).any(|(&w, ins)| {
-            (0..WEEK_SLOTS).any(|k| ins[k] && row[w * WEEK_SLOTS + k] != 0)
-        });
+        let any = weeks
+            .iter()
+            .zip(&inside)
+            .any(|(&w, ins)| (0..WEEK_SLOTS).any(|k| ins[k] && row[w * WEEK_SLOTS + k] != 0));
         if !any {
             continue;
         }
@@ -367,7 +372,12 @@ pub fn combine(parts: &[MarkGrid], ids: &[PupilId]) -> MarkGrid {
 // ---------------------------------------------------------------------------------------------
 
 /// Append CSV rows to an append-only log's current text (creating it with `header` if new).
-pub fn appended_log(register_dir: &Path, file: &str, header: &str, rows: &[Vec<String>]) -> Result<Vec<u8>> {
+pub fn appended_log(
+    register_dir: &Path,
+    file: &str,
+    header: &str,
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>> {
     let path = register_dir.join(file);
     let mut text = match fs::read(&path) {
         Ok(b) => b,
@@ -444,7 +454,9 @@ mod tests {
     #[test]
     fn damaged_marks_files_are_reported_with_their_line() {
         let text = b"# x\nweeks 2024-09-02\nB801200005001 /\\/\\/\\/\\/\n";
-        let err = parse_marks(text, Path::new("m.txt")).unwrap_err().to_string();
+        let err = parse_marks(text, Path::new("m.txt"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 3"), "{err}");
         let text = b"weeks 2024-09-02\nB801200005001 /\\/\\/\\/\\/F\n";
         assert!(parse_marks(text, Path::new("m.txt")).is_err());
@@ -466,7 +478,10 @@ mod tests {
         let ids = vec![id("801200005001"), id("801200005002")];
         let g = combine(&[a, b], &ids);
         assert_eq!(g.weeks.len(), 2);
-        assert_eq!(g.row(0), &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            g.row(0),
+            &[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        );
         assert_eq!(g.row(1)[10..], [2; 10]);
     }
 }

@@ -1,0 +1,328 @@
+//! `attend flag`: who is at or below the threshold, lowest first, and why.
+
+use super::Ctx;
+use super::output::{Format, table, thousands};
+use crate::cli::FlagArgs;
+use anyhow::{Context, Result};
+use attend::attendance::{Frame, SchoolCalendar, pct_or_blank};
+use attend::flag::{FlagQuery, FlagRow, Flagged, flag};
+use attend::register::{Register, Years};
+use attend::upn::PupilId;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The machine-readable columns, in order. The first fourteen are a contract (README).
+pub const CSV_COLUMNS: &[&str] = &[
+    "upn",
+    "surname",
+    "forename",
+    "year",
+    "reg_group",
+    "possible",
+    "present",
+    "approved_activity",
+    "authorised",
+    "unauthorised",
+    "late_before_close",
+    "late_after_close",
+    "attendance_pct",
+    "band",
+    "authorised_pct",
+    "unauthorised_pct",
+    "not_counted",
+    "no_mark",
+    "last_4_weeks_pct",
+    "trend",
+    "weekday_pattern",
+    "holiday_adjacent",
+    "penalty_notice_from",
+    "penalty_notice_to",
+    "penalty_notice_sessions",
+    "case_stage",
+    "few_sessions",
+    "period_from",
+    "period_to",
+];
+
+pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let t = ws.config.thresholds.clone();
+    let spec = args.period.spec();
+    let years = match (spec.from, spec.to) {
+        (Some(a), Some(b)) => Years::Span(a, b),
+        (Some(a), None) => Years::Span(a, ctx.as_of.max(a)),
+        (None, Some(b)) => Years::Span(b, b),
+        _ => Years::Latest {
+            with_previous: false,
+        },
+    };
+    let reg = Register::load(&ws.register_dir(), years)?;
+    let cal = SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(&reg.grid, &spec)
+        .context("cannot work out the period to report on")?;
+    let frame = Frame::new(&reg.grid, &cal, period);
+    let threshold = args.threshold.unwrap_or(t.persistent * 100);
+    let q = FlagQuery {
+        threshold_hundredths: threshold,
+        all: args.all,
+        year: args.year.clone(),
+        group: args.group.clone(),
+        fsm: args.fsm,
+        sen: args.sen,
+        eal: args.eal,
+        band: args.band,
+        min_sessions: args.min_sessions.unwrap_or(t.min_sessions),
+    };
+    let result = flag(&reg, &frame, &q, &t);
+    let stages = super::case_stages(&ws)?;
+    if args.open_cases {
+        super::open_cases_for(ctx, &ws, &reg, &result)?;
+    }
+    let stages = if args.open_cases {
+        super::case_stages(&ws)?
+    } else {
+        stages
+    };
+    match args.format {
+        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages),
+        Format::Csv => print_csv(&reg, &frame, &result, &stages),
+        Format::Json => print_json(&reg, &frame, &result, &stages),
+    }?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "90%", "92.5%", "92.25%".
+fn threshold_text(h: u32) -> String {
+    let frac = format!("{:02}", h % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{}%", h / 100)
+    } else {
+        format!("{}.{frac}%", h / 100)
+    }
+}
+
+fn print_table(
+    ctx: &Ctx,
+    reg: &Register,
+    frame: &Frame<'_>,
+    r: &Flagged,
+    q: &FlagQuery,
+    stages: &BTreeMap<PupilId, String>,
+) -> Result<()> {
+    let p = &frame.period;
+    let what = if q.all {
+        "All pupils".to_string()
+    } else {
+        format!(
+            "Pupils at or below {} attendance",
+            threshold_text(q.threshold_hundredths)
+        )
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{what}: {} ({} to {}, {} school weeks)",
+        p.label,
+        p.from.format("%d/%m/%Y"),
+        p.to.format("%d/%m/%Y"),
+        frame.school_weeks().len()
+    )?;
+    writeln!(
+        out,
+        "{} of {} pupils{}. Lowest attendance first; percentages are of each pupil's possible sessions.",
+        thousands(r.rows.len()),
+        thousands(r.cohort),
+        if r.cohort != reg.pupils.len() {
+            " in the chosen group"
+        } else {
+            ""
+        }
+    )?;
+    if !r.rows.is_empty() {
+        writeln!(out, "{}", rows_table(ctx, reg, &r.rows, stages))?;
+    }
+    if !r.few_sessions.is_empty() {
+        writeln!(
+            out,
+            "\nListed apart: {} pupil{} with fewer than {} possible sessions (figures on few sessions swing widely):",
+            r.few_sessions.len(),
+            if r.few_sessions.len() == 1 { "" } else { "s" },
+            q.min_sessions
+        )?;
+        writeln!(out, "{}", rows_table(ctx, reg, &r.few_sessions, stages))?;
+    }
+    Ok(())
+}
+
+fn rows_table(
+    ctx: &Ctx,
+    reg: &Register,
+    rows: &[FlagRow],
+    stages: &BTreeMap<PupilId, String>,
+) -> String {
+    let mut tb = table(
+        &[
+            "UPN", "Name", "Year", "Reg", "Possible", "Attend %", "Auth %", "Unauth %", "Late L/U",
+            "Band", "Trend", "Pattern", "Case",
+        ],
+        ctx.color,
+    );
+    for c in 4..9 {
+        if let Some(col) = tb.column_mut(c) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    for row in rows {
+        let p = &reg.pupils[row.index];
+        let c = &row.analysis.counts;
+        tb.add_row(vec![
+            p.id.to_string(),
+            p.display_name(),
+            p.year.clone(),
+            p.reg_group.clone(),
+            c.possible.to_string(),
+            pct_or_blank(c.attendance()),
+            pct_or_blank(c.authorised_rate()),
+            pct_or_blank(c.unauthorised_rate()),
+            format!("{}/{}", c.late_before_close, c.late_after_close),
+            row.band.as_str().replace("_", " ").replace("none", ""),
+            row.analysis.trend().arrow().to_string(),
+            row.analysis.pattern_hint(),
+            stages.get(&p.id).cloned().unwrap_or_default(),
+        ]);
+    }
+    tb.to_string()
+}
+
+fn record(
+    reg: &Register,
+    frame: &Frame<'_>,
+    row: &FlagRow,
+    few: bool,
+    stages: &BTreeMap<PupilId, String>,
+) -> Vec<String> {
+    let p = &reg.pupils[row.index];
+    let an = &row.analysis;
+    let c = &an.counts;
+    let pen = an.penalty.as_ref();
+    vec![
+        p.id.to_string(),
+        p.surname.clone(),
+        p.forename.clone(),
+        p.year.clone(),
+        p.reg_group.clone(),
+        c.possible.to_string(),
+        c.present.to_string(),
+        c.approved_activity.to_string(),
+        c.authorised.to_string(),
+        c.unauthorised.to_string(),
+        c.late_before_close.to_string(),
+        c.late_after_close.to_string(),
+        pct_or_blank(c.attendance()),
+        row.band.as_str().to_string(),
+        pct_or_blank(c.authorised_rate()),
+        pct_or_blank(c.unauthorised_rate()),
+        c.not_counted.to_string(),
+        c.no_mark.to_string(),
+        pct_or_blank(an.last4.attendance()),
+        an.trend().as_str().to_string(),
+        an.weekday_pattern()
+            .map(|(d, r)| format!("{} {}", attend::attendance::weekday_short(d), r.pct()))
+            .unwrap_or_default(),
+        an.holiday_adjacent.to_string(),
+        pen.map(|w| w.from.to_string()).unwrap_or_default(),
+        pen.map(|w| w.to.to_string()).unwrap_or_default(),
+        pen.map(|w| w.sessions.to_string()).unwrap_or_default(),
+        stages.get(&p.id).cloned().unwrap_or_default(),
+        if few { "yes" } else { "no" }.to_string(),
+        frame.period.from.to_string(),
+        frame.period.to.to_string(),
+    ]
+}
+
+fn print_csv(
+    reg: &Register,
+    frame: &Frame<'_>,
+    r: &Flagged,
+    stages: &BTreeMap<PupilId, String>,
+) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 20)
+        .from_writer(stdout.lock());
+    w.write_record(CSV_COLUMNS)?;
+    for row in &r.rows {
+        w.write_record(record(reg, frame, row, false, stages))?;
+    }
+    for row in &r.few_sessions {
+        w.write_record(record(reg, frame, row, true, stages))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn print_json(
+    reg: &Register,
+    frame: &Frame<'_>,
+    r: &Flagged,
+    stages: &BTreeMap<PupilId, String>,
+) -> Result<()> {
+    use serde_json::{Map, Value};
+    let numeric = [
+        "possible",
+        "present",
+        "approved_activity",
+        "authorised",
+        "unauthorised",
+        "late_before_close",
+        "late_after_close",
+        "not_counted",
+        "no_mark",
+        "holiday_adjacent",
+        "penalty_notice_sessions",
+    ];
+    let pcts = [
+        "attendance_pct",
+        "authorised_pct",
+        "unauthorised_pct",
+        "last_4_weeks_pct",
+    ];
+    let to_value = |row: &FlagRow, few: bool| -> Value {
+        let mut m = Map::new();
+        for (k, v) in CSV_COLUMNS.iter().zip(record(reg, frame, row, few, stages)) {
+            let value = if numeric.contains(k) || pcts.contains(k) {
+                if v.is_empty() {
+                    Value::Null
+                } else if pcts.contains(k) {
+                    // one decimal: tenths / 10 prints as e.g. 90.0
+                    let tenths: i64 = v.replace('.', "").parse().unwrap_or(0);
+                    serde_json::Number::from_f64(tenths as f64 / 10.0)
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null)
+                } else {
+                    v.parse::<u64>().map(Value::from).unwrap_or(Value::Null)
+                }
+            } else if *k == "few_sessions" {
+                Value::Bool(few)
+            } else {
+                Value::String(v)
+            };
+            m.insert(k.to_string(), value);
+        }
+        Value::Object(m)
+    };
+    let all: Vec<Value> = r
+        .rows
+        .iter()
+        .map(|row| to_value(row, false))
+        .chain(r.few_sessions.iter().map(|row| to_value(row, true)))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &all)?;
+    writeln!(out)?;
+    Ok(())
+}

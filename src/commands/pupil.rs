@@ -1,0 +1,255 @@
+//! `attend pupil UPN`: everything about one pupil's attendance on one screen.
+
+use super::Ctx;
+use super::output::{Format, table};
+use crate::cli::PupilArgs;
+use anyhow::{Context, Result, anyhow};
+use attend::attendance::{
+    Analysis, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank, terms_to_date,
+    weekday_short,
+};
+use attend::codes::CodeSet;
+use attend::dates::AcademicYear;
+use attend::register::{Register, Years};
+use attend::upn::PupilId;
+use chrono::Weekday;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let t = ws.config.thresholds.clone();
+    let id = PupilId::parse(&args.upn).map_err(|e| anyhow!("{e}"))?;
+    let reg = Register::load(&ws.register_dir(), Years::All)?;
+    let i = reg.index_of(&id).ok_or_else(|| {
+        anyhow!(
+            "{id} is not in the register. Check the UPN, or import an export that holds the pupil (attend import FILE.csv)"
+        )
+    })?;
+    let cal = SchoolCalendar::of(&reg.grid);
+    let spec = args.period.spec();
+    let period = cal
+        .resolve(&reg.grid, &spec)
+        .context("cannot work out the period to report on")?;
+    let ay = AcademicYear::of(period.to);
+    let main = Frame::new(&reg.grid, &cal, period.clone());
+    let an = main.analyse(i);
+    // each term of the academic year, to the period's end
+    let mut rows: Vec<(String, Frame<'_>, Analysis)> = Vec::new();
+    for (term, from, to) in terms_to_date(ay, period.to) {
+        let s = PeriodSpec {
+            from: Some(from),
+            to: Some(to),
+            ..Default::default()
+        };
+        if let Ok(mut p) = cal.resolve(&reg.grid, &s) {
+            p.label = format!("{} term", attend::attendance::capitalise(term.name()));
+            let f = Frame::new(&reg.grid, &cal, p);
+            let a = f.analyse(i);
+            rows.push((f.period.label.clone(), f, a));
+        }
+    }
+    let stage = super::case_stage(&ws, &id)?;
+    let pupil = &reg.pupils[i];
+    match args.format {
+        Format::Json => {
+            let mut v = serde_json::json!({
+                "upn": pupil.id.as_str(),
+                "surname": pupil.surname,
+                "forename": pupil.forename,
+                "year": pupil.year,
+                "reg_group": pupil.reg_group,
+                "dob": pupil.dob,
+                "fsm": pupil.fsm,
+                "sen": pupil.sen,
+                "eal": pupil.eal,
+                "case_stage": stage,
+                "period": Snapshot::of(&an, &main, &t),
+                "trend": an.trend().as_str(),
+                "penalty_notice_threshold_met": an.penalty.is_some(),
+            });
+            v["terms"] = serde_json::Value::Array(
+                rows.iter()
+                    .map(|(_, f, a)| serde_json::to_value(Snapshot::of(a, f, &t)))
+                    .collect::<Result<_, _>>()?,
+            );
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+        }
+        Format::Table | Format::Csv => {
+            let mut out = std::io::stdout().lock();
+            let mut facts = vec![
+                format!("Year {}", pupil.year),
+                format!("reg group {}", pupil.reg_group),
+            ];
+            if let Some(d) = pupil.dob {
+                facts.push(format!("born {}", d.format("%d/%m/%Y")));
+            }
+            if pupil.is_fsm() {
+                facts.push("FSM".into());
+            }
+            if pupil.has_sen() {
+                facts.push(format!("SEN {}", pupil.sen));
+            }
+            if pupil.is_eal() {
+                facts.push("EAL".into());
+            }
+            writeln!(out, "{} ({})", pupil.display_name(), pupil.id)?;
+            writeln!(out, "{}", facts.join(", "))?;
+            writeln!(
+                out,
+                "Case: {}",
+                stage
+                    .as_deref()
+                    .unwrap_or("none (open one with `attend case open UPN`)")
+            )?;
+            writeln!(out)?;
+            let mut tb = table(
+                &[
+                    "Period", "From", "To", "Possible", "Attended", "Attend %", "Auth", "Auth %",
+                    "Unauth", "Unauth %", "Late L", "Late U", "Band",
+                ],
+                ctx.color,
+            );
+            for c in 3..12 {
+                if let Some(col) = tb.column_mut(c) {
+                    col.set_cell_alignment(comfy_table::CellAlignment::Right);
+                }
+            }
+            let mut add = |label: &str, f: &Frame<'_>, a: &Analysis| {
+                let c = &a.counts;
+                tb.add_row(vec![
+                    label.to_string(),
+                    f.period.from.format("%d/%m/%Y").to_string(),
+                    f.period.to.format("%d/%m/%Y").to_string(),
+                    c.possible.to_string(),
+                    c.attended().to_string(),
+                    pct_or_blank(c.attendance()),
+                    c.authorised.to_string(),
+                    pct_or_blank(c.authorised_rate()),
+                    c.unauthorised.to_string(),
+                    pct_or_blank(c.unauthorised_rate()),
+                    c.late_before_close.to_string(),
+                    c.late_after_close.to_string(),
+                    c.band(&t).label().to_string(),
+                ]);
+            };
+            add(&main.period.label, &main, &an);
+            for (label, f, a) in &rows {
+                add(label, f, a);
+            }
+            if let Some((from, to)) = main.last4_dates() {
+                let s = PeriodSpec {
+                    from: Some(from),
+                    to: Some(to),
+                    ..Default::default()
+                };
+                if let Ok(mut p) = cal.resolve(&reg.grid, &s) {
+                    p.label = "Last 4 school weeks".into();
+                    let f = Frame::new(&reg.grid, &cal, p);
+                    let a = f.analyse(i);
+                    add("Last 4 school weeks", &f, &a);
+                }
+            }
+            writeln!(out, "{tb}")?;
+
+            // weekday pattern
+            let mut wd = table(&["", "Mon", "Tue", "Wed", "Thu", "Fri"], ctx.color);
+            let days = [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ];
+            let mut absent = vec!["Absent".to_string()];
+            let mut rate = vec!["% absent".to_string()];
+            for (k, _) in days.iter().enumerate() {
+                let d = an.weekdays[k];
+                absent.push(format!("{} of {}", d.absent, d.possible));
+                rate.push(pct_or_blank(d.rate()));
+            }
+            wd.add_row(absent);
+            wd.add_row(rate);
+            writeln!(out, "\nAbsence by weekday ({}):\n{wd}", main.period.label)?;
+            if let Some((d, r)) = an.weekday_pattern() {
+                writeln!(
+                    out,
+                    "  {} stands out: {}% of {} sessions missed.",
+                    weekday_short(d),
+                    r.pct(),
+                    weekday_short(d)
+                )?;
+            }
+
+            // codes
+            let c = &an.counts;
+            let sets: Vec<CodeSet> = {
+                let mut s = vec![
+                    CodeSet::for_date(main.period.from),
+                    CodeSet::for_date(main.period.to),
+                ];
+                s.dedup();
+                s
+            };
+            writeln!(out, "\nCodes used ({}):", main.period.label)?;
+            for (code, n) in c.code_mix() {
+                let meaning = sets
+                    .iter()
+                    .rev()
+                    .find(|s| code.category(**s).is_some())
+                    .map(|s| code.meaning(*s))
+                    .unwrap_or("");
+                writeln!(out, "  {:<3} {:>4}  {meaning}", code.as_str(), n)?;
+            }
+            writeln!(
+                out,
+                "\nLate: {} before the register closed (L, counted present), {} after it closed (U, unauthorised absence).",
+                c.late_before_close, c.late_after_close
+            )?;
+            let trend = an.trend();
+            if let (Some(recent), Some(all)) = (an.last4.attendance(), c.attendance()) {
+                writeln!(
+                    out,
+                    "Trend: {} {}: {}% over the last 4 school weeks against {}% over {}.",
+                    trend.arrow(),
+                    trend.as_str(),
+                    recent.pct(),
+                    all.pct(),
+                    main.period.label
+                )?;
+            }
+            if an.holiday_adjacent > 0 {
+                writeln!(
+                    out,
+                    "Next to school holidays or closures: {} of {} absence sessions.",
+                    an.holiday_adjacent,
+                    c.absent()
+                )?;
+            }
+            match &an.penalty {
+                Some(w) => writeln!(
+                    out,
+                    "Penalty-notice threshold: MET — {} sessions of unauthorised absence (G, N, O, U) in the 10 school weeks {} to {}.",
+                    w.sessions,
+                    w.from.format("%d/%m/%Y"),
+                    w.to.format("%d/%m/%Y")
+                )?,
+                None => writeln!(
+                    out,
+                    "Penalty-notice threshold: not met (at most {} unauthorised sessions in any 10 school weeks; the threshold is 10).",
+                    an.penalty_max
+                )?,
+            }
+            if c.not_counted + c.no_mark > 0 {
+                writeln!(
+                    out,
+                    "Not counted: {} sessions not possible (closures, not on roll, dual registration, unable to attend...); {} sessions with no mark.",
+                    c.not_counted, c.no_mark
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
