@@ -123,6 +123,13 @@ pub fn parse_threshold(s: &str) -> Result<u32, String> {
     let bad =
         || format!("{s:?} is not a percentage: give a number from 0 to 100, such as 90 or 92.5");
     let t = s.trim().trim_end_matches('%');
+    if let Some(n) = t.strip_prefix('-')
+        && n.parse::<f64>().is_ok()
+    {
+        return Err(format!(
+            "{s} is outside 0 to 100: a threshold is a percentage of attendance"
+        ));
+    }
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty()
         || !whole.bytes().all(|b| b.is_ascii_digit())
@@ -148,7 +155,7 @@ pub fn parse_threshold(s: &str) -> Result<u32, String> {
 #[derive(Debug, clap::Args)]
 pub struct FlagArgs {
     /// List pupils whose attendance is at or below this percentage (default: thresholds.persistent in attend.yaml, DfE 90).
-    #[arg(long, value_name = "PERCENT", value_parser = parse_threshold)]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_threshold, allow_negative_numbers = true)]
     pub threshold: Option<u32>,
     #[command(flatten)]
     pub period: PeriodArgs,

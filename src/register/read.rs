@@ -389,6 +389,18 @@ fn weekday_word(t: &str) -> Option<Weekday> {
     })
 }
 
+fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
 /// What a header cell says about sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum HeaderCell {
@@ -398,7 +410,19 @@ enum HeaderCell {
     Date(NaiveDate),
     /// A date whose weekday word does not match it (probably month/day order).
     WrongWeekday(NaiveDate, Weekday),
+    /// Shaped like a date (with or without AM/PM) but not a date that exists, such as 31/02/2025.
+    BadDate(String),
     Other,
+}
+
+/// Is `tok` shaped like a numeric date (`31/02/2025`, `2025-02-31`), whether or not it exists?
+fn date_shaped(tok: &str) -> bool {
+    let parts: Vec<&str> = tok.split(['/', '-', '.']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+        && (parts[0].len() == 4 || parts[2].len() == 4)
 }
 
 /// Read a header cell such as `Mon 02/09/2024 AM`, `2024-09-02 (pm)` or `02/09/2024`.
@@ -406,6 +430,13 @@ fn parse_header_cell(cell: &str) -> HeaderCell {
     let t = cell.trim().trim_start_matches('\u{feff}');
     if t.is_empty() || !t.bytes().any(|b| b.is_ascii_digit()) {
         return HeaderCell::Other;
+    }
+    if let Some(tok) = t
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .find(|tok| date_shaped(tok))
+        && parse_date(tok).is_none()
+    {
+        return HeaderCell::BadDate(tok.to_string());
     }
     let mut date = None;
     let mut half = None;
@@ -1334,7 +1365,14 @@ fn read_records<R: Read>(
     opts: &ReadOptions,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Export, ExportError> {
-    let io_err = |e: io::Error| ExportError::one(shown, Some(rec_line_hint(&e)), e.to_string(), "");
+    let io_err = |e: io::Error| {
+        ExportError::one(
+            shown,
+            None,
+            format!("cannot be read: {e}"),
+            "check that the file is a complete CSV export",
+        )
+    };
     let mut b = Builder {
         file: shown,
         opts,
@@ -1390,14 +1428,24 @@ fn read_records<R: Read>(
     }
     let cells: Vec<HeaderCell> = header.iter().map(|h| parse_header_cell(h)).collect();
     for (k, c) in cells.iter().enumerate() {
+        if let HeaderCell::BadDate(tok) = c {
+            b.err.push(
+                Some(header_line),
+                Some(&header[k]),
+                format!("{tok} is not a date that exists"),
+            );
+            b.err
+                .remedy("correct the export's dates (dd/mm/yyyy or yyyy-mm-dd) and export again");
+        }
         if let HeaderCell::WrongWeekday(d, w) = c {
             b.err.push(
                 Some(header_line),
                 Some(&header[k]),
                 format!(
-                    "says {w:?} but {} is a {:?}; the dates may be month-first (US style)",
+                    "says {} but {} is a {}; the dates may be month-first (US style)",
+                    weekday_name(*w),
                     d.format("%d/%m/%Y"),
-                    d.weekday()
+                    weekday_name(d.weekday())
                 ),
             );
             b.err
@@ -1432,14 +1480,9 @@ fn read_records<R: Read>(
         Layout::Long => read_long(&mut rec, &mut b, header, long_cols, header_line, progress),
     }
     .map_err(|e| e.unwrap_or_else(|| std::mem::take(&mut b.err)))?;
-    let _ = file_name;
     let mut export = export;
     export.file_name = file_name.to_string();
     Ok(export)
-}
-
-fn rec_line_hint(_e: &io::Error) -> usize {
-    0
 }
 
 type ReadResult = Result<Export, Option<ExportError>>;
@@ -1645,9 +1688,9 @@ fn read_wide<R: Read>(
                 Some(header_line),
                 Some(&labels[k]),
                 format!(
-                    "{} is a {:?}: schools do not hold sessions at weekends",
+                    "{} is a {}: schools do not hold sessions at weekends",
                     s.date.format("%d/%m/%Y"),
-                    s.date.weekday()
+                    weekday_name(s.date.weekday())
                 ),
             );
             b.err.remedy("check the dates of the export: if they are month-first (US style), export UK dates (dd/mm/yyyy)");
@@ -2007,9 +2050,9 @@ fn read_long<R: Read>(
                     Some(rec.line),
                     Some(&header[date_col]),
                     format!(
-                        "{} is a {:?}: schools do not hold sessions at weekends",
+                        "{} is a {}: schools do not hold sessions at weekends",
                         date.format("%d/%m/%Y"),
-                        date.weekday()
+                        weekday_name(date.weekday())
                     ),
                 );
                 b.err.remedy("check the dates of the export: if they are month-first (US style), export UK dates (dd/mm/yyyy)");
@@ -2068,7 +2111,14 @@ mod tests {
             parse_header_cell("Tue 02/09/2024 AM"),
             HeaderCell::WrongWeekday(d(2024, 9, 2), Weekday::Tue)
         );
-        assert_eq!(parse_header_cell("31/02/2025 AM"), HeaderCell::Other);
+        assert_eq!(
+            parse_header_cell("31/02/2025 AM"),
+            HeaderCell::BadDate("31/02/2025".into())
+        );
+        assert_eq!(
+            parse_header_cell("2025-02-31"),
+            HeaderCell::BadDate("2025-02-31".into())
+        );
         assert_eq!(parse_header_cell("UPN"), HeaderCell::Other);
         assert_eq!(parse_header_cell("Year 7"), HeaderCell::Other);
     }
