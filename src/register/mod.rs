@@ -300,10 +300,18 @@ impl Register {
             }
             Years::Span(a, b) => {
                 let (ya, yb) = (AcademicYear::of(a.min(b)), AcademicYear::of(a.max(b)));
-                held.iter()
+                let span: Vec<AcademicYear> = held
+                    .iter()
                     .copied()
                     .filter(|y| ya <= *y && *y <= yb)
-                    .collect()
+                    .collect();
+                // nothing held in the span: load the latest year, so that a report can say
+                // which dates the register does hold
+                if span.is_empty() {
+                    held.last().copied().into_iter().collect()
+                } else {
+                    span
+                }
             }
         };
         let pupils = store::load_pupils(register_dir)?;
