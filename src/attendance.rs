@@ -438,6 +438,11 @@ impl SchoolCalendar {
         if n_given > 1 {
             return Err(PeriodError::Conflicting);
         }
+        if let (Some(from), Some(to)) = (spec.from, spec.to)
+            && from > to
+        {
+            return Err(PeriodError::FromAfterTo { from, to });
+        }
         // figures run to the latest imported session at most
         let to = spec.to.unwrap_or(last).min(last);
         let ay = AcademicYear::of(spec.to.unwrap_or(last));
@@ -474,7 +479,13 @@ impl SchoolCalendar {
             (ay.start(), to, format!("{} to date", ay.label()))
         };
         if from > to {
-            return Err(PeriodError::FromAfterTo { from, to });
+            // e.g. --from after the latest imported session
+            return Err(PeriodError::NoSessions {
+                from,
+                to: spec.to.unwrap_or(to).max(from),
+                first,
+                last,
+            });
         }
         let a = grid.slot_on_or_after(from);
         let b = grid.slot_after(to);
