@@ -489,14 +489,19 @@ impl SchoolCalendar {
         }
         let a = grid.slot_on_or_after(from);
         let b = grid.slot_after(to);
-        if !(a..b).any(|j| self.held[j]) {
+        let (Some(j0), Some(j1)) = (
+            (a..b).find(|&j| self.held[j]),
+            (a..b).rev().find(|&j| self.held[j]),
+        ) else {
             return Err(PeriodError::NoSessions {
                 from,
                 to,
                 first,
                 last,
             });
-        }
+        };
+        // the figures cover the sessions held: say so (2 September, not 1 August)
+        let (from, to) = (grid.session(j0).date, grid.session(j1).date);
         let label = if label.is_empty() {
             format!("{} to {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"))
         } else {
@@ -1291,7 +1296,11 @@ mod tests {
                 },
             )
             .unwrap();
-        assert_eq!((p.from, p.to), (d(2025, 1, 1), d(2025, 2, 14)));
+        assert_eq!(
+            (p.from, p.to),
+            (d(2025, 1, 6), d(2025, 2, 14)),
+            "the sessions held"
+        );
     }
 
     proptest! {

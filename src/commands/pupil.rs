@@ -5,7 +5,7 @@ use super::output::{Format, table};
 use crate::cli::PupilArgs;
 use anyhow::{Context, Result, anyhow};
 use attend::attendance::{
-    Analysis, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank, terms_to_date,
+    Analysis, Fraction, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank, terms_to_date,
     weekday_short,
 };
 use attend::codes::CodeSet;
@@ -220,12 +220,14 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     main.period.label
                 )?;
             }
-            if an.holiday_adjacent > 0 {
+            if let Some(r) = Fraction::new(an.holiday_adjacent, an.holiday_adjacent_possible) {
                 writeln!(
                     out,
-                    "Next to school holidays or closures: {} of {} absence sessions.",
+                    "Next to school holidays and closures: absent for {} of {} sessions ({}%), against {}% of all sessions.",
                     an.holiday_adjacent,
-                    c.absent()
+                    an.holiday_adjacent_possible,
+                    r.pct(),
+                    pct_or_blank(Fraction::new(c.absent(), c.possible))
                 )?;
             }
             match &an.penalty {

@@ -1,0 +1,18 @@
+#!/bin/sh
+# Build attend and run it on the bundled example: a fresh workspace for the fictional Riverside
+# Academy, its register export imported, and the pupils at or below 90% attendance listed.
+#
+#   scripts/example.sh [FOLDER]      (default: ./example-workspace; an existing one is replaced)
+set -eu
+cd "$(dirname "$0")/.."
+ws=${1:-example-workspace}
+cargo build --release --locked --quiet
+attend=target/release/attend
+rm -rf "$ws"
+$attend init "$ws" --quiet
+cp examples/attend.yaml "$ws/attend.yaml"
+$attend --dir "$ws" import examples/riverside-wide.csv
+echo
+$attend --dir "$ws" flag --threshold 90
+echo
+echo "The workspace is in $ws. Try: $attend --dir $ws pupil <UPN>   (a UPN from the table above)"
