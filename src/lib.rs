@@ -7,8 +7,10 @@
 //! * [`register`]: reading MIS exports and the git-friendly register store.
 //! * [`attendance`]: the arithmetic of attendance, bands, patterns and the penalty-notice threshold.
 //! * [`workspace`] and [`config`]: the school's folder and its `attend.yaml`.
+//! * [`cases`]: case files, attendance meetings, plans, reviews and what is due.
 
 pub mod attendance;
+pub mod cases;
 pub mod codes;
 pub mod config;
 pub mod dates;
@@ -18,3 +20,10 @@ pub mod register;
 pub mod upn;
 pub mod workspace;
 pub mod yaml;
+
+/// Phase timings on stderr when `ATTEND_TIMING` is set (for benchmarking; never in normal use).
+pub fn timing(phase: &str, since: std::time::Instant) {
+    if std::env::var_os("ATTEND_TIMING").is_some() {
+        eprintln!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
