@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The comment at the top of every case file.
 pub const HEADER: &str = "\
-# attend case file: the record of one pupil's attendance case. Format: docs/cases.md (JSON Schema: case.schema.json).
+# attend case file: the record of one pupil's attendance case (format: attend's README, \"Case files\").
 # You may edit it by hand; attend checks it whenever it reads it. attend saves it in its own layout, so comments are not kept.
 ";
 

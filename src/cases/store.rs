@@ -433,6 +433,49 @@ pub fn log_event(case: &mut Case, event: Event, today: NaiveDate) -> Result<()> 
     Ok(())
 }
 
+/// A document for a timeline entry: `file` must be inside the case folder (given relative to it,
+/// or as a path that leads into it); its SHA-256 is computed now.
+pub fn document_for(case_dir: &Path, file: &Path) -> Result<Document> {
+    let candidate = if file.is_absolute() { file.to_path_buf() } else { case_dir.join(file) };
+    let candidate = if candidate.exists() || file.is_absolute() {
+        candidate
+    } else {
+        std::env::current_dir()?.join(file)
+    };
+    let full = candidate
+        .canonicalize()
+        .with_context(|| format!("cannot find the document {}", file.display()))?;
+    let base = case_dir
+        .canonicalize()
+        .with_context(|| format!("cannot find the case folder {}", case_dir.display()))?;
+    let rel = full.strip_prefix(&base).map_err(|_| {
+        anyhow!(
+            "{} is not inside the case folder {}: put the document there first (e.g. in {}/documents/)",
+            file.display(),
+            case_dir.display(),
+            case_dir.display()
+        )
+    })?;
+    if !full.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow!("{} has a name that is not text", file.display()))?;
+    let bytes = fs::read(&full).with_context(|| format!("cannot read {}", full.display()))?;
+    let doc = Document { path: parts.join("/"), sha256: sha256_hex(&bytes) };
+    check_document(&doc).map_err(|m| anyhow!("{m}"))?;
+    Ok(doc)
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Why a stage change is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StageError {

@@ -1,6 +1,7 @@
 //! The command line: clap definitions only. Help text speaks the officer's language.
 
 pub mod case;
+pub mod plan;
 
 use attend::attendance::{Band, PeriodSpec};
 use attend::dates::{Term, parse_cli_date};
@@ -54,6 +55,14 @@ pub enum Command {
     /// Case files: open, list, show, log, stage, close, edit a pupil's case.
     #[command(subcommand)]
     Case(case::CaseCommand),
+    /// Attendance meetings: record a meeting and its action plan (attend plan new UPN).
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Review a pupil's open plan: the figures since it began against its aim, the outcome, the decision.
+    Review(plan::ReviewArgs),
+    /// What needs doing: reviews due and overdue, cases without a plan, flagged pupils with no case,
+    /// unresolved N marks, cases with no contact for 4 weeks.
+    Due(plan::DueArgs),
 }
 
 #[derive(Debug, clap::Args)]

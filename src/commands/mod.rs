@@ -1,11 +1,14 @@
 //! One file per subcommand, each thin: parse, call the library, present.
 
 pub mod case;
+pub mod due;
 pub mod flag;
 pub mod import;
 pub mod init;
 pub mod output;
+pub mod plan;
 pub mod pupil;
+pub mod review;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -63,6 +66,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Flag(args) => flag::run(ctx, args),
         Command::Pupil(args) => pupil::run(ctx, args),
         Command::Case(c) => case::run(ctx, c),
+        Command::Plan(c) => plan::run(ctx, c),
+        Command::Review(args) => review::run(ctx, args),
+        Command::Due(args) => due::run(ctx, args),
     }
 }
 

@@ -1,0 +1,76 @@
+//! `attend due`: what needs doing.
+
+use super::Ctx;
+use super::case::register_for;
+use super::output::{Format, table, write_csv};
+use crate::cli::plan::DueArgs;
+use anyhow::Result;
+use attend::cases::due::{DueItem, due};
+use attend::cases::store;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The machine-readable columns of `attend due` (a contract: README).
+pub const DUE_COLUMNS: &[&str] = &["kind", "upn", "name", "stage", "date", "detail"];
+
+fn record(i: &DueItem) -> Vec<String> {
+    vec![
+        i.kind.as_str().to_string(),
+        i.id.to_string(),
+        i.name.clone(),
+        i.stage.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        i.date.map(|d| d.to_string()).unwrap_or_default(),
+        i.detail.clone(),
+    ]
+}
+
+pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let (cases, errors) = store::load_all(&ws)?;
+    for e in &errors {
+        eprintln!("warning: left out of the list: {e}");
+    }
+    let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    let items = due(&cases, &reg, &ws.config, ctx.as_of, a.within);
+    match a.format {
+        Format::Table => {
+            if items.is_empty() {
+                ctx.say(format!("Nothing is due within {} days of {}.", a.within, ctx.as_of));
+            } else {
+                let mut t = table(&["What", "UPN", "Name", "Stage", "Date", "Details"], ctx.color);
+                for i in &items {
+                    let r = record(i);
+                    t.add_row(vec![i.kind.label().to_string(), r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone(), r[5].clone()]);
+                }
+                writeln!(std::io::stdout().lock(), "{t}")?;
+                ctx.say(format!(
+                    "{} item{} as of {} (reviews looked ahead {} days).",
+                    items.len(),
+                    if items.len() == 1 { "" } else { "s" },
+                    ctx.as_of,
+                    a.within
+                ));
+            }
+        }
+        Format::Csv => write_csv(DUE_COLUMNS, &items.iter().map(record).collect::<Vec<_>>())?,
+        Format::Json => {
+            let v: Vec<serde_json::Value> = items
+                .iter()
+                .map(|i| {
+                    serde_json::json!({
+                        "kind": i.kind.as_str(),
+                        "upn": i.id.as_str(),
+                        "name": i.name,
+                        "stage": i.stage.map(|s| s.as_str()),
+                        "date": i.date,
+                        "detail": i.detail,
+                    })
+                })
+                .collect();
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &v)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

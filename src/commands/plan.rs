@@ -1,0 +1,296 @@
+//! `attend plan new UPN`: record an attendance meeting and its action plan.
+
+use super::Ctx;
+use super::case::{pupil_id, register_for, report_commit, who};
+use crate::cli::plan::{PlanCommand, PlanNewArgs, TargetArg};
+use anyhow::{Context, Result, anyhow, bail};
+use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
+use attend::cases::file::{CaseFileError, Located, Problem, parse_checked};
+use attend::cases::model::{Aim, CopyTo};
+use attend::cases::plan::{
+    CheckedPlan, FormAction, FormAttendee, PlanForm, check_plan_form, default_attendees, figures_on, open_plan,
+    record_plan, render_plan_form,
+};
+use attend::cases::store::{self, OpenOptions};
+use attend::cases::{Case, Stage};
+use attend::upn::PupilId;
+use attend::workspace::Workspace;
+use chrono::NaiveDate;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, command: PlanCommand) -> Result<ExitCode> {
+    match command {
+        PlanCommand::New(a) => new(ctx, a),
+    }
+}
+
+/// Problems found in flags (no file, so no line): "field actions[2].owner: ...".
+pub fn flag_problems(what: &str, problems: Vec<Problem>) -> anyhow::Error {
+    let e = CaseFileError {
+        file: what.to_string(),
+        problems: problems
+            .into_iter()
+            .map(|p| Located { line: None, field: (!p.path.is_root()).then(|| p.path.to_string()), message: p.message })
+            .collect(),
+    };
+    anyhow!("{e}\n  Nothing was recorded.")
+}
+
+/// How the officer gave the input.
+pub enum Input {
+    Editor,
+    File(std::path::PathBuf),
+    Flags,
+}
+
+/// Decide the input mode: --from, flags, the editor (on a terminal or with --edit), else explain.
+pub fn input_mode(ctx: &Ctx, from: Option<&Path>, edit: bool, has_fields: bool, what: &str, example: &str) -> Result<Input> {
+    use std::io::IsTerminal;
+    if from.is_some() && has_fields {
+        bail!("give the {what} either --from FILE or as options, not both (or add --edit to start the editor from the file)");
+    }
+    if edit {
+        return Ok(Input::Editor);
+    }
+    if let Some(f) = from {
+        return Ok(Input::File(f.to_path_buf()));
+    }
+    if has_fields {
+        return Ok(Input::Flags);
+    }
+    if ctx.interactive && std::io::stdin().is_terminal() {
+        return Ok(Input::Editor);
+    }
+    bail!(
+        "there is no terminal to open an editor in, so give the {what}:\n  \
+         --from FILE   a prepared file (see README, \"Attendance meetings\")\n  \
+         options       e.g. {example}\n  \
+         --edit        open the form in your editor anyway (VISUAL or EDITOR)"
+    )
+}
+
+/// Read a prepared form from a file.
+pub fn read_form(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
+    match target {
+        Some(TargetArg::Percent(p)) => Some(Aim { target: Some(p), weeks, no_unauthorised_absence: false }),
+        Some(TargetArg::NoUnauthorised) => Some(Aim { target: None, weeks, no_unauthorised_absence: true }),
+        None => weeks.map(|w| Aim { target: None, weeks: Some(w), no_unauthorised_absence: false }),
+    }
+}
+
+/// Parse repeated "Name|Role" options.
+pub fn attendees_of(list: &[String]) -> Result<Vec<FormAttendee>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, a)| FormAttendee::parse(a).map_err(|e| anyhow!("--attendee (the {}): {e}", ordinal(i + 1))))
+        .collect()
+}
+
+/// Parse repeated "for|what|owner|due" options.
+pub fn actions_of(flag: &str, list: &[String]) -> Result<Vec<FormAction>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, a)| FormAction::parse(a).map_err(|e| anyhow!("{flag} (the {}): {e}", ordinal(i + 1))))
+        .collect()
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn copies_of(list: &[String]) -> Result<Vec<CopyTo>> {
+    list.iter()
+        .map(|c| {
+            let parts: Vec<&str> = c.split('|').map(str::trim).collect();
+            if parts.is_empty() || parts[0].is_empty() || parts.len() > 3 {
+                bail!("--copy {c:?}: write it as \"to|sent date|how\", e.g. \"parents|2025-01-21|post\"");
+            }
+            let sent = match parts.get(1) {
+                Some(d) if !d.is_empty() => Some(attend::dates::parse_cli_date(d).map_err(|e| anyhow!("--copy {c:?}: {e}"))?),
+                _ => None,
+            };
+            Ok(CopyTo { to: parts[0].into(), sent, how: parts.get(2).map(|s| s.to_string()).unwrap_or_default() })
+        })
+        .collect()
+}
+
+fn form_from_flags(a: &PlanNewArgs, today: NaiveDate) -> Result<PlanForm> {
+    Ok(PlanForm {
+        date: Some(a.date.unwrap_or(today)),
+        place: a.place.clone().unwrap_or_default(),
+        parents_attended: Some(!a.parents_absent),
+        attendees: attendees_of(&a.attendee)?,
+        summary_of_concerns: a.summary.clone().unwrap_or_default(),
+        aim: aim_of(a.target, a.weeks),
+        actions: actions_of("--action", &a.action)?,
+        review_date: a.review,
+        copies: copies_of(&a.copy)?,
+        ..Default::default()
+    })
+}
+
+/// The case as it is, or as it would be opened.
+fn case_or_new(ws: &Workspace, id: &PupilId, today: NaiveDate, by: &str) -> Result<(Case, bool)> {
+    if let Some(c) = store::load(ws, id)? {
+        return Ok((c, false));
+    }
+    let reg = register_for(ws, today, today)?;
+    let opts = OpenOptions::new(today, by);
+    let opened = store::new_case(ws, &reg, id, &opts).map_err(|e| match e {
+        store::OpenError::NotInRegister { .. } => anyhow!(
+            "{id} has no case and is not in the register.\n  Open the case first, giving the pupil's names: attend case open {id} --surname NAME --forename NAME"
+        ),
+        other => anyhow!(other),
+    })?;
+    Ok((opened.case, true))
+}
+
+fn check_before_recording(case: &Case) -> Result<()> {
+    if case.stage == Stage::Closed {
+        bail!(
+            "the case of {} is closed: reopen it first (attend case stage {} support --reason \"...\")",
+            case.pupil.id,
+            case.pupil.id
+        );
+    }
+    if let Some(p) = open_plan(case) {
+        bail!(
+            "plan {} (meeting {}) has not been reviewed yet: review it first (attend review {}). A pupil has one open plan at a time.",
+            p.number,
+            p.meeting.date,
+            case.pupil.id
+        );
+    }
+    Ok(())
+}
+
+fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let today = ctx.as_of;
+    let weeks = ws.config.reviews.weeks;
+    let (case, _) = case_or_new(&ws, &id, today, "")?;
+    check_before_recording(&case)?;
+    let mode = input_mode(
+        ctx,
+        a.from.as_deref(),
+        a.edit,
+        a.has_fields(),
+        "plan",
+        "--date 2025-01-20 --target 95 --weeks 3 --attendee \"Jane Smith|Mother\" --action \"parents|Phone by 9am on any day of absence|Jane Smith\"",
+    )?;
+    let by = who(ctx, &ws, &a.by);
+    let checked: CheckedPlan = match mode {
+        Input::Flags => {
+            let form = form_from_flags(&a, today)?;
+            check_plan_form(&form, today, weeks).map_err(|p| flag_problems("the plan", p))?
+        }
+        Input::File(path) => {
+            let text = read_form(&path)?;
+            let form: PlanForm = parse_checked(&text, &path, |f: &PlanForm| check_plan_form(f, today, weeks).err().unwrap_or_default())
+                .map_err(|e| anyhow!("{e}\n  Nothing was recorded."))?;
+            check_plan_form(&form, today, weeks).map_err(|p| flag_problems(&path.display().to_string(), p))?
+        }
+        Input::Editor => {
+            let mut form = match &a.from {
+                Some(path) => {
+                    let text = read_form(path)?;
+                    attend::yaml::from_str::<PlanForm>(&text, path)?
+                }
+                None if a.has_fields() => form_from_flags(&a, today)?,
+                None => PlanForm { date: Some(today), parents_attended: Some(true), ..Default::default() },
+            };
+            if form.date.is_none() {
+                form.date = Some(today);
+            }
+            if form.attendees.is_empty() {
+                form.attendees = default_attendees(&case, &by, &ws.config.school.attendance_lead.role);
+            }
+            if form.child_view.is_empty() {
+                form.child_view = case.child_view.clone();
+            }
+            if form.barriers.is_empty() {
+                form.barriers = case.barriers.clone();
+            }
+            let reg = register_for(&ws, form.date.unwrap_or(today), form.date.unwrap_or(today))?;
+            let (figures, why) = figures_on(&reg, &id, form.date.unwrap_or(today), &ws.config);
+            let text = render_plan_form(&case, &form, figures.as_ref(), why.as_deref(), weeks);
+            let editor = editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let label = Path::new("the plan form");
+            let edited = edit_until_valid(&store::case_dir(&ws, &id), "plan.yaml", &text, &editor, |t| {
+                let f: PlanForm = parse_checked(t, label, |f: &PlanForm| check_plan_form(f, today, weeks).err().unwrap_or_default())?;
+                check_plan_form(&f, today, weeks).map_err(|p| CaseFileError {
+                    file: label.display().to_string(),
+                    problems: p.into_iter().map(|p| Located { line: None, field: Some(p.path.to_string()), message: p.message }).collect(),
+                })
+            });
+            // the case folder may have been made just for the form: leave no empty folder behind
+            if store::load(&ws, &id)?.is_none() {
+                let _ = std::fs::remove_dir(store::case_dir(&ws, &id));
+            }
+            match edited? {
+                Edited::Unchanged => {
+                    ctx.say("Nothing was recorded (the form was closed without saving).");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Edited::Saved(p, _) => p,
+            }
+        }
+    };
+    // record: take the lock, read the case again (it may have changed meanwhile), check again
+    let _lock = ws.lock()?;
+    let (mut case, opened) = case_or_new(&ws, &id, today, &by)?;
+    check_before_recording(&case)?;
+    let reg = register_for(&ws, checked.meeting.date, checked.meeting.date)?;
+    let done = record_plan(&mut case, &reg, &ws.config, checked, &by)?;
+    let plan = case.plans.last().expect("just recorded");
+    let message = format!(
+        "{}Plan {} recorded for {id}, review due {}",
+        if opened { "Case opened and " } else { "" },
+        done.number,
+        plan.review_date
+    );
+    let commit = store::save(&ws, &case, &message)?;
+    if opened {
+        ctx.say(format!("Opened a case for {id} ({}).", case.pupil.display_name()));
+    }
+    ctx.say(format!(
+        "Recorded plan {} for {id} ({}): meeting {}{}.",
+        done.number,
+        case.pupil.display_name(),
+        plan.meeting.date,
+        if plan.meeting.parents_attended { " with the parents/carers" } else { ", held in the parents'/carers' absence" }
+    ));
+    ctx.say(format!(
+        "  Aim: {}; {} action{}; review due {}.",
+        plan.aim.describe(),
+        plan.actions.len(),
+        if plan.actions.len() == 1 { "" } else { "s" },
+        plan.review_date
+    ));
+    match (&plan.attendance, &done.no_figures) {
+        (Some(s), _) => ctx.say(format!("  Attendance at the meeting: {}", s.describe())),
+        (None, Some(w)) => ctx.say(format!("  No attendance figures: {w}")),
+        _ => {}
+    }
+    if let Some(s) = done.stage {
+        ctx.say(format!("  Stage: {} -> {}", s.from, s.to));
+    }
+    for w in &done.warnings {
+        eprintln!("warning: {w}");
+    }
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,241 @@
+//! `attend review UPN`: review the pupil's open plan against its aim, and decide.
+
+use super::Ctx;
+use super::case::{pupil_id, register_for, report_commit, who};
+use super::plan::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
+use crate::cli::plan::{ReviewArgs, TargetArg};
+use anyhow::{Result, anyhow, bail};
+use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
+use attend::cases::file::{CaseFileError, Located, parse_checked};
+use attend::cases::model::{Aim, Plan};
+use attend::cases::plan::{
+    CheckedReview, FormActionReview, FormNextPlan, ReviewFigures, ReviewForm, check_review_form, open_plan,
+    record_review, render_review_form, review_figures,
+};
+use attend::cases::store;
+use attend::cases::{Case, Stage};
+use attend::workspace::Workspace;
+use chrono::{Duration, NaiveDate};
+use std::cell::RefCell;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
+    let next_aim = match a.next_target {
+        Some(TargetArg::Percent(p)) => Some(Aim { target: Some(p), weeks: a.next_weeks, no_unauthorised_absence: false }),
+        Some(TargetArg::NoUnauthorised) => Some(Aim { target: None, weeks: a.next_weeks, no_unauthorised_absence: true }),
+        None => None,
+    };
+    let next_actions = actions_of("--next-action", &a.next_action)?;
+    let next_plan = (a.next_review.is_some() || next_aim.is_some() || !next_actions.is_empty()).then(|| FormNextPlan {
+        aim: next_aim,
+        actions: next_actions,
+        review_date: a.next_review,
+        ..Default::default()
+    });
+    Ok(ReviewForm {
+        date: a.date,
+        place: a.place.clone().unwrap_or_default(),
+        parents_attended: Some(!a.parents_absent),
+        attendees: attendees_of(&a.attendee)?,
+        outcome: a.outcome,
+        outcome_reason: a.outcome_reason.clone().unwrap_or_default(),
+        what_worked: a.worked.clone().unwrap_or_default(),
+        what_did_not_work: a.not_worked.clone().unwrap_or_default(),
+        actions: a
+            .action_status
+            .iter()
+            .map(|(n, s)| FormActionReview { action: *n, status: Some(*s), note: String::new() })
+            .collect(),
+        decision: match (a.decision, a.escalate) {
+            (None, Some(_)) => Some(attend::cases::model::Decision::Escalate),
+            (d, _) => d,
+        },
+        escalation: a.escalate,
+        notes: a.notes.clone().unwrap_or_default(),
+        next_plan,
+    })
+}
+
+/// The figures for a review on `date` (the register loaded from a year before the plan).
+fn figures_for(ws: &Workspace, case: &Case, plan: &Plan, date: NaiveDate) -> Result<ReviewFigures> {
+    let reg = register_for(ws, plan.meeting.date - Duration::days(366), date.max(plan.meeting.date))?;
+    Ok(review_figures(&reg, &case.pupil.id, plan, date, &ws.config))
+}
+
+/// The figures a review rests on, for people.
+fn figure_lines(plan: &Plan, f: &ReviewFigures) -> Vec<String> {
+    let mut out = vec![format!("  Aim of plan {}: {}", plan.number, plan.aim.describe())];
+    match &f.during {
+        Some(s) => out.push(format!("  During the plan: {}", s.describe())),
+        None => out.push("  During the plan: no figures".into()),
+    }
+    match &f.before {
+        Some(s) => out.push(format!("  Before the plan ({}): {}", s.period, s.describe())),
+        None => out.push("  Before the plan: no figures".into()),
+    }
+    if let Some(pn) = f.year.as_ref().and_then(|y| y.penalty_notice.as_ref()) {
+        out.push(format!(
+            "  Penalty-notice threshold met: {} unauthorised sessions (G, N, O, U) in the 10 school weeks {} to {}",
+            pn.sessions,
+            pn.from.format("%d/%m/%Y"),
+            pn.to.format("%d/%m/%Y")
+        ));
+    }
+    for n in &f.notes {
+        out.push(format!("  Note: {n}"));
+    }
+    out
+}
+
+pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let today = ctx.as_of;
+    let weeks = ws.config.reviews.weeks;
+    let case = store::load_existing(&ws, &id)?;
+    if case.stage == Stage::Closed {
+        bail!("the case of {id} is closed: there is no plan to review");
+    }
+    let Some(plan) = open_plan(&case).cloned() else {
+        bail!("{id} has no plan waiting for review: record one with attend plan new {id}");
+    };
+    let date = a.date.unwrap_or(today);
+    let figures = figures_for(&ws, &case, &plan, date)?;
+    if a.dry_run {
+        println!(
+            "Review of plan {} for {id} ({}) on {date}: nothing recorded",
+            plan.number,
+            case.pupil.display_name()
+        );
+        for l in figure_lines(&plan, &figures) {
+            println!("{l}");
+        }
+        match figures.proposed {
+            Some(o) => println!("The figures give: {} ({})", o.as_str(), o.label()),
+            None => println!("There are no figures to judge the plan by: give --outcome and --outcome-reason"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mode = input_mode(
+        ctx,
+        a.from.as_deref(),
+        a.edit,
+        a.has_fields(),
+        "review",
+        "--decision continue --action-status 1=done --action-status 2=partly",
+    )?;
+    let by = who(ctx, &ws, &a.by);
+    // figures follow the review date the form gives; computed once per date
+    let cache: RefCell<Vec<(NaiveDate, ReviewFigures)>> = RefCell::new(vec![(date, figures)]);
+    let figures_on = |d: NaiveDate| -> Result<ReviewFigures> {
+        if let Some((_, f)) = cache.borrow().iter().find(|(x, _)| *x == d) {
+            return Ok(f.clone());
+        }
+        let f = figures_for(&ws, &case, &plan, d)?;
+        cache.borrow_mut().push((d, f.clone()));
+        Ok(f)
+    };
+    let check = |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::file::Problem>>> {
+        let f = figures_on(form.date.unwrap_or(today))?;
+        Ok(check_review_form(form, &plan, &f, today, weeks))
+    };
+    let checked = match mode {
+        Input::Flags => {
+            let form = form_from_flags(&a)?;
+            check(&form)?.map_err(|p| flag_problems("the review", p))?
+        }
+        Input::File(path) => {
+            let text = read_form(&path)?;
+            let form: ReviewForm = parse_checked(&text, &path, |f: &ReviewForm| match check(f) {
+                Ok(r) => r.err().unwrap_or_default(),
+                Err(e) => vec![attend::cases::file::Problem::new(attend::cases::file::FieldPath::root(), e.to_string())],
+            })
+            .map_err(|e| anyhow!("{e}\n  Nothing was recorded."))?;
+            check(&form)?.map_err(|p| flag_problems(&path.display().to_string(), p))?
+        }
+        Input::Editor => {
+            let mut form = match &a.from {
+                Some(path) => attend::yaml::from_str::<ReviewForm>(&read_form(path)?, path)?,
+                None => form_from_flags(&a)?,
+            };
+            if form.date.is_none() {
+                form.date = Some(date);
+            }
+            let f = figures_on(form.date.unwrap_or(today))?;
+            let text = render_review_form(&case, &plan, &form, &f, weeks);
+            let editor = editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let label = Path::new("the review form");
+            let edited = edit_until_valid(&store::case_dir(&ws, &id), "review.yaml", &text, &editor, |t| {
+                let form: ReviewForm = parse_checked(t, label, |f: &ReviewForm| match check(f) {
+                    Ok(r) => r.err().unwrap_or_default(),
+                    Err(e) => vec![attend::cases::file::Problem::new(attend::cases::file::FieldPath::root(), e.to_string())],
+                })?;
+                match check(&form) {
+                    Ok(Ok(c)) => Ok(c),
+                    Ok(Err(p)) => Err(CaseFileError {
+                        file: label.display().to_string(),
+                        problems: p.into_iter().map(|p| Located { line: None, field: Some(p.path.to_string()), message: p.message }).collect(),
+                    }),
+                    Err(e) => Err(CaseFileError {
+                        file: label.display().to_string(),
+                        problems: vec![Located { line: None, field: None, message: e.to_string() }],
+                    }),
+                }
+            })?;
+            match edited {
+                Edited::Unchanged => {
+                    ctx.say("Nothing was recorded (the form was closed without saving).");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Edited::Saved(c, _) => c,
+            }
+        }
+    };
+    let _lock = ws.lock()?;
+    let mut case = store::load_existing(&ws, &id)?;
+    if open_plan(&case).map(|p| p.number) != Some(plan.number) {
+        bail!("the case of {id} changed while the review was being written (plan {} is no longer open); nothing was recorded", plan.number);
+    }
+    let during = checked.review.during_plan.clone();
+    let before = checked.review.before_plan.clone();
+    let done = record_review(&mut case, checked, &by)?;
+    let review = case.plans[done.plan as usize - 1].review.clone().expect("just recorded");
+    let mut message = format!("Review of plan {} recorded for {id}: {}, {}", done.plan, done.outcome.as_str(), done.decision.as_str());
+    if let Some((n, d)) = done.next_plan {
+        message.push_str(&format!("; plan {n} review due {d}"));
+    }
+    let commit = store::save(&ws, &case, &message)?;
+    ctx.say(format!(
+        "Recorded the review of plan {} for {id} ({}): {}{}.",
+        done.plan,
+        case.pupil.display_name(),
+        done.outcome.label(),
+        match review.proposed_outcome {
+            Some(p) if p != done.outcome => format!(" (the figures gave {})", p.label()),
+            Some(_) => " (as the figures give)".to_string(),
+            None => String::new(),
+        }
+    ));
+    let shown = ReviewFigures { during, before, year: review.year_to_date.clone(), proposed: review.proposed_outcome, notes: vec![] };
+    for l in figure_lines(&case.plans[done.plan as usize - 1], &shown) {
+        ctx.say(l);
+    }
+    match (done.decision, done.next_plan) {
+        (attend::cases::model::Decision::Close, _) => ctx.say("  Decision: close the plan; the case goes back to monitoring."),
+        (d, Some((n, r))) => ctx.say(format!(
+            "  Decision: {}{}; plan {n} is in place, review due {r}.",
+            d.as_str(),
+            review.escalation.map(|e| format!(" to {}", e.label())).unwrap_or_default()
+        )),
+        (d, None) => ctx.say(format!("  Decision: {}", d.as_str())),
+    }
+    if let Some(s) = done.stage {
+        ctx.say(format!("  Stage: {} -> {}", s.from, s.to));
+    }
+    for w in &done.warnings {
+        eprintln!("warning: {w}");
+    }
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
+}
