@@ -176,7 +176,7 @@ fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() 
     // a case file in the wrong pupil's folder
     std::fs::write(&file, &good).unwrap();
     let err = show_after_hand_edit(w, "  id: C815381816030", "  id: N815361117010");
-    assert!(err.contains("line 4, field pupil.id: the case is for N815361117010, but it is in the folder of C815381816030"), "{err}");
+    assert!(err.contains("line 5, field pupil.id: the case is for N815361117010, but it is in the folder of C815381816030"), "{err}");
 }
 
 #[test]
