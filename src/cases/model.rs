@@ -19,6 +19,10 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// One pupil's case: the officer's whole record.
+///
+/// Key order matters for merging: the sections people edit by hand (people ... strengths) sit
+/// between `opened` and the frozen opening figures, away from where plans and timeline entries
+/// are added, so a hand edit on one git branch and a recorded plan on another merge cleanly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -30,9 +34,6 @@ pub struct Case {
     pub stage: Stage,
     /// The date the case was opened.
     pub opened: NaiveDate,
-    /// The attendance figures on the day the case was opened (frozen evidence).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opening_attendance: Option<Snapshot>,
     /// Parents and carers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<Person>,
@@ -57,6 +58,9 @@ pub struct Case {
     /// Strengths to build on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub strengths: Vec<String>,
+    /// The attendance figures on the day the case was opened (frozen evidence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_attendance: Option<Snapshot>,
     /// Attendance meetings and their action plans, each with its review once held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
