@@ -319,9 +319,9 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     let mut cols: Vec<(String, Option<&Snapshot>)> = vec![(format!("At opening {}", c.opened.format("%d/%m/%Y")), c.opening_attendance.as_ref())];
     if let Some(pl) = c.plans.last() {
         cols.push((format!("At plan {} {}", pl.number, pl.meeting.date.format("%d/%m/%Y")), pl.attendance.as_ref()));
-        if let Some(r) = &pl.review {
-            cols.push((format!("Plan {} review: during plan", pl.number), r.during_plan.as_ref()));
-        }
+    }
+    if let Some((n, r)) = c.plans.iter().rev().find_map(|p| p.review.as_ref().map(|r| (p.number, r))) {
+        cols.push((format!("During plan {n} (review {})", r.meeting.date.format("%d/%m/%Y")), r.during_plan.as_ref()));
     }
     cols.push((format!("Now ({})", ctx.as_of.format("%d/%m/%Y")), now.as_ref()));
     let mut header: Vec<&str> = vec!["Attendance"];

@@ -9,7 +9,7 @@ use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
 use attend::cases::file::{CaseFileError, Located, parse_checked};
 use attend::cases::model::{Aim, Plan};
 use attend::cases::plan::{
-    CheckedReview, FormActionReview, FormNextPlan, ReviewFigures, ReviewForm, check_review_form, open_plan,
+    CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewFigures, ReviewForm, check_review_form, open_plan,
     record_review, render_review_form, review_figures,
 };
 use attend::cases::store;
@@ -142,7 +142,11 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     };
     let checked = match mode {
         Input::Flags => {
-            let form = form_from_flags(&a)?;
+            let mut form = form_from_flags(&a)?;
+            if form.attendees.is_empty() {
+                // as --help says: the plan's meeting attendees, unless --attendee names them
+                form.attendees = plan.meeting.attendees.iter().cloned().map(FormAttendee).collect();
+            }
             check(&form)?.map_err(|p| flag_problems("the review", p))?
         }
         Input::File(path) => {
