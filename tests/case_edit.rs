@@ -12,7 +12,10 @@ const MASON: &str = "C815381816030";
 
 fn opened() -> tempfile::TempDir {
     let ws = workspace();
-    at(ws.path(), "2025-01-10").args(["case", "open", MASON]).assert().success();
+    at(ws.path(), "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
     ws
 }
 
@@ -36,23 +39,45 @@ fi"#,
             seen = seen.display()
         ),
     );
-    at(w, "2025-01-11").env("EDITOR", &ed).args(["case", "edit", MASON]).assert().success();
+    at(w, "2025-01-11")
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .assert()
+        .success();
     let shown = read(&seen);
     let first: Vec<&str> = shown.lines().take(3).collect();
-    assert_eq!(first[0], "#! attend could not record this: fix what is below, then save and close again.");
-    assert_eq!(first[1], "#! To record nothing, close the editor without saving.");
+    assert_eq!(
+        first[0],
+        "#! attend could not record this: fix what is below, then save and close again."
+    );
+    assert_eq!(
+        first[1],
+        "#! To record nothing, close the editor without saving."
+    );
     // the line named is the line of the mistake in the file as the officer sees it
-    let bad = shown.lines().position(|l| l == "  relationshp: mother").unwrap() + 1;
+    let bad = shown
+        .lines()
+        .position(|l| l == "  relationshp: mother")
+        .unwrap()
+        + 1;
     assert!(
-        first[2].contains(&format!("line {bad}, field people[1]: unknown field (check its spelling) `relationshp`")),
+        first[2].contains(&format!(
+            "line {bad}, field people[1]: unknown field (check its spelling) `relationshp`"
+        )),
         "{}\n(the mistake is on line {bad})",
         first[2]
     );
     let after = read(&case_file(w, MASON));
     assert_ne!(after, before);
-    assert!(after.contains("people:\n- name: Karen Lee\n  relationship: mother\nopening_attendance:"), "{after}");
+    assert!(
+        after.contains("people:\n- name: Karen Lee\n  relationship: mother\nopening_attendance:"),
+        "{after}"
+    );
     assert!(!after.contains("#!"), "attend's message is not saved");
-    assert!(!after.contains("# Edit the case"), "the guidance is not saved");
+    assert!(
+        !after.contains("# Edit the case"),
+        "the guidance is not saved"
+    );
 }
 
 #[test]
@@ -114,8 +139,14 @@ sed -i 's/^stage: monitor$/stage: enforce/' "$1""#,
             seen.display()
         ),
     );
-    at(w, "2025-01-11").env("EDITOR", &ed).args(["case", "edit", MASON]).assert().success();
-    assert!(read(&seen).contains("change the stage with `attend case stage C815381816030 enforce` so the reason is recorded"));
+    at(w, "2025-01-11")
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .assert()
+        .success();
+    assert!(read(&seen).contains(
+        "change the stage with `attend case stage C815381816030 enforce` so the reason is recorded"
+    ));
     assert_eq!(read(&case_file(w, MASON)), before);
 }
 
@@ -123,8 +154,17 @@ sed -i 's/^stage: monitor$/stage: enforce/' "$1""#,
 fn visual_is_preferred_to_editor() {
     let ws = opened();
     let w = ws.path();
-    let visual = editor(w, "visual.sh", "sed -i 's/^opening_attendance:$/child_view: I like art.\\nopening_attendance:/' \"$1\"");
+    let visual = editor(
+        w,
+        "visual.sh",
+        "sed -i 's/^opening_attendance:$/child_view: I like art.\\nopening_attendance:/' \"$1\"",
+    );
     let ed = editor(w, "editor.sh", "exit 9");
-    at(w, "2025-01-11").env("VISUAL", &visual).env("EDITOR", &ed).args(["case", "edit", MASON]).assert().success();
+    at(w, "2025-01-11")
+        .env("VISUAL", &visual)
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .assert()
+        .success();
     assert!(read(&case_file(w, MASON)).contains("child_view: I like art.\n"));
 }

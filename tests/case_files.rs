@@ -19,37 +19,77 @@ fn a_case_through_its_life_matches_the_expected_files() {
     let file = case_file(w, MASON);
 
     at(w, "2025-01-10")
-        .args(["case", "open", MASON, "--reason", "Persistent absence, falling since October"])
+        .args([
+            "case",
+            "open",
+            MASON,
+            "--reason",
+            "Persistent absence, falling since October",
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains("Opened a case for C815381816030 (Lee, Mason), Year 8, 8A"))
-        .stderr(predicate::str::contains("79.4% (127 of 160 possible sessions, 02/09/2024 to 10/01/2025), persistent absence"));
+        .stderr(predicate::str::contains(
+            "Opened a case for C815381816030 (Lee, Mason), Year 8, 8A",
+        ))
+        .stderr(predicate::str::contains(
+            "79.4% (127 of 160 possible sessions, 02/09/2024 to 10/01/2025), persistent absence",
+        ));
     expect_file("life-1-open.yaml", &read(&file));
     assert_matches_schema(&file);
 
     at(w, "2025-01-13")
-        .args(["case", "log", MASON, "--kind", "call", "--with", "Karen Lee (mother)"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "call",
+            "--with",
+            "Karen Lee (mother)",
+        ])
         .arg("Discussed the absences; mum says stomach aches on school mornings")
         .assert()
         .success();
     at(w, "2025-01-14")
-        .args(["case", "log", MASON, "--kind", "visit", "--date", "2025-01-14", "--by", "Tom Reid"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "visit",
+            "--date",
+            "2025-01-14",
+            "--by",
+            "Tom Reid",
+        ])
         .arg("Home visit: nobody in; card left")
         .assert()
         .success();
     expect_file("life-2-log.yaml", &read(&file));
 
-    at(w, "2025-01-14").args(["case", "stage", MASON, "understand"]).assert().success();
+    at(w, "2025-01-14")
+        .args(["case", "stage", MASON, "understand"])
+        .assert()
+        .success();
     // two steps up needs a reason, and a refusal changes nothing
     let before = read(&file);
     at(w, "2025-01-15")
         .args(["case", "stage", MASON, "formal"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("skips 1 stage: give the reason with --reason"));
+        .stderr(predicate::str::contains(
+            "skips 1 stage: give the reason with --reason",
+        ));
     assert_eq!(read(&file), before);
     at(w, "2025-01-15")
-        .args(["case", "stage", MASON, "formal", "--reason", "Local authority asked for a referral"])
+        .args([
+            "case",
+            "stage",
+            MASON,
+            "formal",
+            "--reason",
+            "Local authority asked for a referral",
+        ])
         .assert()
         .success();
     expect_file("life-3-stage.yaml", &read(&file));
@@ -70,14 +110,24 @@ mv "$1.new" "$1""#,
     expect_file("life-4-edit.yaml", &read(&file));
 
     at(w, "2025-03-28")
-        .args(["case", "close", MASON, "--reason", "Attendance above 95% since February half term"])
+        .args([
+            "case",
+            "close",
+            MASON,
+            "--reason",
+            "Attendance above 95% since February half term",
+        ])
         .assert()
         .success();
     expect_file("life-5-close.yaml", &read(&file));
     assert_matches_schema(&file);
 
     // closed cases are listed only when asked for
-    at(w, "2025-03-28").args(["case", "list"]).assert().success().stdout(predicate::str::contains(MASON).not());
+    at(w, "2025-03-28")
+        .args(["case", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(MASON).not());
     at(w, "2025-03-28")
         .args(["case", "list", "--stage", "closed", "--format", "csv"])
         .assert()
@@ -94,13 +144,18 @@ mv "$1.new" "$1""#,
 #[test]
 fn opening_twice_points_at_the_existing_case() {
     let ws = workspace();
-    at(ws.path(), "2025-01-10").args(["case", "open", MASON]).assert().success();
+    at(ws.path(), "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
     let before = read(&case_file(ws.path(), MASON));
     at(ws.path(), "2025-01-11")
         .args(["case", "open", MASON])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("C815381816030 already has a case (cases/C815381816030/case.yaml, stage monitor)"))
+        .stderr(predicate::str::contains(
+            "C815381816030 already has a case (cases/C815381816030/case.yaml, stage monitor)",
+        ))
         .stderr(predicate::str::contains("attend case show C815381816030"));
     assert_eq!(read(&case_file(ws.path(), MASON)), before);
 }
@@ -113,16 +168,33 @@ fn a_pupil_not_in_the_register_needs_names() {
         .args(["case", "open", upn])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("B801200005001 is not in the register (40 pupils imported)"))
+        .stderr(predicate::str::contains(
+            "B801200005001 is not in the register (40 pupils imported)",
+        ))
         .stderr(predicate::str::contains("--surname NAME --forename NAME"));
     assert!(!ws.path().join("cases").join(upn).exists());
     at(ws.path(), "2025-01-10")
-        .args(["case", "open", upn, "--surname", "Newman", "--forename", "Ava", "--year", "9"])
+        .args([
+            "case",
+            "open",
+            upn,
+            "--surname",
+            "Newman",
+            "--forename",
+            "Ava",
+            "--year",
+            "9",
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains("is not in the register: the case holds the names given, and no attendance figures"));
+        .stderr(predicate::str::contains(
+            "is not in the register: the case holds the names given, and no attendance figures",
+        ));
     let text = read(&case_file(ws.path(), upn));
-    assert!(text.contains("  surname: Newman\n  forename: Ava\n  year: '9'\n"), "{text}");
+    assert!(
+        text.contains("  surname: Newman\n  forename: Ava\n  year: '9'\n"),
+        "{text}"
+    );
     assert!(!text.contains("opening_attendance"));
 }
 
@@ -130,9 +202,14 @@ fn a_pupil_not_in_the_register_needs_names() {
 fn ids_that_are_not_upns_never_become_paths() {
     let ws = workspace();
     for bad in ["../../etc", "C815381816031", "ADNO-../x", "cases", ""] {
-        at(ws.path(), "2025-01-10").args(["case", "open", bad, "--surname", "X", "--forename", "Y"]).assert().failure();
+        at(ws.path(), "2025-01-10")
+            .args(["case", "open", bad, "--surname", "X", "--forename", "Y"])
+            .assert()
+            .failure();
     }
-    let entries: Vec<_> = std::fs::read_dir(ws.path().join("cases")).unwrap().collect();
+    let entries: Vec<_> = std::fs::read_dir(ws.path().join("cases"))
+        .unwrap()
+        .collect();
     assert!(entries.is_empty(), "nothing was written");
     at(ws.path(), "2025-01-10")
         .args(["case", "show", "C815381816031"])
@@ -147,7 +224,10 @@ fn show_after_hand_edit(w: &Path, from: &str, to: &str) -> String {
     let text = read(&file);
     assert!(text.contains(from), "the case holds {from:?}");
     std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-    let out = at(w, "2025-01-20").args(["case", "show", MASON]).assert().failure();
+    let out = at(w, "2025-01-20")
+        .args(["case", "show", MASON])
+        .assert()
+        .failure();
     String::from_utf8_lossy(&out.get_output().stderr).into_owned()
 }
 
@@ -155,18 +235,34 @@ fn show_after_hand_edit(w: &Path, from: &str, to: &str) -> String {
 fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() {
     let ws = workspace();
     let w = ws.path();
-    at(w, "2025-01-10").args(["case", "open", MASON]).assert().success();
+    at(w, "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
     // add a person with a misspelt field: line 3 of the people block
     let file = case_file(w, MASON);
     let good = read(&file);
-    let err = show_after_hand_edit(w, "timeline:\n", "people:\n- name: Karen Lee\n  relationshp: mother\ntimeline:\n");
+    let err = show_after_hand_edit(
+        w,
+        "timeline:\n",
+        "people:\n- name: Karen Lee\n  relationshp: mother\ntimeline:\n",
+    );
     let line = good.lines().position(|l| l == "timeline:").unwrap() + 3;
     assert!(err.contains(&format!("cases/C815381816030/case.yaml, line {line}, field people[1]: unknown field (check its spelling) `relationshp`")), "{err}");
     // a date that does not exist
     std::fs::write(&file, &good).unwrap();
     let err = show_after_hand_edit(w, "opened: 2025-01-10", "opened: 2025-02-30");
-    let line = good.lines().position(|l| l == "opened: 2025-01-10").unwrap() + 1;
-    assert!(err.contains(&format!("case.yaml, line {line}, field opened: input is out of range")), "{err}");
+    let line = good
+        .lines()
+        .position(|l| l == "opened: 2025-01-10")
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "case.yaml, line {line}, field opened: input is out of range"
+        )),
+        "{err}"
+    );
     // a value that breaks a rule, found after reading: the line of the field
     std::fs::write(&file, &good).unwrap();
     let err = show_after_hand_edit(w, "  kind: opened\n", "  kind: stage\n");
@@ -183,13 +279,27 @@ fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() 
 fn log_refuses_future_dates_and_documents_outside_the_case() {
     let ws = workspace();
     let w = ws.path();
-    at(w, "2025-01-10").args(["case", "open", MASON]).assert().success();
+    at(w, "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
     let before = read(&case_file(w, MASON));
     at(w, "2025-01-10")
-        .args(["case", "log", MASON, "--kind", "call", "--date", "2025-01-11", "Called"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "call",
+            "--date",
+            "2025-01-11",
+            "Called",
+        ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("2025-01-11 is after today (2025-01-10)"));
+        .stderr(predicate::str::contains(
+            "2025-01-11 is after today (2025-01-10)",
+        ));
     std::fs::write(w.join("outside.pdf"), "x").unwrap();
     at(w, "2025-01-10")
         .args(["case", "log", MASON, "--kind", "letter", "--document"])
@@ -198,14 +308,26 @@ fn log_refuses_future_dates_and_documents_outside_the_case() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("is not inside the case folder"));
-    at(w, "2025-01-10").args(["case", "log", MASON, "--kind", "note", "  "]).assert().failure();
+    at(w, "2025-01-10")
+        .args(["case", "log", MASON, "--kind", "note", "  "])
+        .assert()
+        .failure();
     assert_eq!(read(&case_file(w, MASON)), before);
     // a document inside the case folder is recorded with its SHA-256
     let docs = w.join("cases").join(MASON).join("documents");
     std::fs::create_dir_all(&docs).unwrap();
     std::fs::write(docs.join("letter.txt"), "hello\n").unwrap();
     at(w, "2025-01-10")
-        .args(["case", "log", MASON, "--kind", "letter", "--document", "documents/letter.txt", "Letter of concern sent"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "letter",
+            "--document",
+            "documents/letter.txt",
+            "Letter of concern sent",
+        ])
         .assert()
         .success();
     let text = read(&case_file(w, MASON));
@@ -220,12 +342,21 @@ fn the_example_case_loads_matches_the_schema_and_survives_a_round_trip() {
     let path = repo().join("cases/C815381816030/case.yaml");
     let text = read(&path);
     let case = attend::cases::file::parse_case(&text, &path).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(attend::cases::file::case_text(&case).unwrap(), text, "load then save changes no byte");
+    assert_eq!(
+        attend::cases::file::case_text(&case).unwrap(),
+        text,
+        "load then save changes no byte"
+    );
     assert_matches_schema(&path);
     // its documents are there, as recorded
     for e in case.timeline.iter().filter_map(|e| e.document.as_ref()) {
         let bytes = std::fs::read(path.parent().unwrap().join(&e.path)).unwrap();
-        assert_eq!(attend::cases::store::sha256_hex(&bytes), e.sha256, "{}", e.path);
+        assert_eq!(
+            attend::cases::store::sha256_hex(&bytes),
+            e.sha256,
+            "{}",
+            e.path
+        );
     }
     // and `case show` reads it in a workspace with the fixture register
     let ws = workspace();
@@ -243,7 +374,8 @@ fn the_example_case_loads_matches_the_schema_and_survives_a_round_trip() {
 
 #[test]
 fn the_schema_refuses_what_attend_refuses() {
-    let schema: serde_json::Value = serde_json::from_str(&read(&repo().join("cases/case.schema.json"))).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(&repo().join("cases/case.schema.json"))).unwrap();
     let text = read(&repo().join("cases/C815381816030/case.yaml"));
     let mut v: serde_json::Value = attend::yaml::from_str(&text, Path::new("case.yaml")).unwrap();
     assert!(schema_problems(&schema, &v).is_empty());
@@ -278,7 +410,10 @@ fn stages_are_read_fast_for_thousands_of_cases() {
     for (upn, stage) in &ids {
         assert_eq!(stages[&attend::upn::PupilId::from(*upn)].as_str(), *stage);
     }
-    assert!(took.as_secs_f64() < 2.0, "stages() took {took:?} for 3000 cases");
+    assert!(
+        took.as_secs_f64() < 2.0,
+        "stages() took {took:?} for 3000 cases"
+    );
     // the fast read agrees with the full one
     let (cases, errors) = attend::cases::store::load_all(&w).unwrap();
     assert!(errors.is_empty());
@@ -291,18 +426,41 @@ fn stages_are_read_fast_for_thousands_of_cases() {
 fn list_shows_stage_last_entry_and_overdue_reviews() {
     let ws = workspace();
     let w = ws.path();
-    at(w, "2025-01-10").args(["case", "open", MASON]).assert().success();
-    at(w, "2025-01-10").args(["case", "open", "N815361117010"]).assert().success();
+    at(w, "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
+    at(w, "2025-01-10")
+        .args(["case", "open", "N815361117010"])
+        .assert()
+        .success();
     at(w, "2025-01-20")
-        .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother"])
-        .args(["--action", "parents|Phone by 9am on any day of absence|Karen Lee", "--action", "school|Daily check-in|Tom Reid"])
+        .args([
+            "plan",
+            "new",
+            MASON,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Karen Lee|Mother",
+        ])
+        .args([
+            "--action",
+            "parents|Phone by 9am on any day of absence|Karen Lee",
+            "--action",
+            "school|Daily check-in|Tom Reid",
+        ])
         .assert()
         .success();
     at(w, "2025-02-11")
         .args(["case", "list", "--format", "json"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("\"next_review\": \"2025-02-10\",\n    \"overdue\": true"));
+        .stdout(predicate::str::contains(
+            "\"next_review\": \"2025-02-10\",\n    \"overdue\": true",
+        ));
     at(w, "2025-02-11")
         .args(["case", "list", "--overdue", "--format", "csv"])
         .assert()
@@ -312,6 +470,12 @@ fn list_shows_stage_last_entry_and_overdue_reviews() {
         .args(["case", "list", "--stage", "monitor"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("N815361117010").and(predicate::str::contains(MASON).not()));
-    at(w, "2025-02-11").args(["case", "list"]).assert().success().stdout(predicate::str::contains("OVERDUE"));
+        .stdout(
+            predicate::str::contains("N815361117010").and(predicate::str::contains(MASON).not()),
+        );
+    at(w, "2025-02-11")
+        .args(["case", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("OVERDUE"));
 }

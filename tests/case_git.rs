@@ -13,8 +13,17 @@ use support::*;
 const MASON: &str = "C815381816030";
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -23,7 +32,11 @@ fn repo_workspace() -> tempfile::TempDir {
     let ws = workspace();
     let w = ws.path();
     let cfg = w.join("attend.yaml");
-    std::fs::write(&cfg, read(&cfg).replace("auto_commit: false", "auto_commit: true")).unwrap();
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
+    )
+    .unwrap();
     git(w, &["init", "-q"]);
     git(w, &["config", "user.name", "Test Officer"]);
     git(w, &["config", "user.email", "officer@example.org"]);
@@ -38,7 +51,10 @@ fn last_subject(w: &Path) -> String {
 }
 
 fn last_files(w: &Path) -> Vec<String> {
-    git(w, &["show", "--name-only", "--format=", "HEAD"]).lines().map(str::to_string).collect()
+    git(w, &["show", "--name-only", "--format=", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -48,34 +64,84 @@ fn each_command_commits_only_its_case_folder() {
     // someone's unrelated work in progress: staged and unstaged
     std::fs::write(w.join("notes.txt"), "draft\n").unwrap();
     git(w, &["add", "notes.txt"]);
-    std::fs::write(w.join("attend.yaml"), read(&w.join("attend.yaml")) + "# a local note\n").unwrap();
+    std::fs::write(
+        w.join("attend.yaml"),
+        read(&w.join("attend.yaml")) + "# a local note\n",
+    )
+    .unwrap();
 
-    at(w, "2025-01-10").args(["case", "open", MASON]).assert().success().stderr(predicate::str::contains("committed to git: Case opened for C815381816030"));
+    at(w, "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "committed to git: Case opened for C815381816030",
+        ));
     assert_eq!(last_subject(w), "Case opened for C815381816030");
     assert_eq!(last_files(w), ["cases/C815381816030/case.yaml"]);
 
-    at(w, "2025-01-13").args(["case", "log", MASON, "--kind", "call", "Called mum"]).assert().success();
-    assert_eq!(last_subject(w), "Call recorded for C815381816030 (2025-01-13)");
-
-    at(w, "2025-01-20")
-        .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother"])
-        .args(["--action", "parents|Phone by 9am|Karen Lee", "--action", "school|Daily check-in|Tom Reid"])
+    at(w, "2025-01-13")
+        .args(["case", "log", MASON, "--kind", "call", "Called mum"])
         .assert()
         .success();
-    assert_eq!(last_subject(w), "Plan 1 recorded for C815381816030, review due 2025-02-10");
+    assert_eq!(
+        last_subject(w),
+        "Call recorded for C815381816030 (2025-01-13)"
+    );
+
+    at(w, "2025-01-20")
+        .args([
+            "plan",
+            "new",
+            MASON,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Karen Lee|Mother",
+        ])
+        .args([
+            "--action",
+            "parents|Phone by 9am|Karen Lee",
+            "--action",
+            "school|Daily check-in|Tom Reid",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        last_subject(w),
+        "Plan 1 recorded for C815381816030, review due 2025-02-10"
+    );
     assert_eq!(last_files(w), ["cases/C815381816030/case.yaml"]);
 
     at(w, "2025-02-10")
-        .args(["review", MASON, "--decision", "continue", "--action-status", "1=done", "--action-status", "2=partly"])
+        .args([
+            "review",
+            MASON,
+            "--decision",
+            "continue",
+            "--action-status",
+            "1=done",
+            "--action-status",
+            "2=partly",
+        ])
         .assert()
         .success();
-    assert!(last_subject(w).starts_with("Review of plan 1 recorded for C815381816030: "), "{}", last_subject(w));
+    assert!(
+        last_subject(w).starts_with("Review of plan 1 recorded for C815381816030: "),
+        "{}",
+        last_subject(w)
+    );
 
     // the other work is as it was: still staged, still modified, not committed
     let status = git(w, &["status", "--porcelain"]);
     assert!(status.contains("A  notes.txt"), "{status}");
     assert!(status.contains(" M attend.yaml"), "{status}");
-    assert!(!status.contains("cases/"), "the case folder is committed: {status}");
+    assert!(
+        !status.contains("cases/"),
+        "the case folder is committed: {status}"
+    );
 }
 
 #[test]
@@ -85,11 +151,31 @@ fn without_auto_commit_attend_never_runs_git() {
     // a `git` that leaves a mark if anything runs it
     let bin = tempfile::tempdir().unwrap();
     let marker = bin.path().join("git-was-run");
-    editor(bin.path(), "git", &format!("touch {}\nexit 1", marker.display()));
-    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
-    at(w, "2025-01-10").env("PATH", &path).args(["case", "open", MASON]).assert().success();
-    at(w, "2025-01-13").env("PATH", &path).args(["case", "log", MASON, "--kind", "note", "A note"]).assert().success();
-    at(w, "2025-01-14").env("PATH", &path).args(["case", "stage", MASON, "understand"]).assert().success();
+    editor(
+        bin.path(),
+        "git",
+        &format!("touch {}\nexit 1", marker.display()),
+    );
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    at(w, "2025-01-10")
+        .env("PATH", &path)
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
+    at(w, "2025-01-13")
+        .env("PATH", &path)
+        .args(["case", "log", MASON, "--kind", "note", "A note"])
+        .assert()
+        .success();
+    at(w, "2025-01-14")
+        .env("PATH", &path)
+        .args(["case", "stage", MASON, "understand"])
+        .assert()
+        .success();
     assert!(!marker.exists(), "git was run although auto_commit is off");
 }
 
@@ -98,14 +184,20 @@ fn a_failed_commit_says_so_and_keeps_the_change() {
     let ws = workspace();
     let w = ws.path();
     let cfg = w.join("attend.yaml");
-    std::fs::write(&cfg, read(&cfg).replace("auto_commit: false", "auto_commit: true")).unwrap();
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
+    )
+    .unwrap();
     // not a git repository
     at(w, "2025-01-10")
         .env("GIT_CEILING_DIRECTORIES", w.parent().unwrap())
         .args(["case", "open", MASON])
         .assert()
         .success()
-        .stderr(predicate::str::contains("warning: the change is saved, but git did not commit it"))
+        .stderr(predicate::str::contains(
+            "warning: the change is saved, but git did not commit it",
+        ))
         .stderr(predicate::str::contains("is not inside a git repository"));
     assert!(case_file(w, MASON).exists());
 }
@@ -114,16 +206,42 @@ fn a_failed_commit_says_so_and_keeps_the_change() {
 fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
     let ws = repo_workspace();
     let w = ws.path();
-    at(w, "2025-01-10").args(["case", "open", MASON]).assert().success();
-    let main = git(w, &["rev-parse", "--abbrev-ref", "HEAD"]).trim().to_string();
+    at(w, "2025-01-10")
+        .args(["case", "open", MASON])
+        .assert()
+        .success();
+    let main = git(w, &["rev-parse", "--abbrev-ref", "HEAD"])
+        .trim()
+        .to_string();
 
     // officer A, on a branch: a call, a stage change and the first plan
     git(w, &["checkout", "-q", "-b", "officer-a"]);
-    at(w, "2025-01-13").args(["case", "log", MASON, "--kind", "call", "Called mum"]).assert().success();
-    at(w, "2025-01-14").args(["case", "stage", MASON, "understand"]).assert().success();
+    at(w, "2025-01-13")
+        .args(["case", "log", MASON, "--kind", "call", "Called mum"])
+        .assert()
+        .success();
+    at(w, "2025-01-14")
+        .args(["case", "stage", MASON, "understand"])
+        .assert()
+        .success();
     at(w, "2025-01-20")
-        .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother"])
-        .args(["--action", "parents|Phone by 9am|Karen Lee", "--action", "school|Daily check-in|Tom Reid"])
+        .args([
+            "plan",
+            "new",
+            MASON,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Karen Lee|Mother",
+        ])
+        .args([
+            "--action",
+            "parents|Phone by 9am|Karen Lee",
+            "--action",
+            "school|Daily check-in|Tom Reid",
+        ])
         .assert()
         .success();
 
@@ -135,15 +253,30 @@ fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
         r#"awk '/^opening_attendance:$/ { print "people:"; print "- name: Karen Lee"; print "  relationship: mother"; print "  parental_responsibility: true"; print "siblings:"; print "- name: Ella Lee"; print "  school: Townley Primary"; print "barriers:"; print "- kind: transport" } { print }' "$1" > "$1.new"
 mv "$1.new" "$1""#,
     );
-    at(w, "2025-01-15").env("EDITOR", &ed).args(["case", "edit", MASON]).assert().success();
+    at(w, "2025-01-15")
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .assert()
+        .success();
     std::fs::remove_file(&ed).unwrap();
     assert_eq!(last_subject(w), "Case of C815381816030 edited by hand");
 
     // merge: no conflict, and the result is a valid case holding both officers' work
-    let out = Command::new("git").arg("-C").arg(w).args(["merge", "--no-edit", "officer-a"]).output().unwrap();
-    assert!(out.status.success(), "merge failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(w)
+        .args(["merge", "--no-edit", "officer-a"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "merge failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = read(&case_file(w, MASON));
-    let case = attend::cases::file::parse_case(&text, Path::new("case.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let case = attend::cases::file::parse_case(&text, Path::new("case.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(case.people.len(), 1);
     assert_eq!(case.siblings.len(), 1);
     assert_eq!(case.plans.len(), 1);
@@ -151,5 +284,8 @@ mv "$1.new" "$1""#,
     assert_eq!(case.timeline.len(), 5, "opened, call, stage, plan, stage");
     // and the merged file is already in attend's layout: saving it changes nothing
     assert_eq!(attend::cases::file::case_text(&case).unwrap(), text);
-    at(w, "2025-01-21").args(["case", "show", MASON]).assert().success();
+    at(w, "2025-01-21")
+        .args(["case", "show", MASON])
+        .assert()
+        .success();
 }

@@ -23,17 +23,38 @@ fn forms() -> std::path::PathBuf {
 /// A plan by flags: meeting on MEETING, the given target, review on REVIEW.
 fn plan_by_flags(w: &Path, upn: &str, target: &str) {
     at(w, MEETING)
-        .args(["plan", "new", upn, "--date", MEETING, "--target", target, "--weeks", "3", "--review", REVIEW])
-        .args(["--attendee", "Parent Name|Mother", "--attendee", "Priya Shah|Attendance Officer"])
-        .args(["--action", "young_person|Come to the morning check-in|Pupil Name"])
-        .args(["--action", "parents|Phone by 9am on any day of absence|Parent Name"])
+        .args([
+            "plan", "new", upn, "--date", MEETING, "--target", target, "--weeks", "3", "--review",
+            REVIEW,
+        ])
+        .args([
+            "--attendee",
+            "Parent Name|Mother",
+            "--attendee",
+            "Priya Shah|Attendance Officer",
+        ])
+        .args([
+            "--action",
+            "young_person|Come to the morning check-in|Pupil Name",
+        ])
+        .args([
+            "--action",
+            "parents|Phone by 9am on any day of absence|Parent Name",
+        ])
         .args(["--action", "school|Daily check-in|Tom Reid"])
         .assert()
         .success();
 }
 
 fn all_done() -> [&'static str; 6] {
-    ["--action-status", "1=done", "--action-status", "2=done", "--action-status", "3=partly"]
+    [
+        "--action-status",
+        "1=done",
+        "--action-status",
+        "2=done",
+        "--action-status",
+        "3=partly",
+    ]
 }
 
 /// Check a frozen snapshot against the export, counted independently.
@@ -41,7 +62,10 @@ fn assert_figures(snapshot: &serde_yaml::Value, expected: &Tally, from: &str, to
     assert_eq!(tally_of(snapshot), *expected, "{snapshot:?}");
     assert_eq!(snapshot["from"].as_str(), Some(from));
     assert_eq!(snapshot["to"].as_str(), Some(to));
-    assert_eq!(snapshot["attendance_pct"].as_str().map(str::to_string), expected.pct());
+    assert_eq!(
+        snapshot["attendance_pct"].as_str().map(str::to_string),
+        expected.pct()
+    );
 }
 
 /// Exact comparison of two attendance rates a/b and c/d.
@@ -56,18 +80,31 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
     let during = |u: &str| ex.tally(u, MEETING, REVIEW);
     let before = |u: &str| ex.tally(u, &bfrom, &bto);
     // pupils for each outcome, found from the export alone
-    let pupils: Vec<&String> = ex.marks.keys().filter(|u| during(u).possible > 0 && before(u).possible > 0).collect();
+    let pupils: Vec<&String> = ex
+        .marks
+        .keys()
+        .filter(|u| during(u).possible > 0 && before(u).possible > 0)
+        .collect();
     let met = pupils
         .iter()
-        .find(|u| during(u).attended * 100 >= 90 * during(u).possible && during(u).attended < during(u).possible)
+        .find(|u| {
+            during(u).attended * 100 >= 90 * during(u).possible
+                && during(u).attended < during(u).possible
+        })
         .expect("a pupil at 90% or more during the plan");
     let some = pupils
         .iter()
-        .find(|u| rate_cmp(&during(u), &before(u)).is_gt() && during(u).attended < during(u).possible && *u != met)
+        .find(|u| {
+            rate_cmp(&during(u), &before(u)).is_gt()
+                && during(u).attended < during(u).possible
+                && *u != met
+        })
         .expect("a pupil better than before the plan, below 100%");
     let not = pupils
         .iter()
-        .find(|u| rate_cmp(&during(u), &before(u)).is_le() && during(u).attended < during(u).possible)
+        .find(|u| {
+            rate_cmp(&during(u), &before(u)).is_le() && during(u).attended < during(u).possible
+        })
         .expect("a pupil no better than before the plan");
 
     let ws = workspace();
@@ -90,18 +127,28 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         .args(all_done())
         .assert()
         .success()
-        .stderr(predicate::str::contains("some improvement (as the figures give)"))
-        .stderr(predicate::str::contains("plan 2 is in place, review due 2025-03-03"));
+        .stderr(predicate::str::contains(
+            "some improvement (as the figures give)",
+        ))
+        .stderr(predicate::str::contains(
+            "plan 2 is in place, review due 2025-03-03",
+        ));
     // not met -> escalate to a Notice to Improve, with a plan kept in place
     at(w, REVIEW)
         .args(["review", not, "--escalate", "notice-to-improve"])
         .args(all_done())
         .assert()
         .success()
-        .stderr(predicate::str::contains("target not met (as the figures give)"))
+        .stderr(predicate::str::contains(
+            "target not met (as the figures give)",
+        ))
         .stderr(predicate::str::contains("Stage: support -> enforce"));
 
-    for (upn, outcome, decision) in [(met, "met", "close"), (some, "some_improvement", "continue"), (not, "not_met", "escalate")] {
+    for (upn, outcome, decision) in [
+        (met, "met", "close"),
+        (some, "some_improvement", "continue"),
+        (not, "not_met", "escalate"),
+    ] {
         let file = case_file(w, upn);
         assert_matches_schema(&file);
         let v = load_yaml(&file);
@@ -112,24 +159,52 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         assert_eq!(review["outcome"].as_str(), Some(outcome));
         assert_eq!(review["decision"].as_str(), Some(decision));
         // the year to date, frozen at the review
-        assert_figures(&review["year_to_date"], &ex.tally(upn, "2024-09-02", REVIEW), "2024-09-02", REVIEW);
+        assert_figures(
+            &review["year_to_date"],
+            &ex.tally(upn, "2024-09-02", REVIEW),
+            "2024-09-02",
+            REVIEW,
+        );
         // the plan's own figures, frozen at the meeting
-        assert_figures(&yaml_at(&v, &["plans", "0", "attendance"]), &ex.tally(upn, "2024-09-02", MEETING), "2024-09-02", MEETING);
+        assert_figures(
+            yaml_at(&v, &["plans", "0", "attendance"]),
+            &ex.tally(upn, "2024-09-02", MEETING),
+            "2024-09-02",
+            MEETING,
+        );
     }
     let v = load_yaml(&case_file(w, met));
     assert_eq!(v["stage"].as_str(), Some("monitor"));
     assert!(v["plans"][1].is_null(), "no new plan after a close");
     let v = load_yaml(&case_file(w, some));
     assert_eq!(v["stage"].as_str(), Some("support"));
-    assert_eq!(yaml_at(&v, &["plans", "1", "follows_review_of"]).as_u64(), Some(1));
-    assert_eq!(yaml_at(&v, &["plans", "1", "review_date"]).as_str(), Some("2025-03-03"));
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "follows_review_of"]).as_u64(),
+        Some(1)
+    );
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "review_date"]).as_str(),
+        Some("2025-03-03")
+    );
     // the action not fully done is carried into plan 2, due by its review
-    assert_eq!(yaml_at(&v, &["plans", "1", "actions", "0", "what"]).as_str(), Some("Daily check-in"));
-    assert_eq!(yaml_at(&v, &["plans", "1", "actions", "0", "due"]).as_str(), Some("2025-03-03"));
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "actions", "0", "what"]).as_str(),
+        Some("Daily check-in")
+    );
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "actions", "0", "due"]).as_str(),
+        Some("2025-03-03")
+    );
     let v = load_yaml(&case_file(w, not));
     assert_eq!(v["stage"].as_str(), Some("enforce"));
-    assert_eq!(yaml_at(&v, &["plans", "0", "review", "escalation"]).as_str(), Some("notice_to_improve"));
-    assert_eq!(yaml_at(&v, &["plans", "1", "follows_review_of"]).as_u64(), Some(1));
+    assert_eq!(
+        yaml_at(&v, &["plans", "0", "review", "escalation"]).as_str(),
+        Some("notice_to_improve")
+    );
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "follows_review_of"]).as_u64(),
+        Some(1)
+    );
 
     // the escalated plan's review (plan 2 keeps the aim of 100%): the officer overrides the
     // outcome the figures give, which needs a reason
@@ -144,14 +219,36 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
     } else {
         "not_met"
     };
-    let (override_to, decision) = if proposed == "met" { ("not-met", "continue") } else { ("met", "close") };
+    let (override_to, decision) = if proposed == "met" {
+        ("not-met", "continue")
+    } else {
+        ("met", "close")
+    };
     at(w, nto)
-        .args(["review", not, "--outcome", override_to, "--decision", decision, "--action-status", "1=partly"])
+        .args([
+            "review",
+            not,
+            "--outcome",
+            override_to,
+            "--decision",
+            decision,
+            "--action-status",
+            "1=partly",
+        ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains(format!("field outcome_reason: the figures give {proposed}")));
+        .stderr(predicate::str::contains(format!(
+            "field outcome_reason: the figures give {proposed}"
+        )));
     at(w, nto)
-        .args(["review", not, "--outcome", override_to, "--outcome-reason", "Absences since the plan were a hospital stay, with evidence"])
+        .args([
+            "review",
+            not,
+            "--outcome",
+            override_to,
+            "--outcome-reason",
+            "Absences since the plan were a hospital stay, with evidence",
+        ])
         .args(["--decision", decision, "--action-status", "1=partly"])
         .assert()
         .success();
@@ -159,8 +256,14 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
     let r2 = yaml_at(&v, &["plans", "1", "review"]);
     assert_figures(&r2["during_plan"], &d2, nfrom, nto);
     assert_eq!(r2["proposed_outcome"].as_str(), Some(proposed));
-    assert_eq!(r2["outcome"].as_str(), Some(override_to.replace('-', "_").as_str()));
-    assert_eq!(r2["outcome_reason"].as_str(), Some("Absences since the plan were a hospital stay, with evidence"));
+    assert_eq!(
+        r2["outcome"].as_str(),
+        Some(override_to.replace('-', "_").as_str())
+    );
+    assert_eq!(
+        r2["outcome_reason"].as_str(),
+        Some("Absences since the plan were a hospital stay, with evidence")
+    );
     at(w, "2025-03-04")
         .args(["case", "close", not, "--reason", "Attendance recovered"])
         .assert()
@@ -173,7 +276,13 @@ fn the_example_case_is_what_the_commands_make() {
     let ws = workspace();
     let w = ws.path();
     at(w, "2025-01-10")
-        .args(["case", "open", MASON, "--reason", "Persistent absence: 79.4% this year, falling since October"])
+        .args([
+            "case",
+            "open",
+            MASON,
+            "--reason",
+            "Persistent absence: 79.4% this year, falling since October",
+        ])
         .assert()
         .success();
     at(w, "2025-01-13")
@@ -183,13 +292,31 @@ fn the_example_case_is_what_the_commands_make() {
         .success();
     let docs = w.join("cases").join(MASON).join("documents");
     std::fs::create_dir_all(&docs).unwrap();
-    std::fs::copy(repo().join("cases").join(MASON).join("documents/2025-01-14-concern-letter.txt"), docs.join("2025-01-14-concern-letter.txt")).unwrap();
+    std::fs::copy(
+        repo()
+            .join("cases")
+            .join(MASON)
+            .join("documents/2025-01-14-concern-letter.txt"),
+        docs.join("2025-01-14-concern-letter.txt"),
+    )
+    .unwrap();
     at(w, "2025-01-14")
-        .args(["case", "log", MASON, "--kind", "letter", "--document", "documents/2025-01-14-concern-letter.txt"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "letter",
+            "--document",
+            "documents/2025-01-14-concern-letter.txt",
+        ])
         .arg("Letter of concern sent, inviting both parents to an attendance meeting on 20 January")
         .assert()
         .success();
-    at(w, "2025-01-14").args(["case", "stage", MASON, "understand"]).assert().success();
+    at(w, "2025-01-14")
+        .args(["case", "stage", MASON, "understand"])
+        .assert()
+        .success();
     at(w, "2025-01-20")
         .args(["plan", "new", MASON, "--from"])
         .arg(forms().join("plan-full.yaml"))
@@ -212,21 +339,45 @@ mv "$1.new" "$1""#,
             family.display()
         ),
     );
-    at(w, "2025-02-12").env("EDITOR", &ed).args(["case", "edit", MASON]).assert().success();
+    at(w, "2025-02-12")
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .assert()
+        .success();
     at(w, "2025-02-14")
-        .args(["case", "log", MASON, "--kind", "note", "GP letter received: no medical cause found; referral to CAMHS suggested"])
+        .args([
+            "case",
+            "log",
+            MASON,
+            "--kind",
+            "note",
+            "GP letter received: no medical cause found; referral to CAMHS suggested",
+        ])
         .assert()
         .success();
     let made = read(&case_file(w, MASON));
     let example = read(&repo().join("cases").join(MASON).join("case.yaml"));
-    assert!(made == example, "the example case differs from what the commands make:\n{made}");
+    assert!(
+        made == example,
+        "the example case differs from what the commands make:\n{made}"
+    );
     // and the review's figures are the export's
     let ex = export();
     let v = load_yaml(&case_file(w, MASON));
     let review = yaml_at(&v, &["plans", "0", "review"]);
-    assert_figures(&review["during_plan"], &ex.tally(MASON, MEETING, REVIEW), MEETING, REVIEW);
+    assert_figures(
+        &review["during_plan"],
+        &ex.tally(MASON, MEETING, REVIEW),
+        MEETING,
+        REVIEW,
+    );
     let (bfrom, bto) = ex.before_window(MEETING, REVIEW);
-    assert_figures(&review["before_plan"], &ex.tally(MASON, &bfrom, &bto), &bfrom, &bto);
+    assert_figures(
+        &review["before_plan"],
+        &ex.tally(MASON, &bfrom, &bto),
+        &bfrom,
+        &bto,
+    );
 }
 
 #[test]
@@ -250,7 +401,12 @@ fi"#,
             first = first.display()
         ),
     );
-    at(w, MEETING).env("EDITOR", &ed).args(["plan", "new", MASON, "--edit"]).assert().success().stderr(predicate::str::contains("Opened a case for C815381816030"));
+    at(w, MEETING)
+        .env("EDITOR", &ed)
+        .args(["plan", "new", MASON, "--edit"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Opened a case for C815381816030"));
     // the form showed the figures attend freezes, and was filled with what attend knows
     let form = read(&first);
     assert!(form.contains("#   attendance 76.2% (131 of 172 possible sessions, 02/09/2024 to 20/01/2025) (2024-25 to date)"), "{form}");
@@ -260,12 +416,36 @@ fi"#,
     // the mistake was shown at the top, with the line it is on
     let shown = read(&seen);
     let line = shown.lines().position(|l| l == "  target: 101").unwrap() + 1;
-    assert!(shown.lines().nth(2).unwrap().contains(&format!("line {line}, field aim.target: 101 is over 100")), "{shown}");
+    assert!(
+        shown
+            .lines()
+            .nth(2)
+            .unwrap()
+            .contains(&format!("line {line}, field aim.target: 101 is over 100")),
+        "{shown}"
+    );
     let v = load_yaml(&case_file(w, MASON));
-    assert_eq!(yaml_at(&v, &["plans", "0", "aim", "target"]).as_u64(), Some(95));
-    assert_eq!(yaml_at(&v, &["plans", "0", "meeting", "place"]).as_str(), Some("Room 2"));
-    assert_eq!(yaml_at(&v, &["plans", "0", "actions"]).as_sequence().unwrap().len(), 3);
-    assert_figures(&yaml_at(&v, &["plans", "0", "attendance"]), &export().tally(MASON, "2024-09-02", MEETING), "2024-09-02", MEETING);
+    assert_eq!(
+        yaml_at(&v, &["plans", "0", "aim", "target"]).as_u64(),
+        Some(95)
+    );
+    assert_eq!(
+        yaml_at(&v, &["plans", "0", "meeting", "place"]).as_str(),
+        Some("Room 2")
+    );
+    assert_eq!(
+        yaml_at(&v, &["plans", "0", "actions"])
+            .as_sequence()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_figures(
+        yaml_at(&v, &["plans", "0", "attendance"]),
+        &export().tally(MASON, "2024-09-02", MEETING),
+        "2024-09-02",
+        MEETING,
+    );
     assert_eq!(v["stage"].as_str(), Some("support"));
 }
 
@@ -284,7 +464,12 @@ fn quitting_the_form_without_saving_records_nothing() {
     // a review form too
     plan_by_flags(w, MASON, "95");
     let before = read(&case_file(w, MASON));
-    at(w, REVIEW).env("EDITOR", &ed).args(["review", MASON, "--edit"]).assert().success().stderr(predicate::str::contains("Nothing was recorded"));
+    at(w, REVIEW)
+        .env("EDITOR", &ed)
+        .args(["review", MASON, "--edit"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Nothing was recorded"));
     assert_eq!(read(&case_file(w, MASON)), before);
 }
 
@@ -303,7 +488,11 @@ sed -i "s/^  status:$/  status: partly/; s/^what_worked: ''$/what_worked: The ch
             first = first.display()
         ),
     );
-    at(w, REVIEW).env("EDITOR", &ed).args(["review", MASON, "--edit"]).assert().success();
+    at(w, REVIEW)
+        .env("EDITOR", &ed)
+        .args(["review", MASON, "--edit"])
+        .assert()
+        .success();
     let form = read(&first);
     let ex = export();
     let d = ex.tally(MASON, MEETING, REVIEW);
@@ -311,13 +500,23 @@ sed -i "s/^  status:$/  status: partly/; s/^what_worked: ''$/what_worked: The ch
         form.contains(&format!("#   During the plan (during plan 1 (from the meeting on 20/01/2025)): {}% ({} of {} possible sessions, 20/01/2025 to 10/02/2025)", d.pct().unwrap(), d.attended, d.possible)),
         "{form}"
     );
-    assert!(form.contains("#   The figures give: not_met (target not met)") || form.contains("#   The figures give: some_improvement"), "{form}");
-    assert!(form.contains("# 3. [school] Daily check-in (Tom Reid, due 2025-02-10)"), "{form}");
+    assert!(
+        form.contains("#   The figures give: not_met (target not met)")
+            || form.contains("#   The figures give: some_improvement"),
+        "{form}"
+    );
+    assert!(
+        form.contains("# 3. [school] Daily check-in (Tom Reid, due 2025-02-10)"),
+        "{form}"
+    );
     let v = load_yaml(&case_file(w, MASON));
     let review = yaml_at(&v, &["plans", "0", "review"]);
     assert_eq!(review["what_worked"].as_str(), Some("The check-ins"));
     assert_eq!(review["decision"].as_str(), Some("continue"));
-    assert_eq!(yaml_at(&v, &["plans", "1", "review_date"]).as_str(), Some("2025-03-03"));
+    assert_eq!(
+        yaml_at(&v, &["plans", "1", "review_date"]).as_str(),
+        Some("2025-03-03")
+    );
 }
 
 #[test]
@@ -327,7 +526,9 @@ fn with_no_terminal_and_no_input_it_says_which_to_use() {
         .args(["plan", "new", MASON])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("there is no terminal to open an editor in, so give the plan"))
+        .stderr(predicate::str::contains(
+            "there is no terminal to open an editor in, so give the plan",
+        ))
         .stderr(predicate::str::contains("--from FILE"))
         .stderr(predicate::str::contains("--edit"));
     assert!(!ws.path().join("cases").join(MASON).exists());
@@ -340,12 +541,22 @@ fn plan_from_changed(w: &Path, from: &str, to: &str) -> (String, String) {
     let changed = text.replacen(from, to, 1);
     let file = w.join("plan.yaml");
     std::fs::write(&file, &changed).unwrap();
-    let out = at(w, MEETING).args(["plan", "new", MASON, "--from"]).arg(&file).assert().failure();
-    (String::from_utf8_lossy(&out.get_output().stderr).into_owned(), changed)
+    let out = at(w, MEETING)
+        .args(["plan", "new", MASON, "--from"])
+        .arg(&file)
+        .assert()
+        .failure();
+    (
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned(),
+        changed,
+    )
 }
 
 fn line_of(text: &str, line: &str) -> usize {
-    text.lines().position(|l| l == line).unwrap_or_else(|| panic!("{line:?} not found")) + 1
+    text.lines()
+        .position(|l| l == line)
+        .unwrap_or_else(|| panic!("{line:?} not found"))
+        + 1
 }
 
 #[test]
@@ -353,7 +564,13 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
     let ws = workspace();
     let w = ws.path();
     let (err, text) = plan_from_changed(w, "  target: 95", "  target: 101");
-    assert!(err.contains(&format!("plan.yaml, line {}, field aim.target: 101 is over 100", line_of(&text, "  target: 101"))), "{err}");
+    assert!(
+        err.contains(&format!(
+            "plan.yaml, line {}, field aim.target: 101 is over 100",
+            line_of(&text, "  target: 101")
+        )),
+        "{err}"
+    );
     let (err, text) = plan_from_changed(w, "review_date: 2025-02-10", "review_date: 2025-01-10");
     assert!(
         err.contains(&format!(
@@ -373,26 +590,63 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
         "{err}"
     );
     let (err, _) = plan_from_changed(w, "  weeks: 3\n", "  weeks: 3\n  weeks_extra: 1\n");
-    assert!(err.contains("unknown field (check its spelling) `weeks_extra`"), "{err}");
-    assert!(!w.join("cases").join(MASON).exists(), "nothing was recorded");
+    assert!(
+        err.contains("unknown field (check its spelling) `weeks_extra`"),
+        "{err}"
+    );
+    assert!(
+        !w.join("cases").join(MASON).exists(),
+        "nothing was recorded"
+    );
     // the same rules for flags
     at(w, MEETING)
-        .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee"])
+        .args([
+            "plan",
+            "new",
+            MASON,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Karen Lee",
+        ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("--attendee (the 1st): \"Karen Lee\" has no role: write an attendee as \"Name|Role\""));
-    at(w, MEETING).args(["plan", "new", MASON, "--target", "101"]).assert().failure().stderr(predicate::str::contains("101 is over 100"));
+        .stderr(predicate::str::contains(
+            "--attendee (the 1st): \"Karen Lee\" has no role: write an attendee as \"Name|Role\"",
+        ));
+    at(w, MEETING)
+        .args(["plan", "new", MASON, "--target", "101"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("101 is over 100"));
     at(w, MEETING)
         .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother", "--action", "parents|Phone by 9am|"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("field actions[1].owner: an action's owner (the named person responsible) cannot be empty"));
     at(w, MEETING)
-        .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother"])
+        .args([
+            "plan",
+            "new",
+            MASON,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Karen Lee|Mother",
+        ])
         .assert()
         .failure()
-        .stderr(predicate::str::contains("field actions: a plan needs actions"));
-    assert!(!w.join("cases").join(MASON).exists(), "nothing was recorded");
+        .stderr(predicate::str::contains(
+            "field actions: a plan needs actions",
+        ));
+    assert!(
+        !w.join("cases").join(MASON).exists(),
+        "nothing was recorded"
+    );
 }
 
 #[test]
@@ -408,25 +662,52 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .stderr(predicate::str::contains("plan 1 (meeting 2025-01-20) has not been reviewed yet: review it first (attend review C815381816030)"));
     // a review before the meeting, a continued plan reviewed more than 3 weeks on, a close when not met
     at(w, REVIEW)
-        .args(["review", MASON, "--date", "2025-01-15", "--decision", "continue"])
+        .args([
+            "review",
+            MASON,
+            "--date",
+            "2025-01-15",
+            "--decision",
+            "continue",
+        ])
         .args(all_done())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("field date: the review (2025-01-15) is before the plan's meeting (2025-01-20)"));
+        .stderr(predicate::str::contains(
+            "field date: the review (2025-01-15) is before the plan's meeting (2025-01-20)",
+        ));
     at(w, REVIEW)
-        .args(["review", MASON, "--decision", "continue", "--next-review", "2025-03-10"])
+        .args([
+            "review",
+            MASON,
+            "--decision",
+            "continue",
+            "--next-review",
+            "2025-03-10",
+        ])
         .args(all_done())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("no more than 3 weeks later (by 2025-03-03)"));
+        .stderr(predicate::str::contains(
+            "no more than 3 weeks later (by 2025-03-03)",
+        ));
     at(w, REVIEW)
         .args(["review", MASON, "--decision", "close"])
         .args(all_done())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("a plan is closed when its target is met"));
+        .stderr(predicate::str::contains(
+            "a plan is closed when its target is met",
+        ));
     at(w, REVIEW)
-        .args(["review", MASON, "--decision", "continue", "--action-status", "1=done"])
+        .args([
+            "review",
+            MASON,
+            "--decision",
+            "continue",
+            "--action-status",
+            "1=done",
+        ])
         .assert()
         .failure()
         .stderr(predicate::str::contains("missing action 2, 3"));
@@ -435,7 +716,9 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .args(all_done())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("field escalation: say what the case is escalated to"));
+        .stderr(predicate::str::contains(
+            "field escalation: say what the case is escalated to",
+        ));
     assert_eq!(read(&case_file(w, MASON)), before, "nothing was recorded");
 }
 
@@ -450,7 +733,10 @@ fn the_penalty_notice_threshold_is_shown_when_met() {
         .success()
         .stdout(predicate::str::contains("Penalty-notice threshold met:"))
         .stdout(predicate::str::contains("The figures give:"));
-    assert!(!read(&case_file(w, OLIVER)).contains("review:"), "a dry run records nothing");
+    assert!(
+        !read(&case_file(w, OLIVER)).contains("review:"),
+        "a dry run records nothing"
+    );
     at(w, REVIEW)
         .args(["review", OLIVER, "--escalate", "penalty-notice"])
         .args(all_done())
@@ -458,10 +744,25 @@ fn the_penalty_notice_threshold_is_shown_when_met() {
         .success()
         .stderr(predicate::str::contains("Penalty-notice threshold met:"));
     let v = load_yaml(&case_file(w, OLIVER));
-    let pn = yaml_at(&v, &["plans", "0", "review", "year_to_date", "penalty_notice"]);
+    let pn = yaml_at(
+        &v,
+        &["plans", "0", "review", "year_to_date", "penalty_notice"],
+    );
     assert!(pn["sessions"].as_u64().unwrap() >= 10, "{pn:?}");
-    let last = v["timeline"].as_sequence().unwrap().iter().rev().find(|e| e["kind"].as_str() == Some("review")).unwrap();
-    assert!(last["text"].as_str().unwrap().contains("penalty-notice threshold met"), "{last:?}");
+    let last = v["timeline"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["kind"].as_str() == Some("review"))
+        .unwrap();
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .contains("penalty-notice threshold met"),
+        "{last:?}"
+    );
 }
 
 #[test]
@@ -469,23 +770,46 @@ fn a_review_with_no_figures_needs_the_officers_outcome() {
     let ws = workspace();
     let w = ws.path();
     let upn = "B801200005001";
-    at(w, "2025-01-10").args(["case", "open", upn, "--surname", "Newman", "--forename", "Ava"]).assert().success();
+    at(w, "2025-01-10")
+        .args([
+            "case",
+            "open",
+            upn,
+            "--surname",
+            "Newman",
+            "--forename",
+            "Ava",
+        ])
+        .assert()
+        .success();
     plan_by_flags(w, upn, "95");
     at(w, REVIEW)
         .args(["review", upn, "--decision", "continue"])
         .args(all_done())
         .assert()
         .failure()
-        .stderr(predicate::str::contains("field outcome: there are no figures for the plan's weeks to judge it by"));
+        .stderr(predicate::str::contains(
+            "field outcome: there are no figures for the plan's weeks to judge it by",
+        ));
     at(w, REVIEW)
-        .args(["review", upn, "--outcome", "some-improvement", "--outcome-reason", "Attendance at the new school's records: 88%"])
+        .args([
+            "review",
+            upn,
+            "--outcome",
+            "some-improvement",
+            "--outcome-reason",
+            "Attendance at the new school's records: 88%",
+        ])
         .args(["--decision", "continue"])
         .args(all_done())
         .assert()
         .success();
     let v = load_yaml(&case_file(w, upn));
     assert!(yaml_at(&v, &["plans", "0", "review", "proposed_outcome"]).is_null());
-    assert_eq!(yaml_at(&v, &["plans", "0", "review", "outcome"]).as_str(), Some("some_improvement"));
+    assert_eq!(
+        yaml_at(&v, &["plans", "0", "review", "outcome"]).as_str(),
+        Some("some_improvement")
+    );
 }
 
 #[test]
@@ -496,45 +820,107 @@ fn due_lists_what_needs_doing() {
     plan_by_flags(w, MASON, "95");
     // due soon: plan with review on 2025-02-14
     at(w, "2025-01-31")
-        .args(["plan", "new", OLIVER, "--target", "90", "--weeks", "2", "--review", "2025-02-14", "--attendee", "A Parent|Father"])
-        .args(["--action", "parents|Phone by 9am|A Parent", "--action", "school|Check-in|Tom Reid"])
+        .args([
+            "plan",
+            "new",
+            OLIVER,
+            "--target",
+            "90",
+            "--weeks",
+            "2",
+            "--review",
+            "2025-02-14",
+            "--attendee",
+            "A Parent|Father",
+        ])
+        .args([
+            "--action",
+            "parents|Phone by 9am|A Parent",
+            "--action",
+            "school|Check-in|Tom Reid",
+        ])
         .assert()
         .success();
     // support with no plan; and a case with no entry for 4 weeks
-    at(w, "2025-01-06").args(["case", "open", "N815361117010"]).assert().success();
-    at(w, "2025-01-06").args(["case", "stage", "N815361117010", "support", "--reason", "Early help referral"]).assert().success();
-    at(w, "2025-01-06").args(["case", "open", "E815399614010"]).assert().success();
-    let out = at(w, "2025-02-12").args(["due", "--format", "csv"]).assert().success();
+    at(w, "2025-01-06")
+        .args(["case", "open", "N815361117010"])
+        .assert()
+        .success();
+    at(w, "2025-01-06")
+        .args([
+            "case",
+            "stage",
+            "N815361117010",
+            "support",
+            "--reason",
+            "Early help referral",
+        ])
+        .assert()
+        .success();
+    at(w, "2025-01-06")
+        .args(["case", "open", "E815399614010"])
+        .assert()
+        .success();
+    let out = at(w, "2025-02-12")
+        .args(["due", "--format", "csv"])
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let rows: Vec<&str> = text.lines().collect();
     assert_eq!(rows[0], "kind,upn,name,stage,date,detail");
     assert!(rows.contains(&"review_overdue,C815381816030,\"Lee, Mason\",support,2025-02-10,\"plan 1 (95% attendance over 3 weeks), 2 days overdue\""), "{text}");
     assert!(rows.contains(&"review_due,K815375514034,\"Mitchell, Oliver\",support,2025-02-14,\"plan 1 (90% attendance over 2 weeks), in 2 days\""), "{text}");
-    assert!(rows.iter().any(|r| r.starts_with("no_plan,N815361117010,") && r.contains("no action plan yet")), "{text}");
-    assert!(rows.iter().any(|r| r.starts_with("no_recent_contact,E815399614010,") && r.contains("2025-01-06")), "{text}");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("no_plan,N815361117010,") && r.contains("no action plan yet")),
+        "{text}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("no_recent_contact,E815399614010,") && r.contains("2025-01-06")),
+        "{text}"
+    );
     // flagged pupils with no case: every persistent absentee in the export without a case
     let ex = export();
     for upn in ex.marks.keys() {
         let t = ex.tally(upn, "2024-09-02", "2025-02-12");
         let persistent = t.possible > 0 && 10 * (t.possible - t.attended) >= t.possible;
         let has_case = [MASON, OLIVER, "N815361117010", "E815399614010"].contains(&upn.as_str());
-        let listed = rows.iter().any(|r| r.starts_with(&format!("no_case,{upn},")));
+        let listed = rows
+            .iter()
+            .any(|r| r.starts_with(&format!("no_case,{upn},")));
         assert_eq!(listed, persistent && !has_case, "{upn}: {t:?}\n{text}");
     }
     // N marks older than 5 school days
     let n_pupils: Vec<&String> = ex
         .marks
         .iter()
-        .filter(|(_, row)| ex.sessions.iter().zip(row.iter()).any(|((d, _), m)| m == "N" && d.as_str() <= "2025-02-05"))
+        .filter(|(_, row)| {
+            ex.sessions
+                .iter()
+                .zip(row.iter())
+                .any(|((d, _), m)| m == "N" && d.as_str() <= "2025-02-05")
+        })
         .map(|(u, _)| u)
         .collect();
     assert!(!n_pupils.is_empty());
     for u in n_pupils {
-        assert!(rows.iter().any(|r| r.starts_with(&format!("unresolved_n,{u},"))), "{u}: {text}");
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("unresolved_n,{u},"))),
+            "{u}: {text}"
+        );
     }
     // closed cases are not listed; --within looks further ahead
-    at(w, "2025-02-12").args(["case", "close", MASON, "--reason", "Left the school"]).assert().success();
-    at(w, "2025-02-12").args(["due", "--format", "csv"]).assert().success().stdout(predicate::str::contains("C815381816030").not());
+    at(w, "2025-02-12")
+        .args(["case", "close", MASON, "--reason", "Left the school"])
+        .assert()
+        .success();
+    at(w, "2025-02-12")
+        .args(["due", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("C815381816030").not());
     at(w, "2025-02-01")
         .args(["due", "--within", "2w", "--format", "json"])
         .assert()

@@ -89,7 +89,13 @@ fn school_days(reg: &Register, cal: &SchoolCalendar) -> Vec<NaiveDate> {
 }
 
 /// Everything due on `today`, reviews looked ahead `within` days.
-pub fn due(cases: &[Case], reg: &Register, config: &Config, today: NaiveDate, within: u32) -> Vec<DueItem> {
+pub fn due(
+    cases: &[Case],
+    reg: &Register,
+    config: &Config,
+    today: NaiveDate,
+    within: u32,
+) -> Vec<DueItem> {
     let mut out = Vec::new();
     let horizon = today + Duration::days(within as i64);
     let with_case: BTreeSet<&PupilId> = cases.iter().map(|c| &c.pupil.id).collect();
@@ -108,19 +114,41 @@ pub fn due(cases: &[Case], reg: &Register, config: &Config, today: NaiveDate, wi
                 out.push(item(
                     DueKind::ReviewOverdue,
                     Some(p.review_date),
-                    format!("plan {} ({}), {days} day{} overdue", p.number, p.aim.describe(), if days == 1 { "" } else { "s" }),
+                    format!(
+                        "plan {} ({}), {days} day{} overdue",
+                        p.number,
+                        p.aim.describe(),
+                        if days == 1 { "" } else { "s" }
+                    ),
                 ));
             }
             Some(p) if p.review_date <= horizon => {
-                let when = if p.review_date == today { "today".to_string() } else { format!("in {} days", (p.review_date - today).num_days()) };
-                out.push(item(DueKind::ReviewDue, Some(p.review_date), format!("plan {} ({}), {when}", p.number, p.aim.describe())));
+                let when = if p.review_date == today {
+                    "today".to_string()
+                } else {
+                    format!("in {} days", (p.review_date - today).num_days())
+                };
+                out.push(item(
+                    DueKind::ReviewDue,
+                    Some(p.review_date),
+                    format!("plan {} ({}), {when}", p.number, p.aim.describe()),
+                ));
             }
             Some(_) => {}
             None if c.stage >= Stage::Support => {
-                let last = c.plans.last().and_then(|p| p.review.as_ref().map(|r| (p.number, r.meeting.date)));
+                let last = c
+                    .plans
+                    .last()
+                    .and_then(|p| p.review.as_ref().map(|r| (p.number, r.meeting.date)));
                 let detail = match last {
-                    Some((n, d)) => format!("stage {}: plan {n} was reviewed on {d} and no plan followed; the guidance keeps a plan in place", c.stage),
-                    None => format!("stage {}: no action plan yet (attend plan new {})", c.stage, c.pupil.id),
+                    Some((n, d)) => format!(
+                        "stage {}: plan {n} was reviewed on {d} and no plan followed; the guidance keeps a plan in place",
+                        c.stage
+                    ),
+                    None => format!(
+                        "stage {}: no action plan yet (attend plan new {})",
+                        c.stage, c.pupil.id
+                    ),
                 };
                 out.push(item(DueKind::NoPlan, None, detail));
             }
@@ -131,18 +159,25 @@ pub fn due(cases: &[Case], reg: &Register, config: &Config, today: NaiveDate, wi
             out.push(item(
                 DueKind::NoRecentContact,
                 Some(last),
-                format!("nothing on the timeline for {} weeks", (today - last).num_days() / 7),
+                format!(
+                    "nothing on the timeline for {} weeks",
+                    (today - last).num_days() / 7
+                ),
             ));
         }
     }
-    let stage_of: BTreeMap<&PupilId, Stage> = cases.iter().map(|c| (&c.pupil.id, c.stage)).collect();
+    let stage_of: BTreeMap<&PupilId, Stage> =
+        cases.iter().map(|c| (&c.pupil.id, c.stage)).collect();
     if reg.is_empty() {
         sort(&mut out);
         return out;
     }
     let cal = SchoolCalendar::of(&reg.grid);
     // N marks older than 5 school days, up to today or the latest imported session
-    let days: Vec<NaiveDate> = school_days(reg, &cal).into_iter().filter(|d| *d <= today).collect();
+    let days: Vec<NaiveDate> = school_days(reg, &cal)
+        .into_iter()
+        .filter(|d| *d <= today)
+        .collect();
     if days.len() > N_MARK_SCHOOL_DAYS {
         let cutoff = days[days.len() - 1 - N_MARK_SCHOOL_DAYS];
         let end = reg.grid.slot_after(cutoff);
@@ -168,9 +203,18 @@ pub fn due(cases: &[Case], reg: &Register, config: &Config, today: NaiveDate, wi
         }
     }
     // pupils in persistent or severe absence this year with no case
-    if let Ok(period) = cal.resolve(&reg.grid, &PeriodSpec { to: Some(today), ..Default::default() }) {
+    if let Ok(period) = cal.resolve(
+        &reg.grid,
+        &PeriodSpec {
+            to: Some(today),
+            ..Default::default()
+        },
+    ) {
         let frame = Frame::new(&reg.grid, &cal, period);
-        let q = FlagQuery { threshold_hundredths: config.thresholds.persistent * 100, ..Default::default() };
+        let q = FlagQuery {
+            threshold_hundredths: config.thresholds.persistent * 100,
+            ..Default::default()
+        };
         for row in flag(reg, &frame, &q, &config.thresholds).rows {
             let p = &reg.pupils[row.index];
             if with_case.contains(&p.id) || !matches!(row.band, Band::Persistent | Band::Severe) {

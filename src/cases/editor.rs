@@ -42,9 +42,16 @@ fn run_editor(editor: &str, path: &Path) -> Result<()> {
         let prog = parts.next().unwrap_or("notepad");
         Command::new(prog).args(parts).arg(path).status()
     } else {
-        Command::new("sh").arg("-c").arg(format!("{editor} \"$@\"")).arg(editor).arg(path).status()
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$@\""))
+            .arg(editor)
+            .arg(path)
+            .status()
     }
-    .with_context(|| format!("cannot run the editor {editor:?} (set VISUAL or EDITOR to the editor you use)"))?;
+    .with_context(|| {
+        format!("cannot run the editor {editor:?} (set VISUAL or EDITOR to the editor you use)")
+    })?;
     if !status.success() {
         bail!("the editor {editor:?} exited with {status}; nothing was recorded");
     }
@@ -66,8 +73,12 @@ fn strip_message(text: &str) -> &str {
 /// attend's message for an invalid file, with line numbers as they will be seen.
 fn message(e: &CaseFileError) -> String {
     let render = |e: &CaseFileError| {
-        let mut s = format!("{MARK} attend could not record this: fix what is below, then save and close again.\n");
-        s.push_str(&format!("{MARK} To record nothing, close the editor without saving.\n"));
+        let mut s = format!(
+            "{MARK} attend could not record this: fix what is below, then save and close again.\n"
+        );
+        s.push_str(&format!(
+            "{MARK} To record nothing, close the editor without saving.\n"
+        ));
         for p in &e.problems {
             for (i, l) in p.to_string().lines().enumerate() {
                 let lead = if i == 0 { "  - " } else { "    " };
@@ -96,10 +107,13 @@ pub fn edit_until_valid<T>(
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file to edit in {}", dir.display()))?;
     let mut shown = initial.to_string();
-    tmp.write_all(shown.as_bytes()).and_then(|_| tmp.flush()).context("cannot write the file to edit")?;
+    tmp.write_all(shown.as_bytes())
+        .and_then(|_| tmp.flush())
+        .context("cannot write the file to edit")?;
     loop {
         run_editor(editor, tmp.path())?;
-        let text = std::fs::read_to_string(tmp.path()).context("cannot read the edited file back")?;
+        let text =
+            std::fs::read_to_string(tmp.path()).context("cannot read the edited file back")?;
         if text == shown {
             return Ok(Edited::Unchanged);
         }
@@ -108,7 +122,8 @@ pub fn edit_until_valid<T>(
             Ok(v) => return Ok(Edited::Saved(v, body)),
             Err(e) => {
                 shown = format!("{}{body}", message(&e));
-                std::fs::write(tmp.path(), shown.as_bytes()).context("cannot write the file to edit")?;
+                std::fs::write(tmp.path(), shown.as_bytes())
+                    .context("cannot write the file to edit")?;
             }
         }
     }
@@ -123,7 +138,11 @@ mod tests {
     fn the_message_counts_its_own_lines() {
         let e = CaseFileError {
             file: "x".into(),
-            problems: vec![Located { line: Some(3), field: Some("a".into()), message: "bad".into() }],
+            problems: vec![Located {
+                line: Some(3),
+                field: Some("a".into()),
+                message: "bad".into(),
+            }],
         };
         let m = message(&e);
         assert_eq!(m.lines().count(), 3);
@@ -134,8 +153,14 @@ mod tests {
 
     #[test]
     fn visual_wins_over_editor() {
-        assert_eq!(editor_from_env(Some("code --wait".into()), Some("nano".into())), "code --wait");
-        assert_eq!(editor_from_env(Some(" ".into()), Some("nano".into())), "nano");
+        assert_eq!(
+            editor_from_env(Some("code --wait".into()), Some("nano".into())),
+            "code --wait"
+        );
+        assert_eq!(
+            editor_from_env(Some(" ".into()), Some("nano".into())),
+            "nano"
+        );
         assert_eq!(editor_from_env(None, None), "vi");
     }
 }

@@ -66,7 +66,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(path: FieldPath, message: impl Into<String>) -> Problem {
-        Problem { path, message: message.into() }
+        Problem {
+            path,
+            message: message.into(),
+        }
     }
 }
 
@@ -128,7 +131,10 @@ impl CaseFileError {
             problems: self
                 .problems
                 .iter()
-                .map(|p| Located { line: p.line.map(|l| l + offset), ..p.clone() })
+                .map(|p| Located {
+                    line: p.line.map(|l| l + offset),
+                    ..p.clone()
+                })
                 .collect(),
         }
     }
@@ -146,7 +152,11 @@ pub fn parse_checked<T: DeserializeOwned>(
     }) {
         return Err(CaseFileError {
             file: file.display().to_string(),
-            problems: vec![Located { line: None, field: None, message: "the file is empty".into() }],
+            problems: vec![Located {
+                line: None,
+                field: None,
+                message: "the file is empty".into(),
+            }],
         });
     } else {
         crate::yaml::from_str(text, file).map_err(|e| from_yaml_error(&e, file))?
@@ -177,7 +187,11 @@ fn from_yaml_error(e: &anyhow::Error, file: &Path) -> CaseFileError {
     let (field, message) = split_path(&message);
     CaseFileError {
         file: file.display().to_string(),
-        problems: vec![Located { line, field, message }],
+        problems: vec![Located {
+            line,
+            field,
+            message,
+        }],
     }
 }
 
@@ -187,8 +201,13 @@ fn split_path(message: &str) -> (Option<String>, String) {
         return (None, message.to_string());
     };
     let path_like = !head.is_empty()
-        && head.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
-        && head.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '[');
+        && head
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))
+        && head
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '[');
     if !path_like {
         return (None, message.to_string());
     }
@@ -253,12 +272,14 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<usize> {
                 let prefix = format!("{k}:");
                 let hit = (at..end).filter(|&i| !blank(lines[i])).find(|&i| {
                     from_col(i, col, i == at).is_some_and(|r| {
-                        r.strip_prefix(&prefix).is_some_and(|after| after.is_empty() || after.starts_with(' '))
+                        r.strip_prefix(&prefix)
+                            .is_some_and(|after| after.is_empty() || after.starts_with(' '))
                     })
                 });
                 let Some(hit) = hit else { return missing };
                 found = hit;
-                let after = lines[hit][lines[hit].find(&prefix).map(|p| p + prefix.len())?..].trim();
+                let after =
+                    lines[hit][lines[hit].find(&prefix).map(|p| p + prefix.len())?..].trim();
                 if !(after.is_empty() || after.starts_with('#')) {
                     // a value on the same line: nothing deeper to find
                     return Some(found + 1);
@@ -274,7 +295,9 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<usize> {
                     .find(|&i| {
                         !blank(lines[i])
                             && (indent(lines[i]) < vcol
-                                || (vcol == col && indent(lines[i]) == col && !lines[i].trim_start().starts_with('-')))
+                                || (vcol == col
+                                    && indent(lines[i]) == col
+                                    && !lines[i].trim_start().starts_with('-')))
                     })
                     .unwrap_or(end);
                 (at, col, end) = (next, vcol, vend);
@@ -287,7 +310,9 @@ pub fn locate(text: &str, path: &FieldPath) -> Option<usize> {
                             && (i == at || indent(lines[i]) == col)
                     })
                     .collect();
-                let Some(&item) = items.get(*n) else { return missing };
+                let Some(&item) = items.get(*n) else {
+                    return missing;
+                };
                 found = item;
                 let item_end = items.get(n + 1).copied().unwrap_or(end);
                 let rest = from_col(item, col, item == at).unwrap_or("");
@@ -388,21 +413,65 @@ timeline:
     fn fields_are_found_by_path() {
         assert_eq!(locate(TEXT, &p(&[k("format")])), Some(2));
         assert_eq!(locate(TEXT, &p(&[k("pupil"), k("surname")])), Some(5));
-        assert_eq!(locate(TEXT, &p(&[k("plans"), Seg::Index(0), k("number")])), Some(7));
-        assert_eq!(locate(TEXT, &p(&[k("plans"), Seg::Index(0), k("meeting"), k("date")])), Some(9));
-        let a2 = p(&[k("plans"), Seg::Index(0), k("meeting"), k("attendees"), Seg::Index(1), k("role")]);
+        assert_eq!(
+            locate(TEXT, &p(&[k("plans"), Seg::Index(0), k("number")])),
+            Some(7)
+        );
+        assert_eq!(
+            locate(
+                TEXT,
+                &p(&[k("plans"), Seg::Index(0), k("meeting"), k("date")])
+            ),
+            Some(9)
+        );
+        let a2 = p(&[
+            k("plans"),
+            Seg::Index(0),
+            k("meeting"),
+            k("attendees"),
+            Seg::Index(1),
+            k("role"),
+        ]);
         assert_eq!(locate(TEXT, &a2), Some(14));
-        let owner = p(&[k("plans"), Seg::Index(0), k("actions"), Seg::Index(0), k("owner")]);
-        assert_eq!(locate(TEXT, &owner), Some(19), "not the text inside the block scalar");
-        let owner2 = p(&[k("plans"), Seg::Index(0), k("actions"), Seg::Index(1), k("owner")]);
+        let owner = p(&[
+            k("plans"),
+            Seg::Index(0),
+            k("actions"),
+            Seg::Index(0),
+            k("owner"),
+        ]);
+        assert_eq!(
+            locate(TEXT, &owner),
+            Some(19),
+            "not the text inside the block scalar"
+        );
+        let owner2 = p(&[
+            k("plans"),
+            Seg::Index(0),
+            k("actions"),
+            Seg::Index(1),
+            k("owner"),
+        ]);
         assert_eq!(locate(TEXT, &owner2), Some(22));
-        assert_eq!(locate(TEXT, &p(&[k("plans"), Seg::Index(1), k("aim"), k("target")])), Some(25));
-        assert_eq!(locate(TEXT, &p(&[k("timeline"), Seg::Index(0), k("kind")])), Some(29));
+        assert_eq!(
+            locate(
+                TEXT,
+                &p(&[k("plans"), Seg::Index(1), k("aim"), k("target")])
+            ),
+            Some(25)
+        );
+        assert_eq!(
+            locate(TEXT, &p(&[k("timeline"), Seg::Index(0), k("kind")])),
+            Some(29)
+        );
     }
 
     #[test]
     fn a_missing_field_points_at_its_parent() {
-        assert_eq!(locate(TEXT, &p(&[k("plans"), Seg::Index(1), k("review_date")])), Some(23));
+        assert_eq!(
+            locate(TEXT, &p(&[k("plans"), Seg::Index(1), k("review_date")])),
+            Some(23)
+        );
         assert_eq!(locate(TEXT, &p(&[k("nowhere")])), None);
     }
 
@@ -410,14 +479,25 @@ timeline:
     fn serde_paths_are_counted_from_one() {
         assert_eq!(
             split_path("plans[0].actions[12].due: input contains invalid characters"),
-            (Some("plans[1].actions[13].due".into()), "input contains invalid characters".into())
+            (
+                Some("plans[1].actions[13].due".into()),
+                "input contains invalid characters".into()
+            )
         );
-        assert_eq!(split_path("unknown field `x`: y"), (None, "unknown field `x`: y".into()));
+        assert_eq!(
+            split_path("unknown field `x`: y"),
+            (None, "unknown field `x`: y".into())
+        );
     }
 
     #[test]
     fn paths_print_from_one() {
-        let path = FieldPath::root().key("plans").index(0).key("actions").index(2).key("owner");
+        let path = FieldPath::root()
+            .key("plans")
+            .index(0)
+            .key("actions")
+            .index(2)
+            .key("owner");
         assert_eq!(path.to_string(), "plans[1].actions[3].owner");
     }
 }

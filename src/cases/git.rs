@@ -14,7 +14,9 @@ use std::process::Command;
 pub enum Commit {
     /// `git.auto_commit` is off: git was not run.
     Disabled,
-    Committed { message: String },
+    Committed {
+        message: String,
+    },
     /// git ran and found nothing changed in those folders.
     NothingToCommit,
     /// The change is saved, but not committed; why.
@@ -46,8 +48,15 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
         let out_text = String::from_utf8_lossy(&out.stdout);
-        let text = if err.trim().is_empty() { out_text.trim().to_string() } else { err.trim().to_string() };
-        Err(format!("git {}: {text}", args.first().copied().unwrap_or("")))
+        let text = if err.trim().is_empty() {
+            out_text.trim().to_string()
+        } else {
+            err.trim().to_string()
+        };
+        Err(format!(
+            "git {}: {text}",
+            args.first().copied().unwrap_or("")
+        ))
     }
 }
 
@@ -69,7 +78,10 @@ pub fn commit_cases(ws: &Workspace, ids: &[PupilId], message: &str) -> Commit {
         }
     }
     // pathspecs relative to the workspace root; ids are validated, safe as folder names
-    let paths: Vec<String> = ids.iter().map(|id| format!("cases/{}", id.as_str())).collect();
+    let paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("cases/{}", id.as_str()))
+        .collect();
     let mut add = vec!["add", "--"];
     add.extend(paths.iter().map(String::as_str));
     if let Err(e) = git(&ws.root, &add) {
@@ -85,7 +97,9 @@ pub fn commit_cases(ws: &Workspace, ids: &[PupilId], message: &str) -> Commit {
     let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
     commit.extend(paths.iter().map(String::as_str));
     match git(&ws.root, &commit) {
-        Ok(_) => Commit::Committed { message: message.to_string() },
+        Ok(_) => Commit::Committed {
+            message: message.to_string(),
+        },
         Err(e) => Commit::Failed(e),
     }
 }

@@ -50,7 +50,13 @@ pub enum Stage {
 
 impl Stage {
     /// The open stages, in ladder order.
-    pub const LADDER: [Stage; 5] = [Stage::Monitor, Stage::Understand, Stage::Support, Stage::Formal, Stage::Enforce];
+    pub const LADDER: [Stage; 5] = [
+        Stage::Monitor,
+        Stage::Understand,
+        Stage::Support,
+        Stage::Formal,
+        Stage::Enforce,
+    ];
     pub const ALL: [Stage; 6] = [
         Stage::Monitor,
         Stage::Understand,
@@ -79,7 +85,9 @@ impl Stage {
             Stage::Monitor => "monitoring attendance",
             Stage::Understand => "understanding the barriers (concern letter, meeting)",
             Stage::Support => "support (action plan, reviews, early help)",
-            Stage::Formal => "formal support (attendance contract, local authority referral, education supervision order)",
+            Stage::Formal => {
+                "formal support (attendance contract, local authority referral, education supervision order)"
+            }
             Stage::Enforce => "enforcement (Notice to Improve, penalty notice, prosecution)",
             Stage::Closed => "closed",
         }

@@ -112,8 +112,16 @@ impl PupilDetails {
 
     /// "Forename Surname", preferring the preferred names, for letters.
     pub fn full_name(&self) -> String {
-        let f = if self.preferred_forename.is_empty() { &self.forename } else { &self.preferred_forename };
-        let s = if self.preferred_surname.is_empty() { &self.surname } else { &self.preferred_surname };
+        let f = if self.preferred_forename.is_empty() {
+            &self.forename
+        } else {
+            &self.preferred_forename
+        };
+        let s = if self.preferred_surname.is_empty() {
+            &self.surname
+        } else {
+            &self.preferred_surname
+        };
         format!("{f} {s}").trim().to_string()
     }
 }
@@ -319,7 +327,11 @@ impl Percent {
     /// Parse "95", "92.5", "92.50" or "95%".
     pub fn parse(text: &str) -> Result<Percent, String> {
         let t = text.trim().trim_end_matches('%').trim();
-        let bad = || format!("{text:?} is not a percentage: write a number from 0 to 100, such as 95 or 92.5");
+        let bad = || {
+            format!(
+                "{text:?} is not a percentage: write a number from 0 to 100, such as 95 or 92.5"
+            )
+        };
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
         if whole.is_empty()
             || whole.len() > 3
@@ -337,7 +349,10 @@ impl Percent {
 
     /// The exact rate, for comparisons.
     pub fn fraction(self) -> Fraction {
-        Fraction { num: self.0, den: 10_000 }
+        Fraction {
+            num: self.0,
+            den: 10_000,
+        }
     }
 }
 
@@ -356,7 +371,7 @@ impl fmt::Display for Percent {
 
 impl Serialize for Percent {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 100 == 0 {
+        if self.0.is_multiple_of(100) {
             s.serialize_u32(self.0 / 100)
         } else {
             // a decimal number, written the way a person would write it (92.5)
@@ -375,19 +390,25 @@ impl<'de> Deserialize<'de> for Percent {
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Percent, E> {
                 if v > 100 {
-                    return Err(E::custom(format!("{v} is over 100: a target is a percentage of attendance")));
+                    return Err(E::custom(format!(
+                        "{v} is over 100: a target is a percentage of attendance"
+                    )));
                 }
                 Ok(Percent(v as u32 * 100))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Percent, E> {
                 if v < 0 {
-                    return Err(E::custom(format!("{v} is below 0: a target is a percentage of attendance")));
+                    return Err(E::custom(format!(
+                        "{v} is below 0: a target is a percentage of attendance"
+                    )));
                 }
                 self.visit_u64(v as u64)
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Percent, E> {
                 if !(0.0..=100.0).contains(&v) {
-                    return Err(E::custom(format!("{v} is outside 0 to 100: a target is a percentage of attendance")));
+                    return Err(E::custom(format!(
+                        "{v} is outside 0 to 100: a target is a percentage of attendance"
+                    )));
                 }
                 let h = (v * 100.0).round();
                 if (v * 100.0 - h).abs() > 1e-6 {
@@ -448,7 +469,12 @@ pub enum ActionFor {
 }
 
 impl ActionFor {
-    pub const ALL: [ActionFor; 4] = [ActionFor::YoungPerson, ActionFor::Parents, ActionFor::School, ActionFor::Agency];
+    pub const ALL: [ActionFor; 4] = [
+        ActionFor::YoungPerson,
+        ActionFor::Parents,
+        ActionFor::School,
+        ActionFor::Agency,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -470,9 +496,16 @@ impl ActionFor {
     }
 
     pub fn parse(text: &str) -> Option<ActionFor> {
-        match text.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "young_person" | "pupil" | "child" | "yp" => Some(ActionFor::YoungPerson),
-            "parents" | "parent" | "carers" | "carer" | "parents_carers" => Some(ActionFor::Parents),
+            "parents" | "parent" | "carers" | "carer" | "parents_carers" => {
+                Some(ActionFor::Parents)
+            }
             "school" => Some(ActionFor::School),
             "agency" => Some(ActionFor::Agency),
             _ => None,
@@ -586,7 +619,12 @@ impl Outcome {
         }
     }
     pub fn parse(text: &str) -> Option<Outcome> {
-        match text.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match text
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "met" | "yes" => Some(Outcome::Met),
             "some_improvement" | "some" => Some(Outcome::SomeImprovement),
             "not_met" | "no" => Some(Outcome::NotMet),
@@ -664,7 +702,9 @@ impl Escalation {
         match self {
             Escalation::EarlyHelp => Stage::Support,
             Escalation::LocalAuthority => Stage::Formal,
-            Escalation::NoticeToImprove | Escalation::PenaltyNotice | Escalation::Prosecution => Stage::Enforce,
+            Escalation::NoticeToImprove | Escalation::PenaltyNotice | Escalation::Prosecution => {
+                Stage::Enforce
+            }
         }
     }
 }
@@ -869,9 +909,17 @@ mod tests {
 
     #[test]
     fn aims_describe_themselves() {
-        let a = Aim { target: Some(Percent::parse("95").unwrap()), weeks: Some(4), no_unauthorised_absence: false };
+        let a = Aim {
+            target: Some(Percent::parse("95").unwrap()),
+            weeks: Some(4),
+            no_unauthorised_absence: false,
+        };
         assert_eq!(a.describe(), "95% attendance over 4 weeks");
-        let a = Aim { target: None, weeks: None, no_unauthorised_absence: true };
+        let a = Aim {
+            target: None,
+            weeks: None,
+            no_unauthorised_absence: true,
+        };
         assert_eq!(a.describe(), "no further unauthorised absence");
     }
 }

@@ -70,7 +70,10 @@ fn check_aim(out: &mut Vec<Problem>, aim: &Aim, at: &FieldPath) {
     if let Some(w) = aim.weeks
         && !(1..=52).contains(&w)
     {
-        out.push(Problem::new(at.key("weeks"), format!("{w} weeks: give between 1 and 52")));
+        out.push(Problem::new(
+            at.key("weeks"),
+            format!("{w} weeks: give between 1 and 52"),
+        ));
     }
 }
 
@@ -84,12 +87,23 @@ fn check_actions(out: &mut Vec<Problem>, actions: &[Action], at: &FieldPath, mee
     for (i, a) in actions.iter().enumerate() {
         let p = at.index(i);
         required(out, p.key("what"), &a.what, "an action's what");
-        required(out, p.key("owner"), &a.owner, "an action's owner (the named person responsible)");
+        required(
+            out,
+            p.key("owner"),
+            &a.owner,
+            "an action's owner (the named person responsible)",
+        );
         if a.for_ == ActionFor::Agency && a.agency.trim().is_empty() {
-            out.push(Problem::new(p.key("agency"), "an action for an agency names the agency (agency: Early Help)"));
+            out.push(Problem::new(
+                p.key("agency"),
+                "an action for an agency names the agency (agency: Early Help)",
+            ));
         }
         if a.due < meeting {
-            out.push(Problem::new(p.key("due"), format!("due {} is before the meeting ({meeting})", a.due)));
+            out.push(Problem::new(
+                p.key("due"),
+                format!("due {} is before the meeting ({meeting})", a.due),
+            ));
         }
     }
 }
@@ -104,11 +118,19 @@ pub fn validate_plan(p: &Plan, at: &FieldPath) -> Vec<Problem> {
     if p.review_date <= date {
         out.push(Problem::new(
             at.key("review_date"),
-            format!("the review ({}) must be after the meeting ({date})", p.review_date),
+            format!(
+                "the review ({}) must be after the meeting ({date})",
+                p.review_date
+            ),
         ));
     }
     for (i, c) in p.copies.iter().enumerate() {
-        required(&mut out, at.key("copies").index(i).key("to"), &c.to, "who a copy went to");
+        required(
+            &mut out,
+            at.key("copies").index(i).key("to"),
+            &c.to,
+            "who a copy went to",
+        );
     }
     if let Some(r) = &p.review {
         let rat = at.key("review");
@@ -116,10 +138,14 @@ pub fn validate_plan(p: &Plan, at: &FieldPath) -> Vec<Problem> {
         if r.meeting.date < date {
             out.push(Problem::new(
                 rat.key("meeting").key("date"),
-                format!("the review ({}) is before the plan's meeting ({date})", r.meeting.date),
+                format!(
+                    "the review ({}) is before the plan's meeting ({date})",
+                    r.meeting.date
+                ),
             ));
         }
-        if r.proposed_outcome.is_some_and(|o| o != r.outcome) && r.outcome_reason.trim().is_empty() {
+        if r.proposed_outcome.is_some_and(|o| o != r.outcome) && r.outcome_reason.trim().is_empty()
+        {
             out.push(Problem::new(
                 rat.key("outcome_reason"),
                 "the outcome differs from the one the figures give: say why (outcome_reason)",
@@ -128,7 +154,10 @@ pub fn validate_plan(p: &Plan, at: &FieldPath) -> Vec<Problem> {
         match (r.decision, r.escalation) {
             (Decision::Escalate, None) => out.push(Problem::new(
                 rat.key("escalation"),
-                format!("say what the case is escalated to: {}", Escalation::ALL.map(Escalation::as_str).join(", ")),
+                format!(
+                    "say what the case is escalated to: {}",
+                    Escalation::ALL.map(Escalation::as_str).join(", ")
+                ),
             )),
             (Decision::Close | Decision::Continue, Some(_)) => out.push(Problem::new(
                 rat.key("escalation"),
@@ -152,9 +181,19 @@ pub fn validate_plan(p: &Plan, at: &FieldPath) -> Vec<Problem> {
         for (i, s) in r.actions.iter().enumerate() {
             let sp = rat.key("actions").index(i).key("action");
             if s.action == 0 || s.action as usize > p.actions.len() {
-                out.push(Problem::new(sp, format!("the plan has no action {} (it has {})", s.action, p.actions.len())));
+                out.push(Problem::new(
+                    sp,
+                    format!(
+                        "the plan has no action {} (it has {})",
+                        s.action,
+                        p.actions.len()
+                    ),
+                ));
             } else if seen.contains(&s.action) {
-                out.push(Problem::new(sp, format!("action {} is reviewed twice", s.action)));
+                out.push(Problem::new(
+                    sp,
+                    format!("action {} is reviewed twice", s.action),
+                ));
             }
             seen.push(s.action);
         }
@@ -184,7 +223,10 @@ impl FormAttendee {
                 "{text:?} is not \"Name|Role\": give one name and one role, e.g. \"Jane Smith|Mother\""
             ));
         }
-        Ok(FormAttendee(Attendee { name: name.into(), role: role.into() }))
+        Ok(FormAttendee(Attendee {
+            name: name.into(),
+            role: role.into(),
+        }))
     }
 }
 
@@ -199,8 +241,12 @@ impl<'de> Deserialize<'de> for FormAttendee {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FormAttendee, E> {
                 FormAttendee::parse(v).map_err(E::custom)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<FormAttendee, A::Error> {
-                Attendee::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(FormAttendee)
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FormAttendee, A::Error> {
+                Attendee::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(FormAttendee)
             }
         }
         d.deserialize_any(V)
@@ -236,12 +282,23 @@ impl FormAction {
             Some((f, a)) => (f, a.trim().to_string()),
             None => (parts[0], String::new()),
         };
-        let for_ = ActionFor::parse(for_).ok_or_else(|| format!("{text:?}: {:?} is not who an action is for; {usage}", parts[0]))?;
+        let for_ = ActionFor::parse(for_).ok_or_else(|| {
+            format!(
+                "{text:?}: {:?} is not who an action is for; {usage}",
+                parts[0]
+            )
+        })?;
         let due = match parts.get(3) {
             Some(d) if !d.is_empty() => Some(crate::dates::parse_cli_date(d)?),
             _ => None,
         };
-        Ok(FormAction { for_, agency, what: parts[1].into(), owner: parts[2].into(), due })
+        Ok(FormAction {
+            for_,
+            agency,
+            what: parts[1].into(),
+            owner: parts[2].into(),
+            due,
+        })
     }
 
     fn is_blank(&self) -> bool {
@@ -322,10 +379,20 @@ fn tidy(s: &str) -> String {
 }
 
 /// Review date checks shared by plans and continued plans.
-fn check_review_date(out: &mut Vec<Problem>, warnings: &mut Vec<String>, path: FieldPath, meeting: NaiveDate, review: NaiveDate, max_days: Option<i64>) {
+fn check_review_date(
+    out: &mut Vec<Problem>,
+    warnings: &mut Vec<String>,
+    path: FieldPath,
+    meeting: NaiveDate,
+    review: NaiveDate,
+    max_days: Option<i64>,
+) {
     let days = (review - meeting).num_days();
     if days <= 0 {
-        out.push(Problem::new(path, format!("the review ({review}) must be after the meeting ({meeting})")));
+        out.push(Problem::new(
+            path,
+            format!("the review ({review}) must be after the meeting ({meeting})"),
+        ));
         return;
     }
     if let Some(max) = max_days
@@ -346,12 +413,19 @@ fn check_review_date(out: &mut Vec<Problem>, warnings: &mut Vec<String>, path: F
 
 /// Check the form and turn it into a plan's parts. `today` bounds dates; `review_weeks` is the
 /// default review interval (attend.yaml `reviews.weeks`).
-pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> Result<CheckedPlan, Vec<Problem>> {
+pub fn check_plan_form(
+    form: &PlanForm,
+    today: NaiveDate,
+    review_weeks: u32,
+) -> Result<CheckedPlan, Vec<Problem>> {
     let root = FieldPath::root();
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     let Some(date) = form.date else {
-        return Err(vec![Problem::new(root.key("date"), "give the date of the meeting (date: YYYY-MM-DD)")]);
+        return Err(vec![Problem::new(
+            root.key("date"),
+            "give the date of the meeting (date: YYYY-MM-DD)",
+        )]);
     };
     if date > today {
         out.push(Problem::new(root.key("date"), format!("the meeting date {date} is after today ({today}): record a plan once the meeting has been held")));
@@ -361,7 +435,10 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
         .iter()
         .map(|a| a.0.clone())
         .filter(|a| !(a.name.trim().is_empty() && a.role.trim().is_empty()))
-        .map(|a| Attendee { name: a.name.trim().into(), role: a.role.trim().into() })
+        .map(|a| Attendee {
+            name: a.name.trim().into(),
+            role: a.role.trim().into(),
+        })
         .collect();
     let meeting = Meeting {
         date,
@@ -377,16 +454,38 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
     }
     // check attendees against the form's own list (blank entries were dropped, so map indexes back)
     let kept: Vec<usize> = (0..form.attendees.len())
-        .filter(|&i| !(form.attendees[i].0.name.trim().is_empty() && form.attendees[i].0.role.trim().is_empty()))
+        .filter(|&i| {
+            !(form.attendees[i].0.name.trim().is_empty()
+                && form.attendees[i].0.role.trim().is_empty())
+        })
         .collect();
     let mut m_out = Vec::new();
     check_meeting(&mut m_out, &meeting, &root);
-    out.extend(m_out.into_iter().map(|p| remap_index(p, "attendees", &kept)));
-    let aim = form.aim.clone().unwrap_or(Aim { target: None, weeks: None, no_unauthorised_absence: false });
+    out.extend(
+        m_out
+            .into_iter()
+            .map(|p| remap_index(p, "attendees", &kept)),
+    );
+    let aim = form.aim.clone().unwrap_or(Aim {
+        target: None,
+        weeks: None,
+        no_unauthorised_absence: false,
+    });
     check_aim(&mut out, &aim, &root.key("aim"));
-    let review_date = form.review_date.unwrap_or(date + Duration::weeks(review_weeks as i64));
-    check_review_date(&mut out, &mut warnings, root.key("review_date"), date, review_date, None);
-    let kept_actions: Vec<usize> = (0..form.actions.len()).filter(|&i| !form.actions[i].is_blank()).collect();
+    let review_date = form
+        .review_date
+        .unwrap_or(date + Duration::weeks(review_weeks as i64));
+    check_review_date(
+        &mut out,
+        &mut warnings,
+        root.key("review_date"),
+        date,
+        review_date,
+        None,
+    );
+    let kept_actions: Vec<usize> = (0..form.actions.len())
+        .filter(|&i| !form.actions[i].is_blank())
+        .collect();
     let actions: Vec<Action> = kept_actions
         .iter()
         .map(|&i| {
@@ -402,23 +501,43 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
         .collect();
     let mut a_out = Vec::new();
     check_actions(&mut a_out, &actions, &root.key("actions"), date);
-    out.extend(a_out.into_iter().map(|p| remap_index(p, "actions", &kept_actions)));
+    out.extend(
+        a_out
+            .into_iter()
+            .map(|p| remap_index(p, "actions", &kept_actions)),
+    );
     for (i, c) in form.copies.iter().enumerate() {
-        required(&mut out, root.key("copies").index(i).key("to"), &c.to, "who a copy went to");
+        required(
+            &mut out,
+            root.key("copies").index(i).key("to"),
+            &c.to,
+            "who a copy went to",
+        );
         if let Some(s) = c.sent {
             if s < date {
-                out.push(Problem::new(root.key("copies").index(i).key("sent"), format!("sent {s} is before the meeting ({date})")));
+                out.push(Problem::new(
+                    root.key("copies").index(i).key("sent"),
+                    format!("sent {s} is before the meeting ({date})"),
+                ));
             } else if s > today {
-                out.push(Problem::new(root.key("copies").index(i).key("sent"), format!("sent {s} is after today ({today})")));
+                out.push(Problem::new(
+                    root.key("copies").index(i).key("sent"),
+                    format!("sent {s} is after today ({today})"),
+                ));
             }
         }
     }
     if !out.is_empty() {
         return Err(out);
     }
-    for (who, label) in [(ActionFor::Parents, "the parents/carers"), (ActionFor::School, "the school")] {
+    for (who, label) in [
+        (ActionFor::Parents, "the parents/carers"),
+        (ActionFor::School, "the school"),
+    ] {
         if !actions.iter().any(|a| a.for_ == who) {
-            warnings.push(format!("no action for {label}: the guidance asks that everyone at the meeting has actions"));
+            warnings.push(format!(
+                "no action for {label}: the guidance asks that everyone at the meeting has actions"
+            ));
         }
     }
     if !meeting.parents_attended && form.copies.is_empty() {
@@ -429,7 +548,14 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
         fields: PlanText {
             summary_of_concerns: tidy(&form.summary_of_concerns),
             reasons: tidy(&form.reasons),
-            barriers: form.barriers.iter().map(|b| Barrier { kind: b.kind, detail: tidy(&b.detail) }).collect(),
+            barriers: form
+                .barriers
+                .iter()
+                .map(|b| Barrier {
+                    kind: b.kind,
+                    detail: tidy(&b.detail),
+                })
+                .collect(),
             support_in_place: tidy(&form.support_in_place),
             going_well: tidy(&form.going_well),
             concerns: tidy(&form.concerns),
@@ -443,7 +569,11 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
         copies: form
             .copies
             .iter()
-            .map(|c| CopyTo { to: c.to.trim().into(), sent: c.sent, how: c.how.trim().into() })
+            .map(|c| CopyTo {
+                to: c.to.trim().into(),
+                sent: c.sent,
+                how: c.how.trim().into(),
+            })
             .collect(),
         warnings,
     })
@@ -452,7 +582,11 @@ pub fn check_plan_form(form: &PlanForm, today: NaiveDate, review_weeks: u32) -> 
 /// A problem found on a list with blank entries dropped: point at the entry in the form.
 fn remap_index(mut p: Problem, list: &str, kept: &[usize]) -> Problem {
     use super::file::Seg;
-    if let Some(pos) = p.path.0.iter().position(|s| *s == Seg::Key(list.to_string()))
+    if let Some(pos) = p
+        .path
+        .0
+        .iter()
+        .position(|s| *s == Seg::Key(list.to_string()))
         && let Some(Seg::Index(i)) = p.path.0.get(pos + 1).cloned()
         && let Some(&orig) = kept.get(i)
     {
@@ -550,8 +684,19 @@ pub fn record_plan(
         plan: Some(number),
         document: None,
     });
-    let stage = store::raise_stage(case, Stage::Support, plan.meeting.date, by, &format!("action plan {number} agreed"));
-    Ok(PlanRecorded { number, stage, warnings: plan.warnings, no_figures })
+    let stage = store::raise_stage(
+        case,
+        Stage::Support,
+        plan.meeting.date,
+        by,
+        &format!("action plan {number} agreed"),
+    );
+    Ok(PlanRecorded {
+        number,
+        stage,
+        warnings: plan.warnings,
+        no_figures,
+    })
 }
 
 fn meeting_summary(m: &Meeting, what: &str) -> String {
@@ -563,11 +708,25 @@ fn meeting_summary(m: &Meeting, what: &str) -> String {
 }
 
 /// The year-to-date figures of a pupil on `date`, or why there are none.
-pub fn figures_on(reg: &Register, id: &crate::upn::PupilId, date: NaiveDate, config: &Config) -> (Option<Snapshot>, Option<String>) {
+pub fn figures_on(
+    reg: &Register,
+    id: &crate::upn::PupilId,
+    date: NaiveDate,
+    config: &Config,
+) -> (Option<Snapshot>, Option<String>) {
     let Some(i) = reg.index_of(id) else {
         return (None, Some("the pupil is not in the register".into()));
     };
-    match crate::attendance::snapshot(reg, i, &PeriodSpec { to: Some(date), ..Default::default() }, None, &config.thresholds) {
+    match crate::attendance::snapshot(
+        reg,
+        i,
+        &PeriodSpec {
+            to: Some(date),
+            ..Default::default()
+        },
+        None,
+        &config.thresholds,
+    ) {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e.to_string())),
     }
@@ -608,7 +767,11 @@ fn school_days(reg: &Register) -> Vec<NaiveDate> {
 
 /// The comparison window: as many school days as `from..=to` holds, ending the last school day
 /// before `from`. Returns (first, last, days in the plan window, days found before).
-pub fn comparison_window(reg: &Register, from: NaiveDate, to: NaiveDate) -> Option<(NaiveDate, NaiveDate, usize, usize)> {
+pub fn comparison_window(
+    reg: &Register,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<(NaiveDate, NaiveDate, usize, usize)> {
     let days = school_days(reg);
     let n = days.iter().filter(|d| **d >= from && **d <= to).count();
     let before: Vec<NaiveDate> = days.into_iter().filter(|d| *d < from).collect();
@@ -621,19 +784,37 @@ pub fn comparison_window(reg: &Register, from: NaiveDate, to: NaiveDate) -> Opti
 }
 
 /// Compute the review's figures for `plan` with the review on `date`.
-pub fn review_figures(reg: &Register, id: &crate::upn::PupilId, plan: &Plan, date: NaiveDate, config: &Config) -> ReviewFigures {
+pub fn review_figures(
+    reg: &Register,
+    id: &crate::upn::PupilId,
+    plan: &Plan,
+    date: NaiveDate,
+    config: &Config,
+) -> ReviewFigures {
     let mut f = ReviewFigures::default();
     let Some(i) = reg.index_of(id) else {
-        f.notes.push("the pupil is not in the register: there are no figures to judge the plan by".into());
+        f.notes.push(
+            "the pupil is not in the register: there are no figures to judge the plan by".into(),
+        );
         return f;
     };
     let t = &config.thresholds;
     let start = plan.meeting.date;
-    let label = format!("during plan {} (from the meeting on {})", plan.number, start.format("%d/%m/%Y"));
-    let spec = PeriodSpec { from: Some(start), to: Some(date), ..Default::default() };
+    let label = format!(
+        "during plan {} (from the meeting on {})",
+        plan.number,
+        start.format("%d/%m/%Y")
+    );
+    let spec = PeriodSpec {
+        from: Some(start),
+        to: Some(date),
+        ..Default::default()
+    };
     match crate::attendance::snapshot(reg, i, &spec, Some(&label), t) {
         Ok(s) => f.during = Some(s),
-        Err(e) => f.notes.push(format!("no figures since the plan began: {e}")),
+        Err(e) => f
+            .notes
+            .push(format!("no figures since the plan began: {e}")),
     }
     if let Some(d) = &f.during {
         if d.to < date {
@@ -644,7 +825,11 @@ pub fn review_figures(reg: &Register, id: &crate::upn::PupilId, plan: &Plan, dat
         }
         if let Some((a, b, n, got)) = comparison_window(reg, d.from, d.to) {
             let label = format!("the {got} school days before plan {}", plan.number);
-            let spec = PeriodSpec { from: Some(a), to: Some(b), ..Default::default() };
+            let spec = PeriodSpec {
+                from: Some(a),
+                to: Some(b),
+                ..Default::default()
+            };
             match crate::attendance::snapshot(reg, i, &spec, Some(&label), t) {
                 Ok(s) => f.before = Some(s),
                 Err(e) => f.notes.push(format!("no figures before the plan: {e}")),
@@ -653,7 +838,8 @@ pub fn review_figures(reg: &Register, id: &crate::upn::PupilId, plan: &Plan, dat
                 f.notes.push(format!("the register holds only {got} school days before the plan (the plan has run {n})"));
             }
         } else {
-            f.notes.push("the register holds no school days before the plan to compare with".into());
+            f.notes
+                .push("the register holds no school days before the plan to compare with".into());
         }
     }
     let (year, why) = figures_on(reg, id, date, config);
@@ -675,8 +861,14 @@ pub fn propose(aim: &Aim, during: Option<&Snapshot>, before: Option<&Snapshot>) 
         if now.cmp_rate(target.fraction()) != Ordering::Less {
             return Some(Outcome::Met);
         }
-        let better = before.and_then(Snapshot::attendance).is_some_and(|b| now.cmp_rate(b) == Ordering::Greater);
-        return Some(if better { Outcome::SomeImprovement } else { Outcome::NotMet });
+        let better = before
+            .and_then(Snapshot::attendance)
+            .is_some_and(|b| now.cmp_rate(b) == Ordering::Greater);
+        return Some(if better {
+            Outcome::SomeImprovement
+        } else {
+            Outcome::NotMet
+        });
     }
     if aim.no_unauthorised_absence {
         if during.unauthorised == 0 {
@@ -687,7 +879,11 @@ pub fn propose(aim: &Aim, during: Option<&Snapshot>, before: Option<&Snapshot>) 
             (Some(d), Some(b)) => d.cmp_rate(b) == Ordering::Less,
             _ => false,
         };
-        return Some(if better { Outcome::SomeImprovement } else { Outcome::NotMet });
+        return Some(if better {
+            Outcome::SomeImprovement
+        } else {
+            Outcome::NotMet
+        });
     }
     None
 }
@@ -776,7 +972,11 @@ pub struct CheckedNext {
 }
 
 /// The actions carried into a continued plan by default: those not done, due by the new review.
-pub fn carried_actions(plan: &Plan, statuses: &[FormActionReview], new_review: NaiveDate) -> Vec<FormAction> {
+pub fn carried_actions(
+    plan: &Plan,
+    statuses: &[FormActionReview],
+    new_review: NaiveDate,
+) -> Vec<FormAction> {
     plan.actions
         .iter()
         .enumerate()
@@ -818,11 +1018,17 @@ pub fn check_review_form(
     if date < plan.meeting.date {
         out.push(Problem::new(
             root.key("date"),
-            format!("the review ({date}) is before the plan's meeting ({})", plan.meeting.date),
+            format!(
+                "the review ({date}) is before the plan's meeting ({})",
+                plan.meeting.date
+            ),
         ));
     }
     let kept: Vec<usize> = (0..form.attendees.len())
-        .filter(|&i| !(form.attendees[i].0.name.trim().is_empty() && form.attendees[i].0.role.trim().is_empty()))
+        .filter(|&i| {
+            !(form.attendees[i].0.name.trim().is_empty()
+                && form.attendees[i].0.role.trim().is_empty())
+        })
         .collect();
     let meeting = Meeting {
         date,
@@ -830,7 +1036,10 @@ pub fn check_review_form(
         parents_attended: form.parents_attended.unwrap_or(true),
         attendees: kept
             .iter()
-            .map(|&i| Attendee { name: form.attendees[i].0.name.trim().into(), role: form.attendees[i].0.role.trim().into() })
+            .map(|&i| Attendee {
+                name: form.attendees[i].0.name.trim().into(),
+                role: form.attendees[i].0.role.trim().into(),
+            })
             .collect(),
     };
     if form.parents_attended.is_none() {
@@ -841,7 +1050,11 @@ pub fn check_review_form(
     }
     let mut m_out = Vec::new();
     check_meeting(&mut m_out, &meeting, &root);
-    out.extend(m_out.into_iter().map(|p| remap_index(p, "attendees", &kept)));
+    out.extend(
+        m_out
+            .into_iter()
+            .map(|p| remap_index(p, "attendees", &kept)),
+    );
     let outcome = match (form.outcome, figures.proposed) {
         (Some(o), _) => o,
         (None, Some(p)) => p,
@@ -861,8 +1074,14 @@ pub fn check_review_form(
         out.push(Problem::new(
             root.key("outcome_reason"),
             match figures.proposed {
-                Some(p) => format!("the figures give {}; say why the outcome is {} (outcome_reason)", p.as_str(), outcome.as_str()),
-                None => "say what the outcome rests on, as there are no figures (outcome_reason)".into(),
+                Some(p) => format!(
+                    "the figures give {}; say why the outcome is {} (outcome_reason)",
+                    p.as_str(),
+                    outcome.as_str()
+                ),
+                None => {
+                    "say what the outcome rests on, as there are no figures (outcome_reason)".into()
+                }
             },
         ));
     }
@@ -871,16 +1090,34 @@ pub fn check_review_form(
     for (i, s) in form.actions.iter().enumerate() {
         let at = root.key("actions").index(i);
         if s.action == 0 || s.action as usize > plan.actions.len() {
-            out.push(Problem::new(at.key("action"), format!("plan {} has no action {} (it has {})", plan.number, s.action, plan.actions.len())));
+            out.push(Problem::new(
+                at.key("action"),
+                format!(
+                    "plan {} has no action {} (it has {})",
+                    plan.number,
+                    s.action,
+                    plan.actions.len()
+                ),
+            ));
             continue;
         }
         if statuses.iter().any(|x: &ActionReview| x.action == s.action) {
-            out.push(Problem::new(at.key("action"), format!("action {} is reviewed twice", s.action)));
+            out.push(Problem::new(
+                at.key("action"),
+                format!("action {} is reviewed twice", s.action),
+            ));
             continue;
         }
         match s.status {
-            Some(status) => statuses.push(ActionReview { action: s.action, status, note: tidy(&s.note) }),
-            None => out.push(Problem::new(at.key("status"), "give the action's status: done, partly or not_done")),
+            Some(status) => statuses.push(ActionReview {
+                action: s.action,
+                status,
+                note: tidy(&s.note),
+            }),
+            None => out.push(Problem::new(
+                at.key("status"),
+                "give the action's status: done, partly or not_done",
+            )),
         }
     }
     let missing: Vec<String> = (1..=plan.actions.len() as u32)
@@ -890,24 +1127,37 @@ pub fn check_review_form(
     if !missing.is_empty() {
         out.push(Problem::new(
             root.key("actions"),
-            format!("give the status of every action of plan {}: missing action {}", plan.number, missing.join(", ")),
+            format!(
+                "give the status of every action of plan {}: missing action {}",
+                plan.number,
+                missing.join(", ")
+            ),
         ));
     }
     statuses.sort_by_key(|s| s.action);
     let decision = match form.decision {
         Some(d) => d,
         None => {
-            out.push(Problem::new(root.key("decision"), "give the decision: close, continue or escalate"));
+            out.push(Problem::new(
+                root.key("decision"),
+                "give the decision: close, continue or escalate",
+            ));
             Decision::Continue
         }
     };
     match (decision, form.escalation) {
         (Decision::Escalate, None) => out.push(Problem::new(
             root.key("escalation"),
-            format!("say what the case is escalated to: {}", Escalation::ALL.map(Escalation::as_str).join(", ")),
+            format!(
+                "say what the case is escalated to: {}",
+                Escalation::ALL.map(Escalation::as_str).join(", ")
+            ),
         )),
         (Decision::Close | Decision::Continue, Some(_)) if form.decision.is_some() => {
-            out.push(Problem::new(root.key("escalation"), "an escalation goes with decision: escalate"))
+            out.push(Problem::new(
+                root.key("escalation"),
+                "an escalation goes with decision: escalate",
+            ))
         }
         _ => {}
     }
@@ -924,12 +1174,27 @@ pub fn check_review_form(
     if decision != Decision::Close {
         let np = form.next_plan.clone().unwrap_or_default();
         let at = root.key("next_plan");
-        let review_date = np.review_date.unwrap_or_else(|| default_next_review(date, review_weeks));
-        check_review_date(&mut out, &mut warnings, at.key("review_date"), date, review_date, Some(CONTINUE_MAX_DAYS));
+        let review_date = np
+            .review_date
+            .unwrap_or_else(|| default_next_review(date, review_weeks));
+        check_review_date(
+            &mut out,
+            &mut warnings,
+            at.key("review_date"),
+            date,
+            review_date,
+            Some(CONTINUE_MAX_DAYS),
+        );
         let aim = np.aim.clone().unwrap_or_else(|| plan.aim.clone());
         check_aim(&mut out, &aim, &at.key("aim"));
-        let form_actions = if np.actions.is_empty() { carried_actions(plan, &form.actions, review_date) } else { np.actions.clone() };
-        let kept_actions: Vec<usize> = (0..form_actions.len()).filter(|&i| !form_actions[i].is_blank()).collect();
+        let form_actions = if np.actions.is_empty() {
+            carried_actions(plan, &form.actions, review_date)
+        } else {
+            np.actions.clone()
+        };
+        let kept_actions: Vec<usize> = (0..form_actions.len())
+            .filter(|&i| !form_actions[i].is_blank())
+            .collect();
         let actions: Vec<Action> = kept_actions
             .iter()
             .map(|&i| {
@@ -951,9 +1216,18 @@ pub fn check_review_form(
                 "every action of the plan was done: give the new plan's actions (next_plan.actions), as a plan stays in place",
             )];
         }
-        out.extend(a_out.into_iter().map(|p| remap_index(p, "actions", &kept_actions)));
+        out.extend(
+            a_out
+                .into_iter()
+                .map(|p| remap_index(p, "actions", &kept_actions)),
+        );
         for (i, c) in np.copies.iter().enumerate() {
-            required(&mut out, at.key("copies").index(i).key("to"), &c.to, "who a copy went to");
+            required(
+                &mut out,
+                at.key("copies").index(i).key("to"),
+                &c.to,
+                "who a copy went to",
+            );
         }
         next = Some(CheckedNext {
             aim,
@@ -964,13 +1238,19 @@ pub fn check_review_form(
             copies: np.copies.clone(),
         });
     } else if form.next_plan.is_some() {
-        out.push(Problem::new(root.key("next_plan"), "a review that closes the plan makes no new plan: remove next_plan, or continue"));
+        out.push(Problem::new(
+            root.key("next_plan"),
+            "a review that closes the plan makes no new plan: remove next_plan, or continue",
+        ));
     }
     if !out.is_empty() {
         return Err(out);
     }
     if date < plan.review_date {
-        warnings.push(format!("the review is earlier than planned ({})", plan.review_date));
+        warnings.push(format!(
+            "the review is earlier than planned ({})",
+            plan.review_date
+        ));
     }
     let review = Review {
         meeting,
@@ -988,7 +1268,11 @@ pub fn check_review_form(
         notes: tidy(&form.notes),
         next_plan: None,
     };
-    Ok(CheckedReview { review, next, warnings })
+    Ok(CheckedReview {
+        review,
+        next,
+        warnings,
+    })
 }
 
 /// What recording a review did.
@@ -1006,10 +1290,17 @@ pub struct ReviewRecorded {
 /// close (stage back to monitor), continue (a new plan) or escalate (a new plan, stage raised).
 pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Result<ReviewRecorded> {
     if case.stage == Stage::Closed {
-        bail!("the case of {} is closed: reopen it first (attend case stage)", case.pupil.id);
+        bail!(
+            "the case of {} is closed: reopen it first (attend case stage)",
+            case.pupil.id
+        );
     }
     let Some(plan) = open_plan(case) else {
-        bail!("{} has no plan waiting for review: record one with attend plan new {}", case.pupil.id, case.pupil.id);
+        bail!(
+            "{} has no plan waiting for review: record one with attend plan new {}",
+            case.pupil.id,
+            case.pupil.id
+        );
     };
     let number = plan.number;
     let plan_meeting = plan.meeting.date;
@@ -1027,11 +1318,19 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
         review.next_plan = Some(next_number);
         next_plan = Some((next_number, n.review_date));
     }
-    let mut text = format!("{}; plan {number}: {}", meeting_summary(&review.meeting, "Review meeting"), outcome.label());
+    let mut text = format!(
+        "{}; plan {number}: {}",
+        meeting_summary(&review.meeting, "Review meeting"),
+        outcome.label()
+    );
     if let Some(p) = review.proposed_outcome
         && p != outcome
     {
-        text.push_str(&format!(" (the figures gave {}: {})", p.label(), review.outcome_reason));
+        text.push_str(&format!(
+            " (the figures gave {}: {})",
+            p.label(),
+            review.outcome_reason
+        ));
     }
     if let Some(d) = &review.during_plan {
         text.push_str(&format!("; attendance during the plan {}", d.describe()));
@@ -1044,7 +1343,11 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
             escalation.map(Escalation::label).unwrap_or("the next step")
         )),
     }
-    if let Some(pn) = review.year_to_date.as_ref().and_then(|y| y.penalty_notice.as_ref()) {
+    if let Some(pn) = review
+        .year_to_date
+        .as_ref()
+        .and_then(|y| y.penalty_notice.as_ref())
+    {
         text.push_str(&format!(
             "; penalty-notice threshold met: {} unauthorised sessions from {} to {}",
             pn.sessions, pn.from, pn.to
@@ -1064,7 +1367,11 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
         document: None,
     });
     if let Some(n) = checked.next {
-        let attendance = case.plans.last().and_then(|p| p.review.as_ref()).and_then(|r| r.year_to_date.clone());
+        let attendance = case
+            .plans
+            .last()
+            .and_then(|p| p.review.as_ref())
+            .and_then(|r| r.year_to_date.clone());
         case.plans.push(Plan {
             number: next_number,
             follows_review_of: Some(number),
@@ -1101,8 +1408,20 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
         });
     }
     let stage = match decision {
-        Decision::Close => store::set_stage(case, Stage::Monitor, date, by, &format!("plan {number} met its target and was closed")),
-        Decision::Continue => store::raise_stage(case, Stage::Support, date, by, &format!("plan {number} continues")),
+        Decision::Close => store::set_stage(
+            case,
+            Stage::Monitor,
+            date,
+            by,
+            &format!("plan {number} met its target and was closed"),
+        ),
+        Decision::Continue => store::raise_stage(
+            case,
+            Stage::Support,
+            date,
+            by,
+            &format!("plan {number} continues"),
+        ),
         Decision::Escalate => {
             let e = escalation.expect("checked");
             let to = e.stage();
@@ -1114,7 +1433,14 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
             }
         }
     };
-    Ok(ReviewRecorded { plan: number, outcome, decision, next_plan, stage, warnings: checked.warnings })
+    Ok(ReviewRecorded {
+        plan: number,
+        outcome,
+        decision,
+        next_plan,
+        stage,
+        warnings: checked.warnings,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1145,21 +1471,35 @@ pub fn snapshot_lines(s: &Snapshot) -> Vec<String> {
             "last 4 school weeks ({} to {}): {} ({} of {} possible sessions)",
             r.from.format("%d/%m/%Y"),
             r.to.format("%d/%m/%Y"),
-            r.attendance_pct.as_deref().map(|p| format!("{p}%")).unwrap_or_else(|| "no possible sessions".into()),
+            r.attendance_pct
+                .as_deref()
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "no possible sessions".into()),
             r.attended,
             r.possible
         ));
     }
     if !s.absence_codes.is_empty() {
-        let codes: Vec<String> = s.absence_codes.iter().map(|c| format!("{} {}", c.code, c.sessions)).collect();
+        let codes: Vec<String> = s
+            .absence_codes
+            .iter()
+            .map(|c| format!("{} {}", c.code, c.sessions))
+            .collect();
         out.push(format!("absence codes (sessions): {}", codes.join(", ")));
     }
     if !s.weekdays.is_empty() {
-        let days: Vec<String> = s.weekdays.iter().map(|d| format!("{} {} of {}", d.day, d.absent, d.possible)).collect();
+        let days: Vec<String> = s
+            .weekdays
+            .iter()
+            .map(|d| format!("{} {} of {}", d.day, d.absent, d.possible))
+            .collect();
         out.push(format!("absent by weekday: {}", days.join(", ")));
     }
     if s.holiday_adjacent > 0 {
-        out.push(format!("absence next to school holidays: {}", plural(s.holiday_adjacent, "session")));
+        out.push(format!(
+            "absence next to school holidays: {}",
+            plural(s.holiday_adjacent, "session")
+        ));
     }
     if let Some(p) = &s.penalty_notice {
         out.push(format!(
@@ -1198,7 +1538,11 @@ pub fn pupil_title(p: &PupilDetails) -> String {
     let mut s = format!("{} ({})", p.display_name(), p.id);
     let y = p.year.trim();
     if !y.is_empty() {
-        s.push_str(&if y.chars().all(|c| c.is_ascii_digit()) { format!(", Year {y}") } else { format!(", {y}") });
+        s.push_str(&if y.chars().all(|c| c.is_ascii_digit()) {
+            format!(", Year {y}")
+        } else {
+            format!(", {y}")
+        });
     }
     if !p.reg_group.is_empty() {
         s.push_str(&format!(", {}", p.reg_group));
@@ -1217,50 +1561,124 @@ below it.";
 pub fn default_attendees(case: &Case, by: &str, role: &str) -> Vec<FormAttendee> {
     let mut out = Vec::new();
     if !by.trim().is_empty() {
-        let role = if role.trim().is_empty() { "Attendance Officer" } else { role.trim() };
-        out.push(FormAttendee(Attendee { name: by.trim().into(), role: role.into() }));
+        let role = if role.trim().is_empty() {
+            "Attendance Officer"
+        } else {
+            role.trim()
+        };
+        out.push(FormAttendee(Attendee {
+            name: by.trim().into(),
+            role: role.into(),
+        }));
     }
-    for p in case.people.iter().filter(|p| p.parental_responsibility == Some(true)) {
-        let role = if p.relationship.is_empty() { "Parent/carer".to_string() } else { capitalise(&p.relationship) };
-        out.push(FormAttendee(Attendee { name: p.name.clone(), role }));
+    for p in case
+        .people
+        .iter()
+        .filter(|p| p.parental_responsibility == Some(true))
+    {
+        let role = if p.relationship.is_empty() {
+            "Parent/carer".to_string()
+        } else {
+            capitalise(&p.relationship)
+        };
+        out.push(FormAttendee(Attendee {
+            name: p.name.clone(),
+            role,
+        }));
     }
     out
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// The plan form, filled with what attend knows, with guidance for each section.
-pub fn render_plan_form(case: &Case, form: &PlanForm, figures: Option<&Snapshot>, no_figures: Option<&str>, review_weeks: u32) -> String {
+pub fn render_plan_form(
+    case: &Case,
+    form: &PlanForm,
+    figures: Option<&Snapshot>,
+    no_figures: Option<&str>,
+    review_weeks: u32,
+) -> String {
     let mut o = String::new();
-    comment_block(&mut o, &format!("Attendance meeting and action plan for {}.\n\n{FORM_HOW}\n", pupil_title(&case.pupil)));
+    comment_block(
+        &mut o,
+        &format!(
+            "Attendance meeting and action plan for {}.\n\n{FORM_HOW}\n",
+            pupil_title(&case.pupil)
+        ),
+    );
     match figures {
         Some(s) => {
-            comment_block(&mut o, "The attendance figures discussed at the meeting, frozen into the plan when you save\n(computed from the register up to the meeting date):");
+            comment_block(
+                &mut o,
+                "The attendance figures discussed at the meeting, frozen into the plan when you save\n(computed from the register up to the meeting date):",
+            );
             for l in snapshot_lines(s) {
                 o.push_str(&format!("#   {l}\n"));
             }
         }
-        None => comment_block(&mut o, &format!("No attendance figures: {}.", no_figures.unwrap_or("none in the register"))),
+        None => comment_block(
+            &mut o,
+            &format!(
+                "No attendance figures: {}.",
+                no_figures.unwrap_or("none in the register")
+            ),
+        ),
     }
     o.push_str("\n# THE MEETING. The date (YYYY-MM-DD) and place.\n");
     o.push_str(&kv("date", &form.date));
     o.push_str(&kv("place", &form.place));
     o.push_str("# Did the parents/carers attend? false if the meeting was held in their absence (the guidance:\n# hold it anyway, then send them the plan with a letter).\n");
-    o.push_str(&kv("parents_attended", &form.parents_attended.unwrap_or(true)));
-    o.push_str("# Who attended: names and roles in full (\"Jane Smith|Mother\" or name: and role:).\n");
+    o.push_str(&kv(
+        "parents_attended",
+        &form.parents_attended.unwrap_or(true),
+    ));
+    o.push_str(
+        "# Who attended: names and roles in full (\"Jane Smith|Mother\" or name: and role:).\n",
+    );
     o.push_str(&kv("attendees", &form.attendees));
     let texts: [(&str, &str, &String); 8] = [
-        ("summary_of_concerns", "SUMMARY OF CONCERNS: why this meeting is being held.", &form.summary_of_concerns),
-        ("reasons", "REASONS FOR ABSENCE: what the school knows, and what the family says (go through the\nregistration certificate and what the codes mean).", &form.reasons),
-        ("support_in_place", "SUPPORT ALREADY IN PLACE in school, academic and pastoral, including EHCP/SEN support and\nreasonable adjustments.", &form.support_in_place),
-        ("going_well", "WHAT IS GOING WELL: when were things better? Strengths to build on.", &form.going_well),
+        (
+            "summary_of_concerns",
+            "SUMMARY OF CONCERNS: why this meeting is being held.",
+            &form.summary_of_concerns,
+        ),
+        (
+            "reasons",
+            "REASONS FOR ABSENCE: what the school knows, and what the family says (go through the\nregistration certificate and what the codes mean).",
+            &form.reasons,
+        ),
+        (
+            "support_in_place",
+            "SUPPORT ALREADY IN PLACE in school, academic and pastoral, including EHCP/SEN support and\nreasonable adjustments.",
+            &form.support_in_place,
+        ),
+        (
+            "going_well",
+            "WHAT IS GOING WELL: when were things better? Strengths to build on.",
+            &form.going_well,
+        ),
         ("concerns", "CONCERNS.", &form.concerns),
-        ("wellbeing_goals", "WELL-BEING GOALS.", &form.wellbeing_goals),
-        ("other_issues", "OTHER KEY ISSUES discussed.", &form.other_issues),
-        ("child_view", "THE CHILD'S VIEW (obtained before the meeting, or at it).", &form.child_view),
+        (
+            "wellbeing_goals",
+            "WELL-BEING GOALS.",
+            &form.wellbeing_goals,
+        ),
+        (
+            "other_issues",
+            "OTHER KEY ISSUES discussed.",
+            &form.other_issues,
+        ),
+        (
+            "child_view",
+            "THE CHILD'S VIEW (obtained before the meeting, or at it).",
+            &form.child_view,
+        ),
     ];
     for (key, guide, value) in texts.iter().take(2) {
         o.push('\n');
@@ -1283,9 +1701,16 @@ pub fn render_plan_form(case: &Case, form: &PlanForm, figures: Option<&Snapshot>
         &mut o,
         "THE AIM: a target attendance over a number of weeks (target: 95 and weeks: 4),\nor no further unauthorised absence (no_unauthorised_absence: true).",
     );
-    let aim = form.aim.clone().unwrap_or(Aim { target: None, weeks: Some(review_weeks), no_unauthorised_absence: false });
+    let aim = form.aim.clone().unwrap_or(Aim {
+        target: None,
+        weeks: Some(review_weeks),
+        no_unauthorised_absence: false,
+    });
     if aim.target.is_none() && !aim.no_unauthorised_absence {
-        o.push_str(&format!("aim:\n  target:\n  weeks: {}\n", aim.weeks.unwrap_or(review_weeks)));
+        o.push_str(&format!(
+            "aim:\n  target:\n  weeks: {}\n",
+            aim.weeks.unwrap_or(review_weeks)
+        ));
     } else {
         o.push_str(&kv("aim", &aim));
     }
@@ -1297,17 +1722,34 @@ pub fn render_plan_form(case: &Case, form: &PlanForm, figures: Option<&Snapshot>
          and due (YYYY-MM-DD; left out: the review date). Entries with no what and no owner are ignored.",
     );
     let actions = if form.actions.is_empty() {
-        [ActionFor::YoungPerson, ActionFor::Parents, ActionFor::School]
-            .into_iter()
-            .map(|f| FormAction { for_: f, agency: String::new(), what: String::new(), owner: String::new(), due: None })
-            .collect()
+        [
+            ActionFor::YoungPerson,
+            ActionFor::Parents,
+            ActionFor::School,
+        ]
+        .into_iter()
+        .map(|f| FormAction {
+            for_: f,
+            agency: String::new(),
+            what: String::new(),
+            owner: String::new(),
+            due: None,
+        })
+        .collect()
     } else {
         form.actions.clone()
     };
     o.push_str(&kv("actions", &actions));
     o.push('\n');
-    comment_block(&mut o, &format!("REVIEW DATE: 2 to 4 weeks after the meeting (the school's default: {review_weeks} weeks)."));
-    let review = form.review_date.or(form.date.map(|d| d + Duration::weeks(review_weeks as i64)));
+    comment_block(
+        &mut o,
+        &format!(
+            "REVIEW DATE: 2 to 4 weeks after the meeting (the school's default: {review_weeks} weeks)."
+        ),
+    );
+    let review = form
+        .review_date
+        .or(form.date.map(|d| d + Duration::weeks(review_weeks as i64)));
     o.push_str(&kv("review_date", &review));
     o.push('\n');
     comment_block(
@@ -1319,7 +1761,13 @@ pub fn render_plan_form(case: &Case, form: &PlanForm, figures: Option<&Snapshot>
 }
 
 /// The review form, with the figures and the proposed outcome as guidance.
-pub fn render_review_form(case: &Case, plan: &Plan, form: &ReviewForm, figures: &ReviewFigures, review_weeks: u32) -> String {
+pub fn render_review_form(
+    case: &Case,
+    plan: &Plan,
+    form: &ReviewForm,
+    figures: &ReviewFigures,
+    review_weeks: u32,
+) -> String {
     let mut o = String::new();
     comment_block(
         &mut o,
@@ -1333,13 +1781,20 @@ pub fn render_review_form(case: &Case, plan: &Plan, form: &ReviewForm, figures: 
         ),
     );
     comment_block(&mut o, "The figures, frozen into the review when you save:");
-    for (title, s) in [("During the plan", &figures.during), ("Before the plan", &figures.before)] {
+    for (title, s) in [
+        ("During the plan", &figures.during),
+        ("Before the plan", &figures.before),
+    ] {
         match s {
             Some(s) => o.push_str(&format!("#   {title} ({}): {}\n", s.period, s.describe())),
             None => o.push_str(&format!("#   {title}: no figures\n")),
         }
     }
-    if let Some(pn) = figures.year.as_ref().and_then(|y| y.penalty_notice.as_ref()) {
+    if let Some(pn) = figures
+        .year
+        .as_ref()
+        .and_then(|y| y.penalty_notice.as_ref())
+    {
         o.push_str(&format!(
             "#   Penalty-notice threshold met: {} unauthorised sessions in the 10 school weeks {} to {}\n",
             pn.sessions, pn.from, pn.to
@@ -1349,16 +1804,30 @@ pub fn render_review_form(case: &Case, plan: &Plan, form: &ReviewForm, figures: 
         o.push_str(&format!("#   Note: {n}\n"));
     }
     match figures.proposed {
-        Some(p) => o.push_str(&format!("#   The figures give: {} ({})\n", p.as_str(), p.label())),
-        None => o.push_str("#   There are no figures to judge the plan by: give the outcome and why.\n"),
+        Some(p) => o.push_str(&format!(
+            "#   The figures give: {} ({})\n",
+            p.as_str(),
+            p.label()
+        )),
+        None => {
+            o.push_str("#   There are no figures to judge the plan by: give the outcome and why.\n")
+        }
     }
     let date = form.date;
     o.push_str("\n# THE REVIEW MEETING: date (YYYY-MM-DD), place, whether the parents/carers attended, who attended.\n");
     o.push_str(&kv("date", &date));
     o.push_str(&kv("place", &form.place));
-    o.push_str(&kv("parents_attended", &form.parents_attended.unwrap_or(true)));
+    o.push_str(&kv(
+        "parents_attended",
+        &form.parents_attended.unwrap_or(true),
+    ));
     let attendees = if form.attendees.is_empty() {
-        plan.meeting.attendees.iter().cloned().map(FormAttendee).collect()
+        plan.meeting
+            .attendees
+            .iter()
+            .cloned()
+            .map(FormAttendee)
+            .collect()
     } else {
         form.attendees.clone()
     };
@@ -1371,16 +1840,34 @@ pub fn render_review_form(case: &Case, plan: &Plan, form: &ReviewForm, figures: 
     o.push_str(&kv("outcome", &form.outcome.or(figures.proposed)));
     o.push_str(&kv("outcome_reason", &form.outcome_reason));
     o.push('\n');
-    comment_block(&mut o, "WHAT WORKED and WHAT DID NOT: be positive about the successes, however small.");
+    comment_block(
+        &mut o,
+        "WHAT WORKED and WHAT DID NOT: be positive about the successes, however small.",
+    );
     o.push_str(&kv("what_worked", &form.what_worked));
     o.push_str(&kv("what_did_not_work", &form.what_did_not_work));
     o.push('\n');
-    comment_block(&mut o, &format!("EACH ACTION of plan {}: status done, partly or not_done, and a note if useful.", plan.number));
+    comment_block(
+        &mut o,
+        &format!(
+            "EACH ACTION of plan {}: status done, partly or not_done, and a note if useful.",
+            plan.number
+        ),
+    );
     o.push_str("actions:\n");
     for (i, a) in plan.actions.iter().enumerate() {
         let n = i as u32 + 1;
-        let who = if a.for_ == ActionFor::Agency { a.agency.clone() } else { a.for_.as_str().replace('_', " ") };
-        o.push_str(&format!("# {n}. [{who}] {} ({}, due {})\n", a.what.replace('\n', " "), a.owner, a.due));
+        let who = if a.for_ == ActionFor::Agency {
+            a.agency.clone()
+        } else {
+            a.for_.as_str().replace('_', " ")
+        };
+        o.push_str(&format!(
+            "# {n}. [{who}] {} ({}, due {})\n",
+            a.what.replace('\n', " "),
+            a.owner,
+            a.due
+        ));
         let given = form.actions.iter().find(|s| s.action == n);
         o.push_str(&format!("- action: {n}\n"));
         match given.and_then(|s| s.status) {
@@ -1459,22 +1946,52 @@ mod tests {
     }
 
     fn target(t: &str) -> Aim {
-        Aim { target: Some(Percent::parse(t).unwrap()), weeks: Some(3), no_unauthorised_absence: false }
+        Aim {
+            target: Some(Percent::parse(t).unwrap()),
+            weeks: Some(3),
+            no_unauthorised_absence: false,
+        }
     }
 
     #[test]
     fn the_target_is_met_exactly_at_the_line() {
         // 57 of 60 = 95.0% exactly: met
-        assert_eq!(propose(&target("95"), Some(&snap(57, 60, 0)), None), Some(Outcome::Met));
+        assert_eq!(
+            propose(&target("95"), Some(&snap(57, 60, 0)), None),
+            Some(Outcome::Met)
+        );
         // 56 of 60 = 93.33%: not met; before 50 of 60: some improvement
-        assert_eq!(propose(&target("95"), Some(&snap(56, 60, 4)), Some(&snap(50, 60, 10))), Some(Outcome::SomeImprovement));
+        assert_eq!(
+            propose(
+                &target("95"),
+                Some(&snap(56, 60, 4)),
+                Some(&snap(50, 60, 10))
+            ),
+            Some(Outcome::SomeImprovement)
+        );
         // no better than before: not met
-        assert_eq!(propose(&target("95"), Some(&snap(56, 60, 4)), Some(&snap(56, 60, 4))), Some(Outcome::NotMet));
+        assert_eq!(
+            propose(
+                &target("95"),
+                Some(&snap(56, 60, 4)),
+                Some(&snap(56, 60, 4))
+            ),
+            Some(Outcome::NotMet)
+        );
         // 1899 of 2000 = 94.95%, which shows as 95.0 (rounded) but is short of 95
-        assert_eq!(propose(&target("95"), Some(&snap(1899, 2000, 0)), None), Some(Outcome::NotMet));
+        assert_eq!(
+            propose(&target("95"), Some(&snap(1899, 2000, 0)), None),
+            Some(Outcome::NotMet)
+        );
         // a decimal target
-        assert_eq!(propose(&target("92.5"), Some(&snap(37, 40, 0)), None), Some(Outcome::Met));
-        assert_eq!(propose(&target("92.51"), Some(&snap(37, 40, 0)), None), Some(Outcome::NotMet));
+        assert_eq!(
+            propose(&target("92.5"), Some(&snap(37, 40, 0)), None),
+            Some(Outcome::Met)
+        );
+        assert_eq!(
+            propose(&target("92.51"), Some(&snap(37, 40, 0)), None),
+            Some(Outcome::NotMet)
+        );
         // no possible sessions: nothing to judge by
         assert_eq!(propose(&target("95"), Some(&snap(0, 0, 0)), None), None);
         assert_eq!(propose(&target("95"), None, None), None);
@@ -1482,17 +1999,33 @@ mod tests {
 
     #[test]
     fn no_unauthorised_absence_is_judged_by_the_unauthorised_rate() {
-        let aim = Aim { target: None, weeks: None, no_unauthorised_absence: true };
-        assert_eq!(propose(&aim, Some(&snap(50, 60, 0)), None), Some(Outcome::Met));
-        assert_eq!(propose(&aim, Some(&snap(58, 60, 2)), Some(&snap(50, 60, 6))), Some(Outcome::SomeImprovement));
-        assert_eq!(propose(&aim, Some(&snap(58, 60, 2)), Some(&snap(59, 60, 1))), Some(Outcome::NotMet));
+        let aim = Aim {
+            target: None,
+            weeks: None,
+            no_unauthorised_absence: true,
+        };
+        assert_eq!(
+            propose(&aim, Some(&snap(50, 60, 0)), None),
+            Some(Outcome::Met)
+        );
+        assert_eq!(
+            propose(&aim, Some(&snap(58, 60, 2)), Some(&snap(50, 60, 6))),
+            Some(Outcome::SomeImprovement)
+        );
+        assert_eq!(
+            propose(&aim, Some(&snap(58, 60, 2)), Some(&snap(59, 60, 1))),
+            Some(Outcome::NotMet)
+        );
     }
 
     fn form() -> PlanForm {
         PlanForm {
             date: Some(d(1, 20)),
             parents_attended: Some(true),
-            attendees: vec![FormAttendee::parse("Jane Smith|Mother").unwrap(), FormAttendee::parse("A Officer|Attendance Officer").unwrap()],
+            attendees: vec![
+                FormAttendee::parse("Jane Smith|Mother").unwrap(),
+                FormAttendee::parse("A Officer|Attendance Officer").unwrap(),
+            ],
             aim: Some(target("95")),
             actions: vec![
                 FormAction::parse("parents|Phone by 9am on any day of absence|Jane Smith").unwrap(),
@@ -1516,7 +2049,11 @@ mod tests {
         let mut f = form();
         f.review_date = Some(d(1, 10));
         f.actions[1].owner = " ".into();
-        f.aim = Some(Aim { target: None, weeks: None, no_unauthorised_absence: false });
+        f.aim = Some(Aim {
+            target: None,
+            weeks: None,
+            no_unauthorised_absence: false,
+        });
         let errs = check_plan_form(&f, d(1, 21), 3).unwrap_err();
         let fields: Vec<String> = errs.iter().map(|p| p.path.to_string()).collect();
         assert_eq!(fields, ["aim", "review_date", "actions[2].owner"]);
@@ -1526,8 +2063,23 @@ mod tests {
     #[test]
     fn blank_actions_are_ignored_and_errors_point_at_the_form_entry() {
         let mut f = form();
-        f.actions.insert(0, FormAction { for_: ActionFor::YoungPerson, agency: String::new(), what: String::new(), owner: String::new(), due: None });
-        f.actions.push(FormAction { for_: ActionFor::Agency, agency: String::new(), what: "Assess".into(), owner: "EH".into(), due: None });
+        f.actions.insert(
+            0,
+            FormAction {
+                for_: ActionFor::YoungPerson,
+                agency: String::new(),
+                what: String::new(),
+                owner: String::new(),
+                due: None,
+            },
+        );
+        f.actions.push(FormAction {
+            for_: ActionFor::Agency,
+            agency: String::new(),
+            what: "Assess".into(),
+            owner: "EH".into(),
+            due: None,
+        });
         let errs = check_plan_form(&f, d(1, 21), 3).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].path.to_string(), "actions[4].agency");
@@ -1538,17 +2090,29 @@ mod tests {
         let mut f = form();
         f.review_date = Some(d(3, 3));
         let p = check_plan_form(&f, d(1, 21), 3).unwrap();
-        assert!(p.warnings.iter().any(|w| w.contains("2 to 4 weeks")), "{:?}", p.warnings);
+        assert!(
+            p.warnings.iter().any(|w| w.contains("2 to 4 weeks")),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
     fn attendees_and_actions_from_flags() {
-        assert!(FormAttendee::parse("Jane Smith").unwrap_err().contains("Name|Role"));
+        assert!(
+            FormAttendee::parse("Jane Smith")
+                .unwrap_err()
+                .contains("Name|Role")
+        );
         assert!(FormAttendee::parse("Jane Smith|").is_err());
         assert!(FormAttendee::parse("|Mother").is_err());
         assert!(FormAttendee::parse("a|b|c").is_err());
-        let a = FormAction::parse("agency:Early Help|Family assessment|Sam Lee|2025-02-01").unwrap();
-        assert_eq!((a.for_, a.agency.as_str()), (ActionFor::Agency, "Early Help"));
+        let a =
+            FormAction::parse("agency:Early Help|Family assessment|Sam Lee|2025-02-01").unwrap();
+        assert_eq!(
+            (a.for_, a.agency.as_str()),
+            (ActionFor::Agency, "Early Help")
+        );
         assert!(FormAction::parse("teacher|x|y").is_err());
         assert!(FormAction::parse("school|x").is_err());
         assert!(FormAction::parse("school|x|y|31/02/2025").is_err());

@@ -29,7 +29,10 @@ pub fn case_path(ws: &Workspace, id: &PupilId) -> PathBuf {
 
 /// The path as people see it: relative to the workspace (`cases/B801200005001/case.yaml`).
 pub fn display_path(ws: &Workspace, path: &Path) -> String {
-    path.strip_prefix(&ws.root).unwrap_or(path).display().to_string()
+    path.strip_prefix(&ws.root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// Read and check a pupil's case; `None` when the pupil has no case.
@@ -54,7 +57,12 @@ pub fn load_existing(ws: &Workspace, id: &PupilId) -> Result<Case> {
 }
 
 /// Parse a case file's text for pupil `id`, checking it belongs in that folder.
-pub fn parse_for(ws: &Workspace, id: &PupilId, text: &str, path: &Path) -> Result<Case, CaseFileError> {
+pub fn parse_for(
+    ws: &Workspace,
+    id: &PupilId,
+    text: &str,
+    path: &Path,
+) -> Result<Case, CaseFileError> {
     let shown = PathBuf::from(display_path(ws, path));
     let case = file::parse_case(text, &shown)?;
     if &case.pupil.id != id {
@@ -100,8 +108,12 @@ pub fn case_files(ws: &Workspace) -> Result<Vec<(PupilId, PathBuf)>> {
     let mut out = Vec::new();
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
-        let Ok(id) = PupilId::parse(&name) else { continue };
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Ok(id) = PupilId::parse(&name) else {
+            continue;
+        };
         if id.as_str() != name {
             continue; // e.g. a lower-case folder name: not one attend made
         }
@@ -119,7 +131,8 @@ pub fn case_files(ws: &Workspace) -> Result<Vec<(PupilId, PathBuf)>> {
 pub fn stages(ws: &Workspace) -> Result<BTreeMap<PupilId, Stage>> {
     let mut out = BTreeMap::new();
     for (id, path) in case_files(ws)? {
-        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let stage = match scan_stage(&text) {
             Some(s) => s,
             None => parse_for(ws, &id, &text, &path)?.stage,
@@ -137,7 +150,11 @@ fn scan_stage(text: &str) -> Option<Stage> {
             if found.is_some() {
                 return None;
             }
-            let v = rest.split(" #").next()?.trim().trim_matches(|c| c == '\'' || c == '"');
+            let v = rest
+                .split(" #")
+                .next()?
+                .trim()
+                .trim_matches(|c| c == '\'' || c == '"');
             found = Some(Stage::parse(v)?);
         } else if line.starts_with("---") || line.starts_with("...") || line.starts_with('{') {
             return None;
@@ -156,9 +173,13 @@ pub fn stage_write(tx: &mut Transaction, ws: &Workspace, case: &Case) -> Result<
 /// The canonical text of a case, checked by reading it back.
 pub fn checked_text(ws: &Workspace, case: &Case, path: &Path) -> Result<String> {
     let text = file::case_text(case)?;
-    let back = parse_for(ws, &case.pupil.id, &text, path).map_err(|e| anyhow!("attend would write an invalid case: {e}"))?;
+    let back = parse_for(ws, &case.pupil.id, &text, path)
+        .map_err(|e| anyhow!("attend would write an invalid case: {e}"))?;
     if &back != case {
-        bail!("attend would write a case that does not read back the same ({}); nothing was changed", path.display());
+        bail!(
+            "attend would write a case that does not read back the same ({}); nothing was changed",
+            path.display()
+        );
     }
     Ok(text)
 }
@@ -168,7 +189,11 @@ pub fn save(ws: &Workspace, case: &Case, message: &str) -> Result<Commit> {
     let mut tx = Transaction::new(&ws.root);
     stage_write(&mut tx, ws, case)?;
     tx.commit()?;
-    Ok(git::commit_cases(ws, std::slice::from_ref(&case.pupil.id), message))
+    Ok(git::commit_cases(
+        ws,
+        std::slice::from_ref(&case.pupil.id),
+        message,
+    ))
 }
 
 /// Who records things, when no one is named: the attendance lead of attend.yaml.
@@ -216,7 +241,11 @@ impl OpenOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("{id} already has a case ({path}, stage {stage}).\n  See it with: attend case show {id}{}", if *.stage == Stage::Closed { format!("\n  It is closed; to reopen it: attend case stage {id} monitor --reason \"...\"") } else { String::new() })]
-    AlreadyOpen { id: PupilId, path: String, stage: Stage },
+    AlreadyOpen {
+        id: PupilId,
+        path: String,
+        stage: Stage,
+    },
     #[error(
         "{id} is not in the register ({pupils} pupils imported).\n  Check the UPN, or import the latest export; \
          to open a case anyway give the pupil's names: --surname NAME --forename NAME"
@@ -247,19 +276,47 @@ pub struct OpenedMany {
 }
 
 /// The year-to-date figures on `date` for row `index` of the register.
-pub fn year_to_date(reg: &Register, index: usize, date: NaiveDate, ws: &Workspace) -> Result<Snapshot, attendance::PeriodError> {
-    attendance::snapshot(reg, index, &PeriodSpec { to: Some(date), ..Default::default() }, None, &ws.config.thresholds)
+pub fn year_to_date(
+    reg: &Register,
+    index: usize,
+    date: NaiveDate,
+    ws: &Workspace,
+) -> Result<Snapshot, attendance::PeriodError> {
+    attendance::snapshot(
+        reg,
+        index,
+        &PeriodSpec {
+            to: Some(date),
+            ..Default::default()
+        },
+        None,
+        &ws.config.thresholds,
+    )
 }
 
 /// Build (not write) a new case for `id`.
-pub fn new_case(ws: &Workspace, reg: &Register, id: &PupilId, opts: &OpenOptions) -> Result<Opened, OpenError> {
+pub fn new_case(
+    ws: &Workspace,
+    reg: &Register,
+    id: &PupilId,
+    opts: &OpenOptions,
+) -> Result<Opened, OpenError> {
     let path = case_path(ws, id);
     if path.exists() {
         let stage = stages_one(ws, id).unwrap_or(Stage::Monitor);
-        return Err(OpenError::AlreadyOpen { id: id.clone(), path: display_path(ws, &path), stage });
+        return Err(OpenError::AlreadyOpen {
+            id: id.clone(),
+            path: display_path(ws, &path),
+            stage,
+        });
     }
     let index = reg.index_of(id);
-    let given = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let given = |o: &Option<String>| {
+        o.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
     let (pupil, in_register) = match index {
         Some(i) => {
             let p = &reg.pupils[i];
@@ -291,8 +348,12 @@ pub fn new_case(ws: &Workspace, reg: &Register, id: &PupilId, opts: &OpenOptions
             (d, true)
         }
         None => {
-            let (Some(surname), Some(forename)) = (given(&opts.surname), given(&opts.forename)) else {
-                return Err(OpenError::NotInRegister { id: id.clone(), pupils: reg.pupils.len() });
+            let (Some(surname), Some(forename)) = (given(&opts.surname), given(&opts.forename))
+            else {
+                return Err(OpenError::NotInRegister {
+                    id: id.clone(),
+                    pupils: reg.pupils.len(),
+                });
             };
             (
                 PupilDetails {
@@ -356,18 +417,32 @@ pub fn new_case(ws: &Workspace, reg: &Register, id: &PupilId, opts: &OpenOptions
             document: None,
         }],
     };
-    Ok(Opened { case, path, in_register, no_figures })
+    Ok(Opened {
+        case,
+        path,
+        in_register,
+        no_figures,
+    })
 }
 
 fn stages_one(ws: &Workspace, id: &PupilId) -> Option<Stage> {
     let text = fs::read_to_string(case_path(ws, id)).ok()?;
-    scan_stage(&text).or_else(|| file::parse_case(&text, Path::new(CASE_FILE)).ok().map(|c| c.stage))
+    scan_stage(&text).or_else(|| {
+        file::parse_case(&text, Path::new(CASE_FILE))
+            .ok()
+            .map(|c| c.stage)
+    })
 }
 
 /// Open a case for one pupil: `cases/<ID>/case.yaml`, pre-filled from the register, with the
 /// year-to-date figures frozen in; committed if `git.auto_commit` is on. The caller holds the
 /// workspace lock.
-pub fn open_case(ws: &Workspace, reg: &Register, id: &PupilId, opts: &OpenOptions) -> Result<(Opened, Commit), OpenError> {
+pub fn open_case(
+    ws: &Workspace,
+    reg: &Register,
+    id: &PupilId,
+    opts: &OpenOptions,
+) -> Result<(Opened, Commit), OpenError> {
     let opened = new_case(ws, reg, id, opts)?;
     let commit = save(ws, &opened.case, &format!("Case opened for {id}"))?;
     Ok((opened, commit))
@@ -375,7 +450,12 @@ pub fn open_case(ws: &Workspace, reg: &Register, id: &PupilId, opts: &OpenOption
 
 /// Open cases for every pupil in `ids` who has none (those who have one are skipped), all written
 /// together or not at all, in one commit. For `attend flag --open-cases`. The caller holds the lock.
-pub fn open_cases(ws: &Workspace, reg: &Register, ids: &[PupilId], opts: &OpenOptions) -> Result<OpenedMany> {
+pub fn open_cases(
+    ws: &Workspace,
+    reg: &Register,
+    ids: &[PupilId],
+    opts: &OpenOptions,
+) -> Result<OpenedMany> {
     let mut tx = Transaction::new(&ws.root);
     let mut opened = Vec::new();
     let mut skipped = Vec::new();
@@ -396,7 +476,11 @@ pub fn open_cases(ws: &Workspace, reg: &Register, ids: &[PupilId], opts: &OpenOp
         many => format!("Cases opened for {} pupils", many.len()),
     };
     let commit = git::commit_cases(ws, &new_ids, &message);
-    Ok(OpenedMany { opened, skipped, commit })
+    Ok(OpenedMany {
+        opened,
+        skipped,
+        commit,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,7 +520,11 @@ pub fn log_event(case: &mut Case, event: Event, today: NaiveDate) -> Result<()> 
 /// A document for a timeline entry: `file` must be inside the case folder (given relative to it,
 /// or as a path that leads into it); its SHA-256 is computed now.
 pub fn document_for(case_dir: &Path, file: &Path) -> Result<Document> {
-    let candidate = if file.is_absolute() { file.to_path_buf() } else { case_dir.join(file) };
+    let candidate = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        case_dir.join(file)
+    };
     let candidate = if candidate.exists() || file.is_absolute() {
         candidate
     } else {
@@ -465,7 +553,10 @@ pub fn document_for(case_dir: &Path, file: &Path) -> Result<Document> {
         .collect::<Option<_>>()
         .ok_or_else(|| anyhow!("{} has a name that is not text", file.display()))?;
     let bytes = fs::read(&full).with_context(|| format!("cannot read {}", full.display()))?;
-    let doc = Document { path: parts.join("/"), sha256: sha256_hex(&bytes) };
+    let doc = Document {
+        path: parts.join("/"),
+        sha256: sha256_hex(&bytes),
+    };
     check_document(&doc).map_err(|m| anyhow!("{m}"))?;
     Ok(doc)
 }
@@ -473,7 +564,10 @@ pub fn document_for(case_dir: &Path, file: &Path) -> Result<Document> {
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Why a stage change is refused.
@@ -485,7 +579,11 @@ pub enum StageError {
         "moving from {from} to {to} skips {skipped} stage{}: give the reason with --reason \"...\" (it is recorded on the timeline)",
         if *.skipped == 1 { "" } else { "s" }
     )]
-    NeedsReason { from: Stage, to: Stage, skipped: usize },
+    NeedsReason {
+        from: Stage,
+        to: Stage,
+        skipped: usize,
+    },
     #[error("the case is closed: reopening it needs a reason (--reason \"...\")")]
     ReopenNeedsReason,
     #[error("to close a case use: attend case close ID --reason \"...\"")]
@@ -498,7 +596,13 @@ pub enum StageError {
 
 /// Move a case to another open stage: more than one step up the ladder, or reopening a closed
 /// case, needs a reason. Records a `stage` event.
-pub fn change_stage(case: &mut Case, to: Stage, reason: &str, date: NaiveDate, by: &str) -> Result<StageChange, StageError> {
+pub fn change_stage(
+    case: &mut Case,
+    to: Stage,
+    reason: &str,
+    date: NaiveDate,
+    by: &str,
+) -> Result<StageChange, StageError> {
     let from = case.stage;
     let reason = reason.trim();
     if to == Stage::Closed {
@@ -510,7 +614,11 @@ pub fn change_stage(case: &mut Case, to: Stage, reason: &str, date: NaiveDate, b
     match (from.rung(), to.rung()) {
         (None, _) if reason.is_empty() => return Err(StageError::ReopenNeedsReason),
         (Some(a), Some(b)) if b > a + 1 && reason.is_empty() => {
-            return Err(StageError::NeedsReason { from, to, skipped: b - a - 1 });
+            return Err(StageError::NeedsReason {
+                from,
+                to,
+                skipped: b - a - 1,
+            });
         }
         _ => {}
     }
@@ -525,9 +633,21 @@ pub fn change_stage(case: &mut Case, to: Stage, reason: &str, date: NaiveDate, b
     Ok(StageChange { from, to })
 }
 
-fn push_stage_event(case: &mut Case, from: Stage, to: Stage, date: NaiveDate, by: &str, what: &str, reason: &str) {
+fn push_stage_event(
+    case: &mut Case,
+    from: Stage,
+    to: Stage,
+    date: NaiveDate,
+    by: &str,
+    what: &str,
+    reason: &str,
+) {
     case.stage = to;
-    let text = if reason.is_empty() { format!("{what}.") } else { format!("{what}: {reason}") };
+    let text = if reason.is_empty() {
+        format!("{what}.")
+    } else {
+        format!("{what}: {reason}")
+    };
     case.timeline.push(Event {
         date,
         kind: EventKind::Stage,
@@ -542,29 +662,66 @@ fn push_stage_event(case: &mut Case, from: Stage, to: Stage, date: NaiveDate, by
 
 /// Raise the stage to at least `to` (a plan puts a case at `support`, an escalation higher),
 /// recording why. Returns the change, if any.
-pub fn raise_stage(case: &mut Case, to: Stage, date: NaiveDate, by: &str, why: &str) -> Option<StageChange> {
+pub fn raise_stage(
+    case: &mut Case,
+    to: Stage,
+    date: NaiveDate,
+    by: &str,
+    why: &str,
+) -> Option<StageChange> {
     let from = case.stage;
     if !from.is_open() || from >= to {
         return None;
     }
-    push_stage_event(case, from, to, date, by, &format!("Stage moved up from {from} to {to}"), why);
+    push_stage_event(
+        case,
+        from,
+        to,
+        date,
+        by,
+        &format!("Stage moved up from {from} to {to}"),
+        why,
+    );
     Some(StageChange { from, to })
 }
 
 /// Set the stage to `to` whatever it is (a review that closes a plan puts the case back to
 /// monitoring), recording why.
-pub fn set_stage(case: &mut Case, to: Stage, date: NaiveDate, by: &str, why: &str) -> Option<StageChange> {
+pub fn set_stage(
+    case: &mut Case,
+    to: Stage,
+    date: NaiveDate,
+    by: &str,
+    why: &str,
+) -> Option<StageChange> {
     let from = case.stage;
     if from == to || !from.is_open() {
         return None;
     }
-    let what = if to > from { "Stage moved up" } else { "Stage moved back" };
-    push_stage_event(case, from, to, date, by, &format!("{what} from {from} to {to}"), why);
+    let what = if to > from {
+        "Stage moved up"
+    } else {
+        "Stage moved back"
+    };
+    push_stage_event(
+        case,
+        from,
+        to,
+        date,
+        by,
+        &format!("{what} from {from} to {to}"),
+        why,
+    );
     Some(StageChange { from, to })
 }
 
 /// Close a case with a reason.
-pub fn close_case(case: &mut Case, reason: &str, date: NaiveDate, by: &str) -> Result<StageChange, StageError> {
+pub fn close_case(
+    case: &mut Case,
+    reason: &str,
+    date: NaiveDate,
+    by: &str,
+) -> Result<StageChange, StageError> {
     let reason = reason.trim();
     if case.stage == Stage::Closed {
         return Err(StageError::AlreadyClosed);
@@ -575,10 +732,16 @@ pub fn close_case(case: &mut Case, reason: &str, date: NaiveDate, by: &str) -> R
     let from = case.stage;
     let mut what = "Case closed".to_string();
     if let Some(p) = case.plans.iter().find(|p| p.is_open()) {
-        what.push_str(&format!(" (plan {} was not reviewed; its review was due {})", p.number, p.review_date));
+        what.push_str(&format!(
+            " (plan {} was not reviewed; its review was due {})",
+            p.number, p.review_date
+        ));
     }
     push_stage_event(case, from, Stage::Closed, date, by, &what, reason);
-    Ok(StageChange { from, to: Stage::Closed })
+    Ok(StageChange {
+        from,
+        to: Stage::Closed,
+    })
 }
 
 /// What a hand edit changed that the officer should hear about.
@@ -626,15 +789,24 @@ pub fn check_document(d: &Document) -> Result<(), String> {
     let p = Path::new(&d.path);
     let safe = !d.path.is_empty()
         && !d.path.contains('\\')
-        && p.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
     if !safe {
         return Err(format!(
             "path {:?} must be a file inside the case folder, such as documents/2025-01-20-plan-1.pdf",
             d.path
         ));
     }
-    if d.sha256.len() != 64 || !d.sha256.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(format!("sha256 {:?} must be 64 lower-case hexadecimal digits", d.sha256));
+    if d.sha256.len() != 64
+        || !d
+            .sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(format!(
+            "sha256 {:?} must be 64 lower-case hexadecimal digits",
+            d.sha256
+        ));
     }
     Ok(())
 }
@@ -644,17 +816,31 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
     let mut out = Vec::new();
     let root = FieldPath::root();
     if case.format != FORMAT {
-        out.push(Problem::new(root.key("format"), format!("format must be {FORMAT}")));
+        out.push(Problem::new(
+            root.key("format"),
+            format!("format must be {FORMAT}"),
+        ));
     }
     let pupil = root.key("pupil");
     if case.pupil.surname.trim().is_empty() && case.pupil.forename.trim().is_empty() {
-        out.push(Problem::new(pupil.key("surname"), "the pupil needs a surname or a forename"));
+        out.push(Problem::new(
+            pupil.key("surname"),
+            "the pupil needs a surname or a forename",
+        ));
     }
     for (i, p) in case.people.iter().enumerate() {
         let at = root.key("people").index(i);
-        text_required(&mut out, at.key("name"), &p.name, "a parent or carer's name");
+        text_required(
+            &mut out,
+            at.key("name"),
+            &p.name,
+            "a parent or carer's name",
+        );
         if !p.email.is_empty() && !p.email.contains('@') {
-            out.push(Problem::new(at.key("email"), format!("{:?} is not an email address", p.email)));
+            out.push(Problem::new(
+                at.key("email"),
+                format!("{:?} is not an email address", p.email),
+            ));
         }
     }
     for (i, p) in case.professionals.iter().enumerate() {
@@ -666,11 +852,19 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
         let at = root.key("siblings").index(i);
         text_required(&mut out, at.key("name"), &s.name, "a sibling's name");
         if s.id.as_ref() == Some(&case.pupil.id) {
-            out.push(Problem::new(at.key("id"), "a pupil cannot be their own sibling"));
+            out.push(Problem::new(
+                at.key("id"),
+                "a pupil cannot be their own sibling",
+            ));
         }
     }
     for (i, s) in case.services.iter().enumerate() {
-        text_required(&mut out, root.key("services").index(i).key("name"), &s.name, "a service's name");
+        text_required(
+            &mut out,
+            root.key("services").index(i).key("name"),
+            &s.name,
+            "a service's name",
+        );
     }
     for (i, s) in case.strengths.iter().enumerate() {
         text_required(&mut out, root.key("strengths").index(i), s, "a strength");
@@ -682,7 +876,11 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
         if p.number as usize != i + 1 {
             out.push(Problem::new(
                 at.key("number"),
-                format!("plans are numbered in order: this is plan {}, not {}", i + 1, p.number),
+                format!(
+                    "plans are numbered in order: this is plan {}, not {}",
+                    i + 1,
+                    p.number
+                ),
             ));
         }
         out.extend(super::plan::validate_plan(p, &at));
@@ -696,22 +894,35 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
             && let Some(n) = r.next_plan
         {
             let ok = n as usize > i + 1
-                && case.plans.get(n as usize - 1).is_some_and(|q| q.follows_review_of == Some(p.number));
+                && case
+                    .plans
+                    .get(n as usize - 1)
+                    .is_some_and(|q| q.follows_review_of == Some(p.number));
             if !ok {
                 out.push(Problem::new(
                     at.key("review").key("next_plan"),
-                    format!("plan {n} must be a later plan that says follows_review_of: {}", p.number),
+                    format!(
+                        "plan {n} must be a later plan that says follows_review_of: {}",
+                        p.number
+                    ),
                 ));
             }
         }
         if let Some(f) = p.follows_review_of {
             let ok = f >= 1
                 && (f as usize) <= i
-                && case.plans[f as usize - 1].review.as_ref().and_then(|r| r.next_plan) == Some(p.number);
+                && case.plans[f as usize - 1]
+                    .review
+                    .as_ref()
+                    .and_then(|r| r.next_plan)
+                    == Some(p.number);
             if !ok {
                 out.push(Problem::new(
                     at.key("follows_review_of"),
-                    format!("plan {f}'s review must be an earlier review whose next_plan is {}", p.number),
+                    format!(
+                        "plan {f}'s review must be an earlier review whose next_plan is {}",
+                        p.number
+                    ),
                 ));
             }
         }
@@ -720,19 +931,27 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
         let at = root.key("timeline").index(i);
         text_required(&mut out, at.key("text"), &e.text, "an entry's text");
         match (e.kind, e.stage) {
-            (EventKind::Stage, None) => out.push(Problem::new(at.key("stage"), "a stage entry says the stage it moved from and to")),
-            (EventKind::Stage, Some(c)) if c.from == c.to => {
-                out.push(Problem::new(at.key("stage"), "a stage entry moves between two different stages"))
-            }
-            (k, Some(_)) if k != EventKind::Stage => {
-                out.push(Problem::new(at.key("stage"), "only entries of kind stage say a stage change"))
-            }
+            (EventKind::Stage, None) => out.push(Problem::new(
+                at.key("stage"),
+                "a stage entry says the stage it moved from and to",
+            )),
+            (EventKind::Stage, Some(c)) if c.from == c.to => out.push(Problem::new(
+                at.key("stage"),
+                "a stage entry moves between two different stages",
+            )),
+            (k, Some(_)) if k != EventKind::Stage => out.push(Problem::new(
+                at.key("stage"),
+                "only entries of kind stage say a stage change",
+            )),
             _ => {}
         }
         if let Some(n) = e.plan
             && (n == 0 || n as usize > case.plans.len())
         {
-            out.push(Problem::new(at.key("plan"), format!("there is no plan {n} in this case")));
+            out.push(Problem::new(
+                at.key("plan"),
+                format!("there is no plan {n} in this case"),
+            ));
         }
         if let Some(d) = &e.document
             && let Err(m) = check_document(d)
@@ -749,10 +968,21 @@ mod tests {
 
     #[test]
     fn the_stage_line_is_read_without_parsing() {
-        assert_eq!(scan_stage("format: 1\npupil:\n  id: X\nstage: support\nopened: 2025-01-01\n"), Some(Stage::Support));
+        assert_eq!(
+            scan_stage("format: 1\npupil:\n  id: X\nstage: support\nopened: 2025-01-01\n"),
+            Some(Stage::Support)
+        );
         assert_eq!(scan_stage("stage: 'formal' # note\n"), Some(Stage::Formal));
-        assert_eq!(scan_stage("stage: support\nstage: formal\n"), None, "two lines: read the whole file");
-        assert_eq!(scan_stage("pupil:\n  stage: support\n"), None, "not a top-level key");
+        assert_eq!(
+            scan_stage("stage: support\nstage: formal\n"),
+            None,
+            "two lines: read the whole file"
+        );
+        assert_eq!(
+            scan_stage("pupil:\n  stage: support\n"),
+            None,
+            "not a top-level key"
+        );
         assert_eq!(scan_stage("stage: sideways\n"), None);
     }
 
@@ -796,30 +1026,81 @@ mod tests {
     #[test]
     fn one_step_up_needs_no_reason_two_steps_do() {
         let mut c = case();
-        assert_eq!(change_stage(&mut c, Stage::Understand, "", d(1, 7), "A").unwrap().to, Stage::Understand);
+        assert_eq!(
+            change_stage(&mut c, Stage::Understand, "", d(1, 7), "A")
+                .unwrap()
+                .to,
+            Stage::Understand
+        );
         assert_eq!(
             change_stage(&mut c, Stage::Formal, "", d(1, 8), "A"),
-            Err(StageError::NeedsReason { from: Stage::Understand, to: Stage::Formal, skipped: 1 })
+            Err(StageError::NeedsReason {
+                from: Stage::Understand,
+                to: Stage::Formal,
+                skipped: 1
+            })
         );
-        assert_eq!(c.stage, Stage::Understand, "a refused change changes nothing");
-        change_stage(&mut c, Stage::Formal, "LA asked for a referral", d(1, 8), "A").unwrap();
-        assert_eq!(c.timeline.last().unwrap().text, "Stage moved up from understand to formal: LA asked for a referral");
+        assert_eq!(
+            c.stage,
+            Stage::Understand,
+            "a refused change changes nothing"
+        );
+        change_stage(
+            &mut c,
+            Stage::Formal,
+            "LA asked for a referral",
+            d(1, 8),
+            "A",
+        )
+        .unwrap();
+        assert_eq!(
+            c.timeline.last().unwrap().text,
+            "Stage moved up from understand to formal: LA asked for a referral"
+        );
         // down any number of steps is allowed
         change_stage(&mut c, Stage::Monitor, "", d(1, 9), "A").unwrap();
-        assert_eq!(change_stage(&mut c, Stage::Monitor, "x", d(1, 9), "A"), Err(StageError::Already(Stage::Monitor)));
-        assert_eq!(change_stage(&mut c, Stage::Closed, "x", d(1, 9), "A"), Err(StageError::UseClose));
+        assert_eq!(
+            change_stage(&mut c, Stage::Monitor, "x", d(1, 9), "A"),
+            Err(StageError::Already(Stage::Monitor))
+        );
+        assert_eq!(
+            change_stage(&mut c, Stage::Closed, "x", d(1, 9), "A"),
+            Err(StageError::UseClose)
+        );
     }
 
     #[test]
     fn closing_and_reopening_need_reasons() {
         let mut c = case();
-        assert_eq!(close_case(&mut c, " ", d(2, 1), "A"), Err(StageError::CloseNeedsReason));
+        assert_eq!(
+            close_case(&mut c, " ", d(2, 1), "A"),
+            Err(StageError::CloseNeedsReason)
+        );
         close_case(&mut c, "Attendance back above 95%", d(2, 1), "A").unwrap();
         assert_eq!(c.stage, Stage::Closed);
-        assert_eq!(close_case(&mut c, "again", d(2, 1), "A"), Err(StageError::AlreadyClosed));
-        assert_eq!(change_stage(&mut c, Stage::Monitor, "", d(3, 1), "A"), Err(StageError::ReopenNeedsReason));
-        change_stage(&mut c, Stage::Support, "Absence again since half term", d(3, 1), "A").unwrap();
-        assert_eq!(c.timeline.last().unwrap().stage, Some(StageChange { from: Stage::Closed, to: Stage::Support }));
+        assert_eq!(
+            close_case(&mut c, "again", d(2, 1), "A"),
+            Err(StageError::AlreadyClosed)
+        );
+        assert_eq!(
+            change_stage(&mut c, Stage::Monitor, "", d(3, 1), "A"),
+            Err(StageError::ReopenNeedsReason)
+        );
+        change_stage(
+            &mut c,
+            Stage::Support,
+            "Absence again since half term",
+            d(3, 1),
+            "A",
+        )
+        .unwrap();
+        assert_eq!(
+            c.timeline.last().unwrap().stage,
+            Some(StageChange {
+                from: Stage::Closed,
+                to: Stage::Support
+            })
+        );
         assert!(validate_case(&c).is_empty(), "{:?}", validate_case(&c));
     }
 
@@ -844,13 +1125,41 @@ mod tests {
 
     #[test]
     fn documents_stay_inside_the_case_folder() {
-        let ok = Document { path: "documents/2025-01-20-plan-1.pdf".into(), sha256: "a".repeat(64) };
+        let ok = Document {
+            path: "documents/2025-01-20-plan-1.pdf".into(),
+            sha256: "a".repeat(64),
+        };
         assert!(check_document(&ok).is_ok());
-        for bad in ["../other/case.yaml", "/etc/passwd", "documents/../../x", "", "a\\b"] {
-            assert!(check_document(&Document { path: bad.into(), ..ok.clone() }).is_err(), "{bad}");
+        for bad in [
+            "../other/case.yaml",
+            "/etc/passwd",
+            "documents/../../x",
+            "",
+            "a\\b",
+        ] {
+            assert!(
+                check_document(&Document {
+                    path: bad.into(),
+                    ..ok.clone()
+                })
+                .is_err(),
+                "{bad}"
+            );
         }
-        assert!(check_document(&Document { sha256: "A".repeat(64), ..ok.clone() }).is_err());
-        assert!(check_document(&Document { sha256: "a".repeat(63), ..ok }).is_err());
+        assert!(
+            check_document(&Document {
+                sha256: "A".repeat(64),
+                ..ok.clone()
+            })
+            .is_err()
+        );
+        assert!(
+            check_document(&Document {
+                sha256: "a".repeat(63),
+                ..ok
+            })
+            .is_err()
+        );
     }
 
     #[test]
@@ -858,7 +1167,11 @@ mod tests {
         let a = case();
         let mut b = case();
         b.stage = Stage::Support;
-        assert!(check_edit(&a, &b).unwrap_err().contains("attend case stage"));
+        assert!(
+            check_edit(&a, &b)
+                .unwrap_err()
+                .contains("attend case stage")
+        );
         let mut b = case();
         b.pupil.id = PupilId::parse("ADNO-1").unwrap();
         assert!(check_edit(&a, &b).is_err());

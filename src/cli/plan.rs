@@ -27,7 +27,10 @@ pub enum TargetArg {
 
 pub fn parse_target(text: &str) -> Result<TargetArg, String> {
     let t = text.trim().to_ascii_lowercase().replace('_', "-");
-    if matches!(t.as_str(), "no-unauthorised" | "no-unauthorized" | "no-unauthorised-absence") {
+    if matches!(
+        t.as_str(),
+        "no-unauthorised" | "no-unauthorized" | "no-unauthorised-absence"
+    ) {
         return Ok(TargetArg::NoUnauthorised);
     }
     Percent::parse(text)
@@ -99,19 +102,35 @@ impl PlanNewArgs {
 /// An action's status at a review, "N=status" (1=done, 2=partly, 3=not-done).
 pub fn parse_action_status(text: &str) -> Result<(u32, ActionStatus), String> {
     let usage = "write it as N=STATUS, e.g. 1=done, 2=partly, 3=not-done";
-    let (n, s) = text.split_once(['=', ':']).ok_or_else(|| format!("{text:?}: {usage}"))?;
-    let n: u32 = n.trim().parse().map_err(|_| format!("{text:?}: {:?} is not an action number; {usage}", n.trim()))?;
-    let status = match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+    let (n, s) = text
+        .split_once(['=', ':'])
+        .ok_or_else(|| format!("{text:?}: {usage}"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: {:?} is not an action number; {usage}", n.trim()))?;
+    let status = match s
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['-', ' '], "_")
+        .as_str()
+    {
         "done" => ActionStatus::Done,
         "partly" | "partly_done" | "part" => ActionStatus::Partly,
         "not_done" | "notdone" | "no" => ActionStatus::NotDone,
-        _ => return Err(format!("{text:?}: {:?} is not a status (done, partly or not-done)", s.trim())),
+        _ => {
+            return Err(format!(
+                "{text:?}: {:?} is not a status (done, partly or not-done)",
+                s.trim()
+            ));
+        }
     };
     Ok((n, status))
 }
 
 pub fn parse_outcome(text: &str) -> Result<Outcome, String> {
-    Outcome::parse(text).ok_or_else(|| format!("{text:?} is not an outcome: met, some-improvement or not-met"))
+    Outcome::parse(text)
+        .ok_or_else(|| format!("{text:?} is not an outcome: met, some-improvement or not-met"))
 }
 
 pub fn parse_decision(text: &str) -> Result<Decision, String> {
@@ -119,7 +138,9 @@ pub fn parse_decision(text: &str) -> Result<Decision, String> {
         "close" => Ok(Decision::Close),
         "continue" => Ok(Decision::Continue),
         "escalate" => Ok(Decision::Escalate),
-        _ => Err(format!("{text:?} is not a decision: close, continue or escalate")),
+        _ => Err(format!(
+            "{text:?} is not a decision: close, continue or escalate"
+        )),
     }
 }
 
@@ -137,7 +158,9 @@ pub fn parse_escalation(text: &str) -> Result<Escalation, String> {
         .ok_or_else(|| {
             format!(
                 "{text:?} is not a next step: {}",
-                Escalation::ALL.map(|e| e.as_str().replace('_', "-")).join(", ")
+                Escalation::ALL
+                    .map(|e| e.as_str().replace('_', "-"))
+                    .join(", ")
             )
         })
 }

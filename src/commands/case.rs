@@ -32,7 +32,9 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<ExitCode> {
 
 /// A pupil id from the command line.
 pub fn pupil_id(text: &str) -> Result<PupilId> {
-    PupilId::parse(text).map_err(|e| anyhow!("{e}\n  Give the pupil's UPN (13 characters) or ADNO-<admission number>"))
+    PupilId::parse(text).map_err(|e| {
+        anyhow!("{e}\n  Give the pupil's UPN (13 characters) or ADNO-<admission number>")
+    })
 }
 
 /// Who records: --by / ATTEND_USER, else the attendance lead in attend.yaml.
@@ -73,7 +75,11 @@ fn open(ctx: &Ctx, a: OpenArgs) -> Result<ExitCode> {
     let _lock = ws.lock()?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     // (no "who" note for a case that cannot be opened)
-    let by = if store::case_path(&ws, &id).exists() { String::new() } else { who(ctx, &ws, &a.by) };
+    let by = if store::case_path(&ws, &id).exists() {
+        String::new()
+    } else {
+        who(ctx, &ws, &a.by)
+    };
     let mut opts = OpenOptions::new(ctx.as_of, by);
     opts.reason = a.reason.unwrap_or_default();
     opts.surname = a.surname;
@@ -87,15 +93,23 @@ fn open(ctx: &Ctx, a: OpenArgs) -> Result<ExitCode> {
         "Opened a case for {} ({}){}: {}",
         id,
         c.pupil.display_name(),
-        pupil_line(&c.pupil).map(|l| format!(", {l}")).unwrap_or_default(),
+        pupil_line(&c.pupil)
+            .map(|l| format!(", {l}"))
+            .unwrap_or_default(),
         store::display_path(&ws, &opened.path)
     ));
     if !opened.in_register {
         ctx.say(format!("  {id} is not in the register: the case holds the names given, and no attendance figures"));
     }
     match (&c.opening_attendance, &opened.no_figures) {
-        (Some(s), _) => ctx.say(format!("  Attendance frozen in: {}{}", s.describe(), band_note(s))),
-        (None, Some(why)) if opened.in_register => ctx.say(format!("  No attendance figures frozen in: {why}")),
+        (Some(s), _) => ctx.say(format!(
+            "  Attendance frozen in: {}{}",
+            s.describe(),
+            band_note(s)
+        )),
+        (None, Some(why)) if opened.in_register => {
+            ctx.say(format!("  No attendance figures frozen in: {why}"))
+        }
         _ => {}
     }
     ctx.say(format!(
@@ -116,7 +130,11 @@ fn pupil_line(p: &PupilDetails) -> Option<String> {
     let mut parts = Vec::new();
     if !p.year.is_empty() {
         let y = p.year.trim();
-        parts.push(if y.chars().all(|c| c.is_ascii_digit()) { format!("Year {y}") } else { y.to_string() });
+        parts.push(if y.chars().all(|c| c.is_ascii_digit()) {
+            format!("Year {y}")
+        } else {
+            y.to_string()
+        });
     }
     if !p.reg_group.is_empty() {
         parts.push(p.reg_group.clone());
@@ -129,7 +147,16 @@ fn pupil_line(p: &PupilDetails) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 
 /// The machine-readable columns of `attend case list` (a contract: README).
-pub const LIST_COLUMNS: &[&str] = &["upn", "surname", "forename", "stage", "opened", "last_event", "next_review", "overdue"];
+pub const LIST_COLUMNS: &[&str] = &[
+    "upn",
+    "surname",
+    "forename",
+    "stage",
+    "opened",
+    "last_event",
+    "next_review",
+    "overdue",
+];
 
 struct Row {
     id: PupilId,
@@ -143,7 +170,11 @@ struct Row {
 }
 
 fn row_of(c: &Case, today: NaiveDate) -> Row {
-    let next_review = if c.stage.is_open() { open_plan(c).map(|p| p.review_date) } else { None };
+    let next_review = if c.stage.is_open() {
+        open_plan(c).map(|p| p.review_date)
+    } else {
+        None
+    };
     Row {
         id: c.pupil.id.clone(),
         surname: c.pupil.surname.clone(),
@@ -176,12 +207,25 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
         Format::Table => {
             if rows.is_empty() {
                 ctx.say(match (cases.is_empty(), a.overdue) {
-                    (true, _) => "There are no cases yet. Open one with: attend case open UPN".to_string(),
+                    (true, _) => {
+                        "There are no cases yet. Open one with: attend case open UPN".to_string()
+                    }
                     (false, true) => "No case has an overdue review.".to_string(),
                     (false, false) => "No case matches.".to_string(),
                 });
             } else {
-                let mut t = table(&["UPN", "Name", "Stage", "Opened", "Last entry", "Next review", ""], ctx.color);
+                let mut t = table(
+                    &[
+                        "UPN",
+                        "Name",
+                        "Stage",
+                        "Opened",
+                        "Last entry",
+                        "Next review",
+                        "",
+                    ],
+                    ctx.color,
+                );
                 for r in &rows {
                     t.add_row(vec![
                         r.id.to_string(),
@@ -190,7 +234,11 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
                         r.opened.to_string(),
                         date(r.last_event),
                         date(r.next_review),
-                        if r.overdue { "OVERDUE".into() } else { String::new() },
+                        if r.overdue {
+                            "OVERDUE".into()
+                        } else {
+                            String::new()
+                        },
                     ]);
                 }
                 let mut out = std::io::stdout().lock();
@@ -200,7 +248,11 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
                     "{} case{}{}",
                     rows.len(),
                     if rows.len() == 1 { "" } else { "s" },
-                    if overdue > 0 { format!(", {overdue} with an overdue review") } else { String::new() }
+                    if overdue > 0 {
+                        format!(", {overdue} with an overdue review")
+                    } else {
+                        String::new()
+                    }
                 ));
             }
         }
@@ -243,7 +295,11 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
             writeln!(out)?;
         }
     }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,8 +320,15 @@ fn figures_column(s: Option<&Snapshot>) -> Vec<String> {
         return vec!["—".into(); 9];
     };
     vec![
-        format!("{} to {}", s.from.format("%d/%m/%Y"), s.to.format("%d/%m/%Y")),
-        s.attendance_pct.as_deref().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into()),
+        format!(
+            "{} to {}",
+            s.from.format("%d/%m/%Y"),
+            s.to.format("%d/%m/%Y")
+        ),
+        s.attendance_pct
+            .as_deref()
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "—".into()),
         s.possible.to_string(),
         (s.present + s.approved_activity).to_string(),
         s.authorised.to_string(),
@@ -316,14 +379,38 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     o.push('\n');
 
     // attendance: frozen figures beside today's
-    let mut cols: Vec<(String, Option<&Snapshot>)> = vec![(format!("At opening {}", c.opened.format("%d/%m/%Y")), c.opening_attendance.as_ref())];
+    let mut cols: Vec<(String, Option<&Snapshot>)> = vec![(
+        format!("At opening {}", c.opened.format("%d/%m/%Y")),
+        c.opening_attendance.as_ref(),
+    )];
     if let Some(pl) = c.plans.last() {
-        cols.push((format!("At plan {} {}", pl.number, pl.meeting.date.format("%d/%m/%Y")), pl.attendance.as_ref()));
+        cols.push((
+            format!(
+                "At plan {} {}",
+                pl.number,
+                pl.meeting.date.format("%d/%m/%Y")
+            ),
+            pl.attendance.as_ref(),
+        ));
     }
-    if let Some((n, r)) = c.plans.iter().rev().find_map(|p| p.review.as_ref().map(|r| (p.number, r))) {
-        cols.push((format!("During plan {n} (review {})", r.meeting.date.format("%d/%m/%Y")), r.during_plan.as_ref()));
+    if let Some((n, r)) = c
+        .plans
+        .iter()
+        .rev()
+        .find_map(|p| p.review.as_ref().map(|r| (p.number, r)))
+    {
+        cols.push((
+            format!(
+                "During plan {n} (review {})",
+                r.meeting.date.format("%d/%m/%Y")
+            ),
+            r.during_plan.as_ref(),
+        ));
     }
-    cols.push((format!("Now ({})", ctx.as_of.format("%d/%m/%Y")), now.as_ref()));
+    cols.push((
+        format!("Now ({})", ctx.as_of.format("%d/%m/%Y")),
+        now.as_ref(),
+    ));
     let mut header: Vec<&str> = vec!["Attendance"];
     header.extend(cols.iter().map(|(h, _)| h.as_str()));
     let mut t = table(&header, ctx.color);
@@ -364,7 +451,10 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
             if !person.relationship.is_empty() {
                 l.push_str(&format!(" ({})", person.relationship));
             }
-            l.push_str(&format!("; parental responsibility: {}", yes_no(person.parental_responsibility)));
+            l.push_str(&format!(
+                "; parental responsibility: {}",
+                yes_no(person.parental_responsibility)
+            ));
             if person.lives_with_pupil == Some(true) {
                 l.push_str("; lives with the pupil");
             }
@@ -377,7 +467,13 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
                 contact.push(format!("email {}", person.email));
             }
             if let Some(m) = person.preferred_contact {
-                contact.push(format!("prefers {}", attend::yaml::to_string(&m).unwrap_or_default().trim().replace('_', " ")));
+                contact.push(format!(
+                    "prefers {}",
+                    attend::yaml::to_string(&m)
+                        .unwrap_or_default()
+                        .trim()
+                        .replace('_', " ")
+                ));
             }
             if !contact.is_empty() {
                 o.push_str(&format!("    {}\n", contact.join(", ")));
@@ -390,7 +486,9 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
             }
         }
     } else {
-        o.push_str(&format!("\nNo parents or carers recorded yet (add them with attend case edit {id}).\n"));
+        o.push_str(&format!(
+            "\nNo parents or carers recorded yet (add them with attend case edit {id}).\n"
+        ));
     }
     if !c.professionals.is_empty() {
         o.push_str("\nProfessionals\n");
@@ -420,15 +518,25 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
             }
             o.push_str(&format!("{l}\n"));
         }
-        o.push_str(&format!("  Family consents to a referral: {}\n", yes_no(c.consent_to_referral)));
+        o.push_str(&format!(
+            "  Family consents to a referral: {}\n",
+            yes_no(c.consent_to_referral)
+        ));
     }
     if !c.child_view.is_empty() {
-        o.push_str(&format!("\nThe child's view\n  {}\n", c.child_view.replace('\n', "\n  ")));
+        o.push_str(&format!(
+            "\nThe child's view\n  {}\n",
+            c.child_view.replace('\n', "\n  ")
+        ));
     }
     if !c.barriers.is_empty() {
         o.push_str("\nBarriers\n");
         for b in &c.barriers {
-            let detail = if b.detail.is_empty() { String::new() } else { format!(": {}", b.detail.replace('\n', " ")) };
+            let detail = if b.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", b.detail.replace('\n', " "))
+            };
             o.push_str(&format!("  {}{detail}\n", b.kind.label()));
         }
     }
@@ -451,33 +559,51 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         if let Some(d) = &e.document {
             what.push_str(&format!(" [document {}]", d.path));
         }
-        t.add_row(vec![e.date.to_string(), e.kind.as_str().to_string(), e.by.clone(), what]);
+        t.add_row(vec![
+            e.date.to_string(),
+            e.kind.as_str().to_string(),
+            e.by.clone(),
+            what,
+        ]);
     }
     o.push_str(&format!("{t}\n"));
     std::io::stdout().lock().write_all(o.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn siblings_section(o: &mut String, ws: &Workspace, c: &Case, reg: &Register, today: NaiveDate) -> Result<()> {
+fn siblings_section(
+    o: &mut String,
+    ws: &Workspace,
+    c: &Case,
+    reg: &Register,
+    today: NaiveDate,
+) -> Result<()> {
     // siblings this case lists, and cases that list this pupil as their sibling
-    let mut linked: Vec<(String, Option<PupilId>, String, String, Option<bool>)> = c
-        .siblings
-        .iter()
-        .map(|s| (s.name.clone(), s.id.clone(), s.school.clone(), s.year.clone(), s.attendance_concern))
-        .collect();
+    let mut linked: Vec<Sibling> = c.siblings.clone();
     let needle = c.pupil.id.as_str();
     for (other, path) in store::case_files(ws)? {
-        if other == c.pupil.id || linked.iter().any(|l| l.1.as_ref() == Some(&other)) {
+        if other == c.pupil.id || linked.iter().any(|l| l.id.as_ref() == Some(&other)) {
             continue;
         }
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         if !text.contains(needle) {
             continue;
         }
         if let Ok(oc) = store::parse_for(ws, &other, &text, &path)
-            && oc.siblings.iter().any(|s| s.id.as_ref() == Some(&c.pupil.id))
+            && oc
+                .siblings
+                .iter()
+                .any(|s| s.id.as_ref() == Some(&c.pupil.id))
         {
-            linked.push((oc.pupil.display_name(), Some(other), String::new(), oc.pupil.year.clone(), None));
+            linked.push(Sibling {
+                name: oc.pupil.display_name(),
+                id: Some(other),
+                school: String::new(),
+                year: oc.pupil.year.clone(),
+                attendance_concern: None,
+                notes: String::new(),
+            });
         }
     }
     if linked.is_empty() {
@@ -485,12 +611,12 @@ fn siblings_section(o: &mut String, ws: &Workspace, c: &Case, reg: &Register, to
     }
     let stages = store::stages(ws)?;
     o.push_str("\nSiblings\n");
-    for (name, sid, school, year, concern) in linked {
-        let mut l = format!("  {name}");
-        if !year.is_empty() {
-            l.push_str(&format!(", year {year}"));
+    for s in linked {
+        let mut l = format!("  {}", s.name);
+        if !s.year.is_empty() {
+            l.push_str(&format!(", year {}", s.year));
         }
-        match &sid {
+        match &s.id {
             Some(sid) => {
                 l.push_str(&format!(", {sid} at this school"));
                 match stages.get(sid) {
@@ -498,16 +624,21 @@ fn siblings_section(o: &mut String, ws: &Workspace, c: &Case, reg: &Register, to
                     None => l.push_str(", no case"),
                 }
                 match attend::cases::plan::figures_on(reg, sid, today, &ws.config) {
-                    (Some(s), _) => l.push_str(&format!("; attendance {}{}", s.describe(), band_note(&s))),
+                    (Some(s), _) => {
+                        l.push_str(&format!("; attendance {}{}", s.describe(), band_note(&s)))
+                    }
                     (None, Some(why)) => l.push_str(&format!("; no figures ({why})")),
                     _ => {}
                 }
             }
-            None if !school.is_empty() => l.push_str(&format!(", at {school}")),
+            None if !s.school.is_empty() => l.push_str(&format!(", at {}", s.school)),
             None => {}
         }
-        if let Some(cn) = concern {
-            l.push_str(&format!("; attendance concern: {}", if cn { "yes" } else { "no" }));
+        if let Some(cn) = s.attendance_concern {
+            l.push_str(&format!(
+                "; attendance concern: {}",
+                if cn { "yes" } else { "no" }
+            ));
         }
         o.push_str(&format!("{l}\n"));
     }
@@ -533,18 +664,36 @@ fn plans_section(o: &mut String, c: &Case, today: NaiveDate) {
                 o.push_str(&format!("{l}\n"));
             }
             None => {
-                let overdue = if p.review_date < today { " — OVERDUE" } else { "" };
+                let overdue = if p.review_date < today {
+                    " — OVERDUE"
+                } else {
+                    ""
+                };
                 o.push_str(&format!(
                     "\nPlan {} (meeting {}{}), open: {}; review due {}{overdue}\n",
                     p.number,
                     p.meeting.date,
-                    if p.meeting.parents_attended { "" } else { ", held in the parents' absence" },
+                    if p.meeting.parents_attended {
+                        ""
+                    } else {
+                        ", held in the parents' absence"
+                    },
                     p.aim.describe(),
                     p.review_date
                 ));
                 for (i, a) in p.actions.iter().enumerate() {
-                    let who = if a.for_ == ActionFor::Agency { a.agency.clone() } else { a.for_.as_str().replace('_', " ") };
-                    o.push_str(&format!("  {}. [{who}] {} — {}, by {}\n", i + 1, a.what.replace('\n', " "), a.owner, a.due));
+                    let who = if a.for_ == ActionFor::Agency {
+                        a.agency.clone()
+                    } else {
+                        a.for_.as_str().replace('_', " ")
+                    };
+                    o.push_str(&format!(
+                        "  {}. [{who}] {} — {}, by {}\n",
+                        i + 1,
+                        a.what.replace('\n', " "),
+                        a.owner,
+                        a.due
+                    ));
                 }
             }
         }
@@ -578,15 +727,24 @@ fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     };
     let date = event.date;
     store::log_event(&mut c, event, ctx.as_of)?;
-    let commit = store::save(&ws, &c, &format!("{} recorded for {id} ({date})", capital(kind.as_str())))?;
-    ctx.say(format!("Recorded a {} on {date} in the case of {id}.", kind.as_str()));
+    let commit = store::save(
+        &ws,
+        &c,
+        &format!("{} recorded for {id} ({date})", capital(kind.as_str())),
+    )?;
+    ctx.say(format!(
+        "Recorded a {} on {date} in the case of {id}.",
+        kind.as_str()
+    ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
 }
 
 fn capital(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
@@ -597,11 +755,27 @@ fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
     let by = who(ctx, &ws, &a.by);
     let date = a.date.unwrap_or(ctx.as_of);
     if date > ctx.as_of {
-        bail!("{date} is after today ({}): the timeline records what has happened", ctx.as_of);
+        bail!(
+            "{date} is after today ({}): the timeline records what has happened",
+            ctx.as_of
+        );
     }
-    let change = store::change_stage(&mut c, a.stage, a.reason.as_deref().unwrap_or(""), date, &by)?;
-    let commit = store::save(&ws, &c, &format!("Stage of {id} moved from {} to {}", change.from, change.to))?;
-    ctx.say(format!("The case of {id} is now at stage {} (was {}).", change.to, change.from));
+    let change = store::change_stage(
+        &mut c,
+        a.stage,
+        a.reason.as_deref().unwrap_or(""),
+        date,
+        &by,
+    )?;
+    let commit = store::save(
+        &ws,
+        &c,
+        &format!("Stage of {id} moved from {} to {}", change.from, change.to),
+    )?;
+    ctx.say(format!(
+        "The case of {id} is now at stage {} (was {}).",
+        change.to, change.from
+    ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
 }
@@ -614,7 +788,10 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
     let by = who(ctx, &ws, &a.by);
     let date = a.date.unwrap_or(ctx.as_of);
     if date > ctx.as_of {
-        bail!("{date} is after today ({}): the timeline records what has happened", ctx.as_of);
+        bail!(
+            "{date} is after today ({}): the timeline records what has happened",
+            ctx.as_of
+        );
     }
     if let Some(p) = open_plan(&c) {
         eprintln!(
@@ -624,7 +801,9 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
     }
     store::close_case(&mut c, &a.reason, date, &by)?;
     let commit = store::save(&ws, &c, &format!("Case of {id} closed"))?;
-    ctx.say(format!("Closed the case of {id}. To reopen it: attend case stage {id} monitor --reason \"...\""));
+    ctx.say(format!(
+        "Closed the case of {id}. To reopen it: attend case stage {id} monitor --reason \"...\""
+    ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
 }
@@ -671,7 +850,9 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     let id = pupil_id(&a.upn)?;
     let path = store::case_path(&ws, &id);
     let original = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => anyhow!("{id} has no case.\n  Open one with: attend case open {id}"),
+        std::io::ErrorKind::NotFound => {
+            anyhow!("{id} has no case.\n  Open one with: attend case open {id}")
+        }
         _ => anyhow!("cannot read {}: {e}", path.display()),
     })?;
     // an invalid file can be edited too: that is how a hand edit gets fixed
@@ -679,20 +860,29 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     let editor = editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
     let shown = store::display_path(&ws, &path);
     let initial = format!("{EDIT_GUIDE}{original}");
-    let result = edit_until_valid(&store::case_dir(&ws, &id), "case.yaml", &initial, &editor, |text| {
-        let case = store::parse_for(&ws, &id, text, &path)?;
-        if let Some(b) = &before {
-            store::check_edit(b, &case).map_err(|m| CaseFileError {
-                file: shown.clone(),
-                problems: vec![attend::cases::file::Located {
-                    line: attend::cases::file::locate(text, &attend::cases::file::FieldPath::root().key("stage")),
-                    field: None,
-                    message: m,
-                }],
-            })?;
-        }
-        Ok(case)
-    })?;
+    let result = edit_until_valid(
+        &store::case_dir(&ws, &id),
+        "case.yaml",
+        &initial,
+        &editor,
+        |text| {
+            let case = store::parse_for(&ws, &id, text, &path)?;
+            if let Some(b) = &before {
+                store::check_edit(b, &case).map_err(|m| CaseFileError {
+                    file: shown.clone(),
+                    problems: vec![attend::cases::file::Located {
+                        line: attend::cases::file::locate(
+                            text,
+                            &attend::cases::file::FieldPath::root().key("stage"),
+                        ),
+                        field: None,
+                        message: m,
+                    }],
+                })?;
+            }
+            Ok(case)
+        },
+    )?;
     let case = match result {
         Edited::Unchanged => {
             ctx.say(format!("No changes saved: the case of {id} is as it was."));
@@ -701,7 +891,8 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
         Edited::Saved(case, _) => case,
     };
     let _lock = ws.lock()?;
-    let now = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let now = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     if now != original {
         bail!(
             "{} was changed by another command while you were editing; your edit was not saved.\n  Run attend case edit {id} again",
@@ -711,11 +902,17 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     if before.as_ref() == Some(&case) {
         // only comments or layout changed: keep attend's layout
         if now == store::checked_text(&ws, &case, &path)? {
-            ctx.say(format!("No changes to the record: the case of {id} is as it was."));
+            ctx.say(format!(
+                "No changes to the record: the case of {id} is as it was."
+            ));
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let notes = before.as_ref().map(|b| store::check_edit(b, &case)).transpose().map_err(|m| anyhow!(m))?;
+    let notes = before
+        .as_ref()
+        .map(|b| store::check_edit(b, &case))
+        .transpose()
+        .map_err(|m| anyhow!(m))?;
     let commit = store::save(&ws, &case, &format!("Case of {id} edited by hand"))?;
     ctx.say(format!("Saved the case of {id}."));
     if let Some(n) = notes {
@@ -723,11 +920,23 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
             ctx.say(format!(
                 "  note: {} timeline entr{} removed (git keeps the earlier version)",
                 n.events_removed,
-                if n.events_removed == 1 { "y was" } else { "ies were" }
+                if n.events_removed == 1 {
+                    "y was"
+                } else {
+                    "ies were"
+                }
             ));
         }
         if n.plans_removed > 0 {
-            ctx.say(format!("  note: {} plan{} removed", n.plans_removed, if n.plans_removed == 1 { " was" } else { "s were" }));
+            ctx.say(format!(
+                "  note: {} plan{} removed",
+                n.plans_removed,
+                if n.plans_removed == 1 {
+                    " was"
+                } else {
+                    "s were"
+                }
+            ));
         }
     }
     report_commit(ctx, &commit);

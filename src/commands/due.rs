@@ -35,12 +35,25 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
     match a.format {
         Format::Table => {
             if items.is_empty() {
-                ctx.say(format!("Nothing is due within {} days of {}.", a.within, ctx.as_of));
+                ctx.say(format!(
+                    "Nothing is due within {} days of {}.",
+                    a.within, ctx.as_of
+                ));
             } else {
-                let mut t = table(&["What", "UPN", "Name", "Stage", "Date", "Details"], ctx.color);
+                let mut t = table(
+                    &["What", "UPN", "Name", "Stage", "Date", "Details"],
+                    ctx.color,
+                );
                 for i in &items {
                     let r = record(i);
-                    t.add_row(vec![i.kind.label().to_string(), r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone(), r[5].clone()]);
+                    t.add_row(vec![
+                        i.kind.label().to_string(),
+                        r[1].clone(),
+                        r[2].clone(),
+                        r[3].clone(),
+                        r[4].clone(),
+                        r[5].clone(),
+                    ]);
                 }
                 writeln!(std::io::stdout().lock(), "{t}")?;
                 ctx.say(format!(
@@ -72,5 +85,9 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
             writeln!(out)?;
         }
     }
-    Ok(if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

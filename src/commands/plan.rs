@@ -8,8 +8,8 @@ use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
 use attend::cases::file::{CaseFileError, Located, Problem, parse_checked};
 use attend::cases::model::{Aim, CopyTo};
 use attend::cases::plan::{
-    CheckedPlan, FormAction, FormAttendee, PlanForm, check_plan_form, default_attendees, figures_on, open_plan,
-    record_plan, render_plan_form,
+    CheckedPlan, FormAction, FormAttendee, PlanForm, check_plan_form, default_attendees,
+    figures_on, open_plan, record_plan, render_plan_form,
 };
 use attend::cases::store::{self, OpenOptions};
 use attend::cases::{Case, Stage};
@@ -31,7 +31,11 @@ pub fn flag_problems(what: &str, problems: Vec<Problem>) -> anyhow::Error {
         file: what.to_string(),
         problems: problems
             .into_iter()
-            .map(|p| Located { line: None, field: (!p.path.is_root()).then(|| p.path.to_string()), message: p.message })
+            .map(|p| Located {
+                line: None,
+                field: (!p.path.is_root()).then(|| p.path.to_string()),
+                message: p.message,
+            })
             .collect(),
     };
     anyhow!("{e}\n  Nothing was recorded.")
@@ -45,10 +49,19 @@ pub enum Input {
 }
 
 /// Decide the input mode: --from, flags, the editor (on a terminal or with --edit), else explain.
-pub fn input_mode(ctx: &Ctx, from: Option<&Path>, edit: bool, has_fields: bool, what: &str, example: &str) -> Result<Input> {
+pub fn input_mode(
+    ctx: &Ctx,
+    from: Option<&Path>,
+    edit: bool,
+    has_fields: bool,
+    what: &str,
+    example: &str,
+) -> Result<Input> {
     use std::io::IsTerminal;
     if from.is_some() && has_fields {
-        bail!("give the {what} either --from FILE or as options, not both (or add --edit to start the editor from the file)");
+        bail!(
+            "give the {what} either --from FILE or as options, not both (or add --edit to start the editor from the file)"
+        );
     }
     if edit {
         return Ok(Input::Editor);
@@ -77,9 +90,21 @@ pub fn read_form(path: &Path) -> Result<String> {
 
 fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
     match target {
-        Some(TargetArg::Percent(p)) => Some(Aim { target: Some(p), weeks, no_unauthorised_absence: false }),
-        Some(TargetArg::NoUnauthorised) => Some(Aim { target: None, weeks, no_unauthorised_absence: true }),
-        None => weeks.map(|w| Aim { target: None, weeks: Some(w), no_unauthorised_absence: false }),
+        Some(TargetArg::Percent(p)) => Some(Aim {
+            target: Some(p),
+            weeks,
+            no_unauthorised_absence: false,
+        }),
+        Some(TargetArg::NoUnauthorised) => Some(Aim {
+            target: None,
+            weeks,
+            no_unauthorised_absence: true,
+        }),
+        None => weeks.map(|w| Aim {
+            target: None,
+            weeks: Some(w),
+            no_unauthorised_absence: false,
+        }),
     }
 }
 
@@ -87,7 +112,9 @@ fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
 pub fn attendees_of(list: &[String]) -> Result<Vec<FormAttendee>> {
     list.iter()
         .enumerate()
-        .map(|(i, a)| FormAttendee::parse(a).map_err(|e| anyhow!("--attendee (the {}): {e}", ordinal(i + 1))))
+        .map(|(i, a)| {
+            FormAttendee::parse(a).map_err(|e| anyhow!("--attendee (the {}): {e}", ordinal(i + 1)))
+        })
         .collect()
 }
 
@@ -95,7 +122,9 @@ pub fn attendees_of(list: &[String]) -> Result<Vec<FormAttendee>> {
 pub fn actions_of(flag: &str, list: &[String]) -> Result<Vec<FormAction>> {
     list.iter()
         .enumerate()
-        .map(|(i, a)| FormAction::parse(a).map_err(|e| anyhow!("{flag} (the {}): {e}", ordinal(i + 1))))
+        .map(|(i, a)| {
+            FormAction::parse(a).map_err(|e| anyhow!("{flag} (the {}): {e}", ordinal(i + 1)))
+        })
         .collect()
 }
 
@@ -199,9 +228,12 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
         }
         Input::File(path) => {
             let text = read_form(&path)?;
-            let form: PlanForm = parse_checked(&text, &path, |f: &PlanForm| check_plan_form(f, today, weeks).err().unwrap_or_default())
-                .map_err(|e| anyhow!("{e}\n  Nothing was recorded."))?;
-            check_plan_form(&form, today, weeks).map_err(|p| flag_problems(&path.display().to_string(), p))?
+            let form: PlanForm = parse_checked(&text, &path, |f: &PlanForm| {
+                check_plan_form(f, today, weeks).err().unwrap_or_default()
+            })
+            .map_err(|e| anyhow!("{e}\n  Nothing was recorded."))?;
+            check_plan_form(&form, today, weeks)
+                .map_err(|p| flag_problems(&path.display().to_string(), p))?
         }
         Input::Editor => {
             let mut form = match &a.from {
@@ -210,13 +242,18 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
                     attend::yaml::from_str::<PlanForm>(&text, path)?
                 }
                 None if a.has_fields() => form_from_flags(&a, today)?,
-                None => PlanForm { date: Some(today), parents_attended: Some(true), ..Default::default() },
+                None => PlanForm {
+                    date: Some(today),
+                    parents_attended: Some(true),
+                    ..Default::default()
+                },
             };
             if form.date.is_none() {
                 form.date = Some(today);
             }
             if form.attendees.is_empty() {
-                form.attendees = default_attendees(&case, &by, &ws.config.school.attendance_lead.role);
+                form.attendees =
+                    default_attendees(&case, &by, &ws.config.school.attendance_lead.role);
             }
             if form.child_view.is_empty() {
                 form.child_view = case.child_view.clone();
@@ -227,15 +264,31 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
             let reg = register_for(&ws, form.date.unwrap_or(today), form.date.unwrap_or(today))?;
             let (figures, why) = figures_on(&reg, &id, form.date.unwrap_or(today), &ws.config);
             let text = render_plan_form(&case, &form, figures.as_ref(), why.as_deref(), weeks);
-            let editor = editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let editor =
+                editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
             let label = Path::new("the plan form");
-            let edited = edit_until_valid(&store::case_dir(&ws, &id), "plan.yaml", &text, &editor, |t| {
-                let f: PlanForm = parse_checked(t, label, |f: &PlanForm| check_plan_form(f, today, weeks).err().unwrap_or_default())?;
-                check_plan_form(&f, today, weeks).map_err(|p| CaseFileError {
-                    file: label.display().to_string(),
-                    problems: p.into_iter().map(|p| Located { line: None, field: Some(p.path.to_string()), message: p.message }).collect(),
-                })
-            });
+            let edited = edit_until_valid(
+                &store::case_dir(&ws, &id),
+                "plan.yaml",
+                &text,
+                &editor,
+                |t| {
+                    let f: PlanForm = parse_checked(t, label, |f: &PlanForm| {
+                        check_plan_form(f, today, weeks).err().unwrap_or_default()
+                    })?;
+                    check_plan_form(&f, today, weeks).map_err(|p| CaseFileError {
+                        file: label.display().to_string(),
+                        problems: p
+                            .into_iter()
+                            .map(|p| Located {
+                                line: None,
+                                field: Some(p.path.to_string()),
+                                message: p.message,
+                            })
+                            .collect(),
+                    })
+                },
+            );
             // the case folder may have been made just for the form: leave no empty folder behind
             if store::load(&ws, &id)?.is_none() {
                 let _ = std::fs::remove_dir(store::case_dir(&ws, &id));
@@ -264,14 +317,21 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     );
     let commit = store::save(&ws, &case, &message)?;
     if opened {
-        ctx.say(format!("Opened a case for {id} ({}).", case.pupil.display_name()));
+        ctx.say(format!(
+            "Opened a case for {id} ({}).",
+            case.pupil.display_name()
+        ));
     }
     ctx.say(format!(
         "Recorded plan {} for {id} ({}): meeting {}{}.",
         done.number,
         case.pupil.display_name(),
         plan.meeting.date,
-        if plan.meeting.parents_attended { " with the parents/carers" } else { ", held in the parents'/carers' absence" }
+        if plan.meeting.parents_attended {
+            " with the parents/carers"
+        } else {
+            ", held in the parents'/carers' absence"
+        }
     ));
     ctx.say(format!(
         "  Aim: {}; {} action{}; review due {}.",

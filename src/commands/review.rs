@@ -9,8 +9,8 @@ use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
 use attend::cases::file::{CaseFileError, Located, parse_checked};
 use attend::cases::model::{Aim, Plan};
 use attend::cases::plan::{
-    CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewFigures, ReviewForm, check_review_form, open_plan,
-    record_review, render_review_form, review_figures,
+    CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewFigures, ReviewForm,
+    check_review_form, open_plan, record_review, render_review_form, review_figures,
 };
 use attend::cases::store;
 use attend::cases::{Case, Stage};
@@ -22,17 +22,26 @@ use std::process::ExitCode;
 
 fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
     let next_aim = match a.next_target {
-        Some(TargetArg::Percent(p)) => Some(Aim { target: Some(p), weeks: a.next_weeks, no_unauthorised_absence: false }),
-        Some(TargetArg::NoUnauthorised) => Some(Aim { target: None, weeks: a.next_weeks, no_unauthorised_absence: true }),
+        Some(TargetArg::Percent(p)) => Some(Aim {
+            target: Some(p),
+            weeks: a.next_weeks,
+            no_unauthorised_absence: false,
+        }),
+        Some(TargetArg::NoUnauthorised) => Some(Aim {
+            target: None,
+            weeks: a.next_weeks,
+            no_unauthorised_absence: true,
+        }),
         None => None,
     };
     let next_actions = actions_of("--next-action", &a.next_action)?;
-    let next_plan = (a.next_review.is_some() || next_aim.is_some() || !next_actions.is_empty()).then(|| FormNextPlan {
-        aim: next_aim,
-        actions: next_actions,
-        review_date: a.next_review,
-        ..Default::default()
-    });
+    let next_plan = (a.next_review.is_some() || next_aim.is_some() || !next_actions.is_empty())
+        .then(|| FormNextPlan {
+            aim: next_aim,
+            actions: next_actions,
+            review_date: a.next_review,
+            ..Default::default()
+        });
     Ok(ReviewForm {
         date: a.date,
         place: a.place.clone().unwrap_or_default(),
@@ -45,7 +54,11 @@ fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
         actions: a
             .action_status
             .iter()
-            .map(|(n, s)| FormActionReview { action: *n, status: Some(*s), note: String::new() })
+            .map(|(n, s)| FormActionReview {
+                action: *n,
+                status: Some(*s),
+                note: String::new(),
+            })
             .collect(),
         decision: match (a.decision, a.escalate) {
             (None, Some(_)) => Some(attend::cases::model::Decision::Escalate),
@@ -59,19 +72,31 @@ fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
 
 /// The figures for a review on `date` (the register loaded from a year before the plan).
 fn figures_for(ws: &Workspace, case: &Case, plan: &Plan, date: NaiveDate) -> Result<ReviewFigures> {
-    let reg = register_for(ws, plan.meeting.date - Duration::days(366), date.max(plan.meeting.date))?;
+    let reg = register_for(
+        ws,
+        plan.meeting.date - Duration::days(366),
+        date.max(plan.meeting.date),
+    )?;
     Ok(review_figures(&reg, &case.pupil.id, plan, date, &ws.config))
 }
 
 /// The figures a review rests on, for people.
 fn figure_lines(plan: &Plan, f: &ReviewFigures) -> Vec<String> {
-    let mut out = vec![format!("  Aim of plan {}: {}", plan.number, plan.aim.describe())];
+    let mut out = vec![format!(
+        "  Aim of plan {}: {}",
+        plan.number,
+        plan.aim.describe()
+    )];
     match &f.during {
         Some(s) => out.push(format!("  During the plan: {}", s.describe())),
         None => out.push("  During the plan: no figures".into()),
     }
     match &f.before {
-        Some(s) => out.push(format!("  Before the plan ({}): {}", s.period, s.describe())),
+        Some(s) => out.push(format!(
+            "  Before the plan ({}): {}",
+            s.period,
+            s.describe()
+        )),
         None => out.push("  Before the plan: no figures".into()),
     }
     if let Some(pn) = f.year.as_ref().and_then(|y| y.penalty_notice.as_ref()) {
@@ -113,7 +138,9 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         }
         match figures.proposed {
             Some(o) => println!("The figures give: {} ({})", o.as_str(), o.label()),
-            None => println!("There are no figures to judge the plan by: give --outcome and --outcome-reason"),
+            None => println!(
+                "There are no figures to judge the plan by: give --outcome and --outcome-reason"
+            ),
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -136,16 +163,23 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         cache.borrow_mut().push((d, f.clone()));
         Ok(f)
     };
-    let check = |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::file::Problem>>> {
-        let f = figures_on(form.date.unwrap_or(today))?;
-        Ok(check_review_form(form, &plan, &f, today, weeks))
-    };
+    let check =
+        |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::file::Problem>>> {
+            let f = figures_on(form.date.unwrap_or(today))?;
+            Ok(check_review_form(form, &plan, &f, today, weeks))
+        };
     let checked = match mode {
         Input::Flags => {
             let mut form = form_from_flags(&a)?;
             if form.attendees.is_empty() {
                 // as --help says: the plan's meeting attendees, unless --attendee names them
-                form.attendees = plan.meeting.attendees.iter().cloned().map(FormAttendee).collect();
+                form.attendees = plan
+                    .meeting
+                    .attendees
+                    .iter()
+                    .cloned()
+                    .map(FormAttendee)
+                    .collect();
             }
             check(&form)?.map_err(|p| flag_problems("the review", p))?
         }
@@ -153,7 +187,10 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             let text = read_form(&path)?;
             let form: ReviewForm = parse_checked(&text, &path, |f: &ReviewForm| match check(f) {
                 Ok(r) => r.err().unwrap_or_default(),
-                Err(e) => vec![attend::cases::file::Problem::new(attend::cases::file::FieldPath::root(), e.to_string())],
+                Err(e) => vec![attend::cases::file::Problem::new(
+                    attend::cases::file::FieldPath::root(),
+                    e.to_string(),
+                )],
             })
             .map_err(|e| anyhow!("{e}\n  Nothing was recorded."))?;
             check(&form)?.map_err(|p| flag_problems(&path.display().to_string(), p))?
@@ -168,25 +205,47 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             }
             let f = figures_on(form.date.unwrap_or(today))?;
             let text = render_review_form(&case, &plan, &form, &f, weeks);
-            let editor = editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let editor =
+                editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
             let label = Path::new("the review form");
-            let edited = edit_until_valid(&store::case_dir(&ws, &id), "review.yaml", &text, &editor, |t| {
-                let form: ReviewForm = parse_checked(t, label, |f: &ReviewForm| match check(f) {
-                    Ok(r) => r.err().unwrap_or_default(),
-                    Err(e) => vec![attend::cases::file::Problem::new(attend::cases::file::FieldPath::root(), e.to_string())],
-                })?;
-                match check(&form) {
-                    Ok(Ok(c)) => Ok(c),
-                    Ok(Err(p)) => Err(CaseFileError {
-                        file: label.display().to_string(),
-                        problems: p.into_iter().map(|p| Located { line: None, field: Some(p.path.to_string()), message: p.message }).collect(),
-                    }),
-                    Err(e) => Err(CaseFileError {
-                        file: label.display().to_string(),
-                        problems: vec![Located { line: None, field: None, message: e.to_string() }],
-                    }),
-                }
-            })?;
+            let edited = edit_until_valid(
+                &store::case_dir(&ws, &id),
+                "review.yaml",
+                &text,
+                &editor,
+                |t| {
+                    let form: ReviewForm =
+                        parse_checked(t, label, |f: &ReviewForm| match check(f) {
+                            Ok(r) => r.err().unwrap_or_default(),
+                            Err(e) => vec![attend::cases::file::Problem::new(
+                                attend::cases::file::FieldPath::root(),
+                                e.to_string(),
+                            )],
+                        })?;
+                    match check(&form) {
+                        Ok(Ok(c)) => Ok(c),
+                        Ok(Err(p)) => Err(CaseFileError {
+                            file: label.display().to_string(),
+                            problems: p
+                                .into_iter()
+                                .map(|p| Located {
+                                    line: None,
+                                    field: Some(p.path.to_string()),
+                                    message: p.message,
+                                })
+                                .collect(),
+                        }),
+                        Err(e) => Err(CaseFileError {
+                            file: label.display().to_string(),
+                            problems: vec![Located {
+                                line: None,
+                                field: None,
+                                message: e.to_string(),
+                            }],
+                        }),
+                    }
+                },
+            )?;
             match edited {
                 Edited::Unchanged => {
                     ctx.say("Nothing was recorded (the form was closed without saving).");
@@ -199,13 +258,24 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     let _lock = ws.lock()?;
     let mut case = store::load_existing(&ws, &id)?;
     if open_plan(&case).map(|p| p.number) != Some(plan.number) {
-        bail!("the case of {id} changed while the review was being written (plan {} is no longer open); nothing was recorded", plan.number);
+        bail!(
+            "the case of {id} changed while the review was being written (plan {} is no longer open); nothing was recorded",
+            plan.number
+        );
     }
     let during = checked.review.during_plan.clone();
     let before = checked.review.before_plan.clone();
     let done = record_review(&mut case, checked, &by)?;
-    let review = case.plans[done.plan as usize - 1].review.clone().expect("just recorded");
-    let mut message = format!("Review of plan {} recorded for {id}: {}, {}", done.plan, done.outcome.as_str(), done.decision.as_str());
+    let review = case.plans[done.plan as usize - 1]
+        .review
+        .clone()
+        .expect("just recorded");
+    let mut message = format!(
+        "Review of plan {} recorded for {id}: {}, {}",
+        done.plan,
+        done.outcome.as_str(),
+        done.decision.as_str()
+    );
     if let Some((n, d)) = done.next_plan {
         message.push_str(&format!("; plan {n} review due {d}"));
     }
@@ -221,16 +291,27 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             None => String::new(),
         }
     ));
-    let shown = ReviewFigures { during, before, year: review.year_to_date.clone(), proposed: review.proposed_outcome, notes: vec![] };
+    let shown = ReviewFigures {
+        during,
+        before,
+        year: review.year_to_date.clone(),
+        proposed: review.proposed_outcome,
+        notes: vec![],
+    };
     for l in figure_lines(&case.plans[done.plan as usize - 1], &shown) {
         ctx.say(l);
     }
     match (done.decision, done.next_plan) {
-        (attend::cases::model::Decision::Close, _) => ctx.say("  Decision: close the plan; the case goes back to monitoring."),
+        (attend::cases::model::Decision::Close, _) => {
+            ctx.say("  Decision: close the plan; the case goes back to monitoring.")
+        }
         (d, Some((n, r))) => ctx.say(format!(
             "  Decision: {}{}; plan {n} is in place, review due {r}.",
             d.as_str(),
-            review.escalation.map(|e| format!(" to {}", e.label())).unwrap_or_default()
+            review
+                .escalation
+                .map(|e| format!(" to {}", e.label()))
+                .unwrap_or_default()
         )),
         (d, None) => ctx.say(format!("  Decision: {}", d.as_str())),
     }
