@@ -69,6 +69,21 @@ pub struct Case {
     pub timeline: Vec<Event>,
 }
 
+impl Case {
+    /// The parents and carers with parental responsibility: everyone who is invited to meetings
+    /// and sent letters.
+    pub fn with_parental_responsibility(&self) -> impl Iterator<Item = &Person> {
+        self.people
+            .iter()
+            .filter(|p| p.parental_responsibility == Some(true))
+    }
+
+    /// The plan with this number (plans are numbered from 1).
+    pub fn plan(&self, number: u32) -> Option<&Plan> {
+        self.plans.get((number as usize).checked_sub(1)?)
+    }
+}
+
 /// The pupil's details, copied from the register when the case was opened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -781,6 +796,20 @@ pub struct Review {
     /// The plan made at this review (continue or escalate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_plan: Option<u32>,
+}
+
+impl Review {
+    /// Each of the plan's actions with the status found at this review (`None`: not reviewed).
+    pub fn action_statuses<'a>(
+        &'a self,
+        plan: &'a Plan,
+    ) -> Vec<(&'a Action, Option<&'a ActionReview>)> {
+        plan.actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a, self.actions.iter().find(|r| r.action as usize == i + 1)))
+            .collect()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

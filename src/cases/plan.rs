@@ -1612,6 +1612,7 @@ pub fn render_plan_form(
             pupil_title(&case.pupil)
         ),
     );
+    o.push_str("#\n");
     match figures {
         Some(s) => {
             comment_block(
@@ -1780,6 +1781,7 @@ pub fn render_review_form(
             plan.aim.describe()
         ),
     );
+    o.push_str("#\n");
     comment_block(&mut o, "The figures, frozen into the review when you save:");
     for (title, s) in [
         ("During the plan", &figures.during),

@@ -570,6 +570,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Record one event on a pupil's case and save it (committing if `git.auto_commit` is on): for
+/// other parts of attend that produce something for the case, such as a letter with its document
+/// (see [`document_for`]). The caller holds the workspace lock.
+pub fn record_event(
+    ws: &Workspace,
+    id: &PupilId,
+    event: Event,
+    today: NaiveDate,
+    message: &str,
+) -> Result<Commit> {
+    let mut case = load_existing(ws, id)?;
+    log_event(&mut case, event, today)?;
+    save(ws, &case, message)
+}
+
 /// Why a stage change is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StageError {

@@ -550,23 +550,22 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     o.push_str("\nTimeline\n");
     let mut events: Vec<&Event> = c.timeline.iter().collect();
     events.sort_by_key(|e| e.date); // stable: same-day entries keep their order
-    let mut t = table(&["Date", "Kind", "By", "What"], ctx.color);
     for e in events {
-        let mut what = e.text.clone();
+        let mut who = e.by.clone();
         if !e.with.is_empty() {
-            what = format!("(with {}) {what}", e.with);
+            who = if who.is_empty() { format!("with {}", e.with) } else { format!("{who}, with {}", e.with) };
         }
+        let mut line = format!("  {}  {:<8}  ", e.date, e.kind.as_str());
+        if !who.is_empty() {
+            line.push_str(&format!("{who}: "));
+        }
+        line.push_str(&e.text.replace('\n', " "));
         if let Some(d) = &e.document {
-            what.push_str(&format!(" [document {}]", d.path));
+            line.push_str(&format!(" [document {}]", d.path));
         }
-        t.add_row(vec![
-            e.date.to_string(),
-            e.kind.as_str().to_string(),
-            e.by.clone(),
-            what,
-        ]);
+        o.push_str(&line);
+        o.push('\n');
     }
-    o.push_str(&format!("{t}\n"));
     std::io::stdout().lock().write_all(o.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
