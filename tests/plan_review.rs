@@ -927,3 +927,50 @@ fn due_lists_what_needs_doing() {
         .success()
         .stdout(predicate::str::contains("\"kind\": \"review_due\""));
 }
+
+#[test]
+fn from_flag_to_plan_to_review() {
+    let ws = workspace();
+    let w = ws.path();
+    // every pupil at or below 90% on 10/01/2025, counted from the export
+    let ex = export();
+    let flagged: Vec<&String> = ex
+        .marks
+        .keys()
+        .filter(|u| {
+            let t = ex.tally(u, "2024-09-02", "2025-01-10");
+            t.possible > 0 && 10 * t.attended <= 9 * t.possible
+        })
+        .collect();
+    assert!(flagged.len() >= 3);
+    at(w, "2025-01-10")
+        .args(["flag", "--to", "2025-01-10", "--open-cases", "--format", "csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Opened {} cases; 0 listed pupils already had one.", flagged.len())));
+    for u in &flagged {
+        let file = case_file(w, u);
+        let v = load_yaml(&file);
+        assert_eq!(v["stage"].as_str(), Some("monitor"));
+        assert_figures(&v["opening_attendance"], &ex.tally(u, "2024-09-02", "2025-01-10"), "2024-09-02", "2025-01-10");
+        assert_matches_schema(&file);
+    }
+    // a second run opens none, and shows each pupil's stage
+    at(w, "2025-01-10")
+        .args(["flag", "--to", "2025-01-10", "--open-cases", "--format", "csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Opened 0 cases; {} listed pupils already had one.", flagged.len())))
+        .stdout(predicate::str::contains(",monitor,"));
+    // then a plan and its review for the first of them
+    let u = flagged[0];
+    plan_by_flags(w, u, "95");
+    at(w, REVIEW).args(["review", u, "--decision", "continue"]).args(all_done()).assert().success();
+    let v = load_yaml(&case_file(w, u));
+    assert_figures(&yaml_at(&v, &["plans", "0", "review"])["during_plan"], &ex.tally(u, MEETING, REVIEW), MEETING, REVIEW);
+    at(w, REVIEW)
+        .args(["flag", "--to", REVIEW, "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{u},")).and(predicate::str::contains(",support,")));
+}

@@ -553,7 +553,11 @@ fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     for e in events {
         let mut who = e.by.clone();
         if !e.with.is_empty() {
-            who = if who.is_empty() { format!("with {}", e.with) } else { format!("{who}, with {}", e.with) };
+            who = if who.is_empty() {
+                format!("with {}", e.with)
+            } else {
+                format!("{who}, with {}", e.with)
+            };
         }
         let mut line = format!("  {}  {:<8}  ", e.date, e.kind.as_str());
         if !who.is_empty() {

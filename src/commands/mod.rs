@@ -72,22 +72,58 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
     }
 }
 
-// TEMPORARY until the case library lands (helper-2): replaced by attend::cases::{stages, open_case}.
+/// The stage of every pupil's case (fast: reads only each file's `stage:` line).
 pub fn case_stages(
-    _ws: &Workspace,
+    ws: &Workspace,
 ) -> Result<std::collections::BTreeMap<attend::upn::PupilId, String>> {
-    Ok(Default::default())
+    Ok(attend::cases::stages(ws)?
+        .into_iter()
+        .map(|(id, s)| (id, s.as_str().to_string()))
+        .collect())
 }
 
 pub fn case_stage(ws: &Workspace, id: &attend::upn::PupilId) -> Result<Option<String>> {
     Ok(case_stages(ws)?.get(id).cloned())
 }
 
+/// `attend flag --open-cases`: open a case for every listed pupil who has none, all together, in
+/// one commit when git.auto_commit is on. Pupils listed apart for having few sessions are left out.
 pub fn open_cases_for(
-    _ctx: &Ctx,
-    _ws: &Workspace,
-    _reg: &attend::register::Register,
-    _r: &attend::flag::Flagged,
+    ctx: &Ctx,
+    ws: &Workspace,
+    reg: &attend::register::Register,
+    r: &attend::flag::Flagged,
 ) -> Result<()> {
-    anyhow::bail!("--open-cases needs the case files, which are not built yet")
+    let _lock = ws.lock()?;
+    let ids: Vec<attend::upn::PupilId> = r
+        .rows
+        .iter()
+        .map(|row| reg.pupils[row.index].id.clone())
+        .collect();
+    let by = std::env::var("ATTEND_USER")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| attend::cases::store::default_by(ws));
+    let mut opts = attend::cases::OpenOptions::new(ctx.as_of, by);
+    opts.reason = "listed by attend flag".into();
+    let done = attend::cases::open_cases(ws, reg, &ids, &opts)?;
+    ctx.say(format!(
+        "Opened {} case{}; {} listed pupil{} already had one.",
+        done.opened.len(),
+        if done.opened.len() == 1 { "" } else { "s" },
+        done.skipped.len(),
+        if done.skipped.len() == 1 { "" } else { "s" }
+    ));
+    if !r.few_sessions.is_empty() {
+        ctx.say(format!(
+            "  {} pupil{} with few possible sessions (listed apart) had no case opened: open one with attend case open UPN",
+            r.few_sessions.len(),
+            if r.few_sessions.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(w) = done.commit.warning() {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }
