@@ -944,33 +944,69 @@ fn from_flag_to_plan_to_review() {
         .collect();
     assert!(flagged.len() >= 3);
     at(w, "2025-01-10")
-        .args(["flag", "--to", "2025-01-10", "--open-cases", "--format", "csv"])
+        .args([
+            "flag",
+            "--to",
+            "2025-01-10",
+            "--open-cases",
+            "--format",
+            "csv",
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains(format!("Opened {} cases; 0 listed pupils already had one.", flagged.len())));
+        .stderr(predicate::str::contains(format!(
+            "Opened {} cases; 0 listed pupils already had one.",
+            flagged.len()
+        )));
     for u in &flagged {
         let file = case_file(w, u);
         let v = load_yaml(&file);
         assert_eq!(v["stage"].as_str(), Some("monitor"));
-        assert_figures(&v["opening_attendance"], &ex.tally(u, "2024-09-02", "2025-01-10"), "2024-09-02", "2025-01-10");
+        assert_figures(
+            &v["opening_attendance"],
+            &ex.tally(u, "2024-09-02", "2025-01-10"),
+            "2024-09-02",
+            "2025-01-10",
+        );
         assert_matches_schema(&file);
     }
     // a second run opens none, and shows each pupil's stage
     at(w, "2025-01-10")
-        .args(["flag", "--to", "2025-01-10", "--open-cases", "--format", "csv"])
+        .args([
+            "flag",
+            "--to",
+            "2025-01-10",
+            "--open-cases",
+            "--format",
+            "csv",
+        ])
         .assert()
         .success()
-        .stderr(predicate::str::contains(format!("Opened 0 cases; {} listed pupils already had one.", flagged.len())))
+        .stderr(predicate::str::contains(format!(
+            "Opened 0 cases; {} listed pupils already had one.",
+            flagged.len()
+        )))
         .stdout(predicate::str::contains(",monitor,"));
     // then a plan and its review for the first of them
     let u = flagged[0];
     plan_by_flags(w, u, "95");
-    at(w, REVIEW).args(["review", u, "--decision", "continue"]).args(all_done()).assert().success();
+    at(w, REVIEW)
+        .args(["review", u, "--decision", "continue"])
+        .args(all_done())
+        .assert()
+        .success();
     let v = load_yaml(&case_file(w, u));
-    assert_figures(&yaml_at(&v, &["plans", "0", "review"])["during_plan"], &ex.tally(u, MEETING, REVIEW), MEETING, REVIEW);
+    assert_figures(
+        &yaml_at(&v, &["plans", "0", "review"])["during_plan"],
+        &ex.tally(u, MEETING, REVIEW),
+        MEETING,
+        REVIEW,
+    );
     at(w, REVIEW)
         .args(["flag", "--to", REVIEW, "--format", "csv"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(format!("{u},")).and(predicate::str::contains(",support,")));
+        .stdout(
+            predicate::str::contains(format!("{u},")).and(predicate::str::contains(",support,")),
+        );
 }
