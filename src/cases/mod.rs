@@ -82,14 +82,16 @@ impl Stage {
     /// What the stage means, for people.
     pub fn describe(self) -> &'static str {
         match self {
-            Stage::Monitor => "monitoring attendance",
-            Stage::Understand => "understanding the barriers (concern letter, meeting)",
-            Stage::Support => "support (action plan, reviews, early help)",
-            Stage::Formal => {
-                "formal support (attendance contract, local authority referral, education supervision order)"
+            Stage::Monitor => "attendance is being monitored",
+            Stage::Understand => {
+                "listening and understanding: concern letter, a meeting to understand the barriers"
             }
-            Stage::Enforce => "enforcement (Notice to Improve, penalty notice, prosecution)",
-            Stage::Closed => "closed",
+            Stage::Support => "facilitating support: action plan, reviews, early help",
+            Stage::Formal => {
+                "formalising support: attendance contract, local authority referral, education supervision order"
+            }
+            Stage::Enforce => "enforcement: Notice to Improve, penalty notice, prosecution",
+            Stage::Closed => "the case is closed",
         }
     }
 
