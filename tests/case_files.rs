@@ -415,10 +415,10 @@ fn stages_are_read_fast_for_thousands_of_cases() {
         "stages() took {took:?} for 3000 cases"
     );
     // the fast read agrees with the full one
-    let (cases, errors) = attend::cases::store::load_all(&w).unwrap();
-    assert!(errors.is_empty());
-    for c in cases.iter().take(50) {
-        assert_eq!(stages[&c.pupil.id], c.stage);
+    for (upn, _) in ids.iter().step_by(60) {
+        let id = attend::upn::PupilId::from(*upn);
+        let c = attend::cases::store::load_existing(&w, &id).unwrap();
+        assert_eq!(stages[&id], c.stage);
     }
 }
 
