@@ -142,6 +142,11 @@ macro_rules! codes {
                 }
             }
 
+            /// The code as bytes.
+            pub fn as_bytes(self) -> &'static [u8] {
+                self.as_str().as_bytes()
+            }
+
             /// The code stored as byte `n` (1-based; 0 means "no mark").
             pub fn from_u8(n: u8) -> Option<Code> {
                 match n { $( $n => Some(Code::$var), )* _ => None }

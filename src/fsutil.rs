@@ -45,6 +45,14 @@ fn permissions_for(target: &Path) -> fs::Permissions {
 
 /// Write `bytes` to a new temporary file beside `target`; returns the temporary path.
 fn stage(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    stage_with(target, &mut |w| w.write_all(bytes))
+}
+
+/// Write a new temporary file beside `target` with `fill`; returns the temporary path.
+fn stage_with(
+    target: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PathBuf> {
     let dir = parent_of(target);
     fs::create_dir_all(&dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     let mut builder = tempfile::Builder::new();
@@ -55,9 +63,10 @@ fn stage(target: &Path, bytes: &[u8]) -> Result<PathBuf> {
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     {
-        let mut f = tmp.as_file();
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        fill(&mut w)
+            .and_then(|_| w.flush())
+            .and_then(|_| tmp.as_file().sync_all())
             .with_context(|| format!("cannot write {}", target.display()))?;
     }
     let (_, path) = tmp
@@ -101,6 +110,22 @@ impl Transaction {
             let _ = fs::remove_file(old);
         }
         let tmp = stage(target, bytes)?;
+        self.staged.push((tmp, target.to_path_buf()));
+        Ok(())
+    }
+
+    /// Stage the new content of `target`, written by `fill` (for large files, without holding
+    /// them in memory).
+    pub fn write_with(
+        &mut self,
+        target: &Path,
+        mut fill: impl FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        if let Some(i) = self.staged.iter().position(|(_, t)| t == target) {
+            let (old, _) = self.staged.remove(i);
+            let _ = fs::remove_file(old);
+        }
+        let tmp = stage_with(target, &mut fill)?;
         self.staged.push((tmp, target.to_path_buf()));
         Ok(())
     }

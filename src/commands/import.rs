@@ -19,18 +19,26 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         code_map: ws.config.code_map(),
         progress: ctx.interactive && !ctx.quiet,
     };
+    let t0 = std::time::Instant::now();
     let mut store = Store::open(&ws.register_dir())?;
+    attend::timing("open store", t0);
     let stamp = timestamp_now();
     let mut summaries = Vec::new();
     for file in &args.files {
+        let t = std::time::Instant::now();
         let export = read_export(file, &opts)?;
+        attend::timing("read export", t);
+        let t = std::time::Instant::now();
         let s = store
             .merge(export, &stamp)
             .with_context(|| format!("cannot merge {}", file.display()))?;
+        attend::timing("merge", t);
         summaries.push(s);
     }
+    let t = std::time::Instant::now();
     let mut tx = Transaction::new(&ws.root);
     let anything = store.stage(&mut tx)?;
+    attend::timing("write (staged)", t);
     for s in &summaries {
         report(ctx, s, args.dry_run);
     }
@@ -38,8 +46,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         drop(tx);
         ctx.say("Dry run: the register was not changed.");
     } else if anything {
+        let t = std::time::Instant::now();
         tx.commit()?;
+        attend::timing("commit", t);
     }
+    attend::timing("import total", t0);
     Ok(ExitCode::SUCCESS)
 }
 

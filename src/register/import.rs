@@ -60,7 +60,8 @@ impl ImportSummary {
 /// The store, loaded for an import.
 pub struct Store {
     dir: std::path::PathBuf,
-    pupils: BTreeMap<PupilId, Pupil>,
+    /// Sorted by id.
+    pupils: Vec<Pupil>,
     years: BTreeMap<AcademicYear, MarkGrid>,
     touched_years: BTreeSet<AcademicYear>,
     pupils_changed: bool,
@@ -72,10 +73,7 @@ pub struct Store {
 
 impl Store {
     pub fn open(register_dir: &Path) -> Result<Store> {
-        let pupils = store::load_pupils(register_dir)?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
+        let pupils = store::load_pupils(register_dir)?;
         let previous_imports = store::read_log(register_dir, IMPORTS_FILE)?
             .into_iter()
             .skip(1)
@@ -104,7 +102,7 @@ impl Store {
     }
 
     /// Merge one export. `imported_at` is the time stamp written to the logs.
-    pub fn merge(&mut self, export: Export, imported_at: &str) -> Result<ImportSummary> {
+    pub fn merge(&mut self, mut export: Export, imported_at: &str) -> Result<ImportSummary> {
         let mut s = ImportSummary {
             file_name: export.file_name.clone(),
             sha256: export.sha256.clone(),
@@ -127,31 +125,6 @@ impl Store {
             export.sha256.clone(),
         ];
 
-        // pupil details
-        for ep in &export.pupils {
-            let new = &ep.details;
-            match self.pupils.get_mut(&new.id) {
-                None => {
-                    self.pupils.insert(new.id.clone(), new.clone());
-                    s.new_pupils += 1;
-                    self.pupils_changed = true;
-                }
-                Some(old) => {
-                    for &field in &export.detail_fields {
-                        let (o, n) = (old.field(field), new.field(field));
-                        if !n.is_empty() && o != n {
-                            let mut row = log_prefix.to_vec();
-                            row.extend([new.id.to_string(), field.to_string(), o, n.clone()]);
-                            self.pupil_changes.push(row);
-                            old.set_field(field, n);
-                            s.detail_changes += 1;
-                            self.pupils_changed = true;
-                        }
-                    }
-                }
-            }
-        }
-
         // marks, year by year
         let n_slots = export.weeks.len() * WEEK_SLOTS;
         let slot_year: Vec<AcademicYear> = (0..n_slots)
@@ -160,17 +133,56 @@ impl Store {
             })
             .collect();
         let years: BTreeSet<AcademicYear> = (0..n_slots)
-            .filter(|&j| export.pupils.iter().any(|p| p.marks[j] != NOT_COVERED))
+            .filter(|&j| (0..export.pupils.len()).any(|i| export.row(i)[j] != NOT_COVERED))
             .map(|j| slot_year[j])
             .collect();
+        let single_year = years.len() == 1;
         for y in years {
-            let changed = self.merge_year(&export, y, &slot_year, &log_prefix, &mut s)?;
+            let changed =
+                self.merge_year(&mut export, y, &slot_year, single_year, &log_prefix, &mut s)?;
             if changed {
                 self.touched_years.insert(y);
             }
         }
 
         s.warnings.extend(self.unresolved_n_warning(&export)?);
+
+        // pupil details (moved out of the export: it is not needed after this)
+        let detail_fields = export.detail_fields.clone();
+        let sha = export.sha256.clone();
+        // a merge-join of two lists sorted by id
+        let old = std::mem::take(&mut self.pupils);
+        let mut merged: Vec<Pupil> = Vec::with_capacity(old.len() + export.pupils.len());
+        let mut old = old.into_iter().peekable();
+        for ep in export.pupils {
+            let new = ep.details;
+            while let Some(o) = old.next_if(|o| o.id < new.id) {
+                merged.push(o);
+            }
+            match old.next_if(|o| o.id == new.id) {
+                None => {
+                    merged.push(new);
+                    s.new_pupils += 1;
+                    self.pupils_changed = true;
+                }
+                Some(mut o) => {
+                    for &field in &detail_fields {
+                        let (was, now) = (o.field(field), new.field(field));
+                        if !now.is_empty() && was != now {
+                            let mut row = log_prefix.to_vec();
+                            row.extend([new.id.to_string(), field.to_string(), was, now.clone()]);
+                            self.pupil_changes.push(row);
+                            o.set_field(field, now);
+                            s.detail_changes += 1;
+                            self.pupils_changed = true;
+                        }
+                    }
+                    merged.push(o);
+                }
+            }
+        }
+        merged.extend(old);
+        self.pupils = merged;
         if s.marks_removed > 0 {
             s.warnings.push(format!(
                 "{} mark{} held before {} blank in this export and {} removed (logged in changes.csv)",
@@ -197,8 +209,7 @@ impl Store {
                 s.no_mark_cells.to_string(),
             ]);
             self.imports.push(row);
-            self.previous_imports
-                .insert(export.sha256.clone(), imported_at.to_string());
+            self.previous_imports.insert(sha, imported_at.to_string());
         }
         Ok(s)
     }
@@ -206,9 +217,10 @@ impl Store {
     /// Merge the export's sessions of academic year `y`. Returns whether any mark changed.
     fn merge_year(
         &mut self,
-        export: &Export,
+        export: &mut Export,
         y: AcademicYear,
         slot_year: &[AcademicYear],
+        single_year: bool,
         log_prefix: &[String; 3],
         s: &mut ImportSummary,
     ) -> Result<bool> {
@@ -222,22 +234,28 @@ impl Store {
         }
         weeks.sort();
         weeks.dedup();
-        let in_year = |p: &super::read::ExportPupil| {
-            p.marks
+        let in_year = |i: usize| {
+            export
+                .row(i)
                 .iter()
                 .enumerate()
                 .any(|(j, &v)| v != NOT_COVERED && slot_year[j] == y)
         };
         let mut ids: Vec<PupilId> = old.ids.clone();
-        let mut add: Vec<PupilId> = export
-            .pupils
-            .iter()
-            .filter(|p| in_year(p))
-            .map(|p| p.details.id.clone())
+        let mut add: Vec<PupilId> = (0..export.pupils.len())
+            .filter(|&i| in_year(i))
+            .map(|i| export.pupils[i].details.id.clone())
             .collect();
         ids.append(&mut add);
         ids.sort();
         ids.dedup();
+        if old.ids.is_empty() {
+            // nothing held for this year yet: every mark is new
+            let grid = fresh_grid(export, y, slot_year, single_year, weeks, ids, s);
+            let changed = s.marks_new > 0;
+            self.years.insert(y, grid);
+            return Ok(changed);
+        }
         let mut grid = if weeks == old.weeks && ids == old.ids {
             old
         } else {
@@ -247,7 +265,8 @@ impl Store {
         let n = grid.row_len();
         let mut changed = false;
         let mut r = 0;
-        for ep in &export.pupils {
+        for (i, ep) in export.pupils.iter().enumerate() {
+            let marks = export.row(i);
             while r < grid.ids.len() && grid.ids[r] < ep.details.id {
                 r += 1;
             }
@@ -259,7 +278,7 @@ impl Store {
                 let Some(to) = to else { continue };
                 for k in 0..WEEK_SLOTS {
                     let j = w * WEEK_SLOTS + k;
-                    let v = ep.marks[j];
+                    let v = marks[j];
                     if v == NOT_COVERED || slot_year[j] != y {
                         continue;
                     }
@@ -314,36 +333,32 @@ impl Store {
         if grid.ids.is_empty() {
             return Ok(None);
         }
-        // school days: days on which some pupil has a mark other than a closure
-        let n = grid.row_len();
-        let mut school_slot = vec![false; n];
-        for i in 0..grid.ids.len() {
-            for (j, &b) in grid.row(i).iter().enumerate() {
-                if b != 0 && b != Code::Closed.as_u8() {
-                    school_slot[j] = true;
-                }
+        // the last 5 school days up to the export's last session: scan back from it for days
+        // on which the school held a session (someone has a mark other than # or Z)
+        let closed = [0, Code::Closed.as_u8(), Code::Z.as_u8()];
+        let held = |j: usize| (0..grid.ids.len()).any(|i| !closed.contains(&grid.row(i)[j]));
+        let end = grid.slot_after(last.date);
+        let mut days: Vec<NaiveDate> = Vec::new();
+        let mut j = end;
+        while j > 0 && days.len() < 5 {
+            j -= 1;
+            let d = grid.session(j).date;
+            if days.last() != Some(&d) && held(j) {
+                days.push(d);
             }
         }
-        let mut days: Vec<NaiveDate> = (0..n)
-            .filter(|&j| school_slot[j])
-            .map(|j| grid.session(j).date)
-            .filter(|d| *d <= last.date)
-            .collect();
-        days.dedup();
-        if days.len() <= 5 {
+        if days.len() < 5 {
             return Ok(None);
         }
-        let cutoff = days[days.len() - 5]; // N on or after this is within 5 school days
-        let mut count = 0;
-        let mut pupils = 0;
+        let cutoff = days[4]; // N before this is older than 5 school days
+        let old_slots = grid.slot_on_or_after(cutoff);
         let nb = Code::N.as_u8();
+        let (mut count, mut pupils) = (0, 0);
         for i in 0..grid.ids.len() {
-            let mut here = 0;
-            for (j, &b) in grid.row(i).iter().enumerate() {
-                if b == nb && grid.session(j).date < cutoff {
-                    here += 1;
-                }
-            }
+            let here = grid.row(i)[..old_slots]
+                .iter()
+                .filter(|&&b| b == nb)
+                .count();
             count += here;
             pupils += usize::from(here > 0);
         }
@@ -361,16 +376,14 @@ impl Store {
     pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
         for y in &self.touched_years {
             let g = &self.years[y];
-            tx.write(
-                &store::marks_path(&self.dir, *y),
-                store::marks_text(g, *y).as_bytes(),
-            )?;
+            tx.write_with(&store::marks_path(&self.dir, *y), |w| {
+                store::write_marks(g, *y, w)
+            })?;
         }
         if self.pupils_changed {
-            let pupils: Vec<Pupil> = self.pupils.values().cloned().collect();
             tx.write(
                 &self.dir.join(PUPILS_FILE),
-                store::pupils_text(&pupils).as_bytes(),
+                store::pupils_text(self.pupils.iter()).as_bytes(),
             )?;
         }
         for (file, header, rows) in [
@@ -391,6 +404,64 @@ impl Store {
         }
         Ok(!tx.is_empty())
     }
+}
+
+/// A year's grid built straight from an export when the store holds nothing for the year.
+fn fresh_grid(
+    export: &mut Export,
+    y: AcademicYear,
+    slot_year: &[AcademicYear],
+    single_year: bool,
+    weeks: Vec<NaiveDate>,
+    ids: Vec<PupilId>,
+    s: &mut ImportSummary,
+) -> MarkGrid {
+    // the usual case: one year, the export's weeks are the grid's, every pupil has marks in it:
+    // the export's marks become the grid (no copy)
+    if single_year && export.weeks == weeks && ids.len() == export.pupils.len() {
+        let mut marks = std::mem::take(&mut export.marks);
+        let mut new = 0usize;
+        for v in marks.iter_mut() {
+            if *v == NOT_COVERED {
+                *v = 0;
+            }
+            new += usize::from(*v != 0);
+        }
+        s.marks_new += new;
+        return MarkGrid { weeks, ids, marks };
+    }
+    let n = weeks.len() * WEEK_SLOTS;
+    let wmap: Vec<usize> = export
+        .weeks
+        .iter()
+        .map(|m| weeks.binary_search(m).unwrap_or(usize::MAX))
+        .collect();
+    let mut marks = vec![0u8; ids.len() * n];
+    let mut r = 0;
+    let mut new = 0usize;
+    for (i, ep) in export.pupils.iter().enumerate() {
+        if r == ids.len() || ids[r] != ep.details.id {
+            continue; // no marks in this year
+        }
+        let src = export.row(i);
+        let row = &mut marks[r * n..(r + 1) * n];
+        for (w, &to) in wmap.iter().enumerate() {
+            if to == usize::MAX {
+                continue;
+            }
+            for k in 0..WEEK_SLOTS {
+                let j = w * WEEK_SLOTS + k;
+                let v = src[j];
+                if v != NOT_COVERED && v != 0 && slot_year[j] == y {
+                    row[to * WEEK_SLOTS + k] = v;
+                    new += 1;
+                }
+            }
+        }
+        r += 1;
+    }
+    s.marks_new += new;
+    MarkGrid { weeks, ids, marks }
 }
 
 impl MarkGrid {

@@ -72,8 +72,13 @@ pub struct ExportPupil {
     pub details: Pupil,
     /// The line the pupil's (first) row is on.
     pub line: usize,
-    /// Marks over [`Export::weeks`], `WEEK_SLOTS` per week: [`NOT_COVERED`], 0 (no mark), or a code.
-    pub marks: Vec<u8>,
+}
+
+/// A pupil while the export is read: details, and marks over the weeks seen so far.
+struct Reading {
+    details: Pupil,
+    line: usize,
+    marks: Vec<u8>,
 }
 
 /// Everything read from one export.
@@ -89,6 +94,9 @@ pub struct Export {
     pub weeks: Vec<NaiveDate>,
     /// Pupils, sorted by id.
     pub pupils: Vec<ExportPupil>,
+    /// The pupils' marks, one row each (in `pupils` order) of `weeks.len() * WEEK_SLOTS` bytes:
+    /// [`NOT_COVERED`], 0 (covered, no mark), or a code. See [`Export::row`].
+    pub marks: Vec<u8>,
     /// Pupil detail fields (names as in `pupils.csv`) that the export has columns for.
     pub detail_fields: Vec<&'static str>,
     /// Distinct sessions the export covers.
@@ -230,6 +238,14 @@ impl fmt::Display for ExportError {
 }
 
 impl std::error::Error for ExportError {}
+
+impl Export {
+    /// The marks of pupil `i` (in [`Export::pupils`] order) over [`Export::weeks`].
+    pub fn row(&self, i: usize) -> &[u8] {
+        let n = self.weeks.len() * WEEK_SLOTS;
+        &self.marks[i * n..(i + 1) * n]
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Column names
@@ -701,13 +717,201 @@ impl<R: Read> Records<R> {
         Ok(None)
     }
 
+    /// The fields of the record last returned by [`Records::next`].
+    fn fields(&self) -> Fields<'_> {
+        Fields {
+            buf: if self.quoted {
+                &self.scratch
+            } else {
+                &self.buf
+            },
+            ranges: &self.ranges,
+            line: self.line,
+            plain: false,
+            rest: None,
+        }
+    }
+
+    /// Call `f` on every remaining record, until it returns false. The hot path of imports: line
+    /// ends (and quotes) are found with SIMD over each window of the file; a line without quotes
+    /// is handed over whole, to be split by the reader that knows what it needs; a record with
+    /// quotes is parsed by [`Records::split_quoted`].
+    fn for_each(&mut self, mut f: impl FnMut(&Row<'_>) -> bool) -> io::Result<()> {
+        loop {
+            let base = self.consumed - self.start as u64; // file offset of buf[0]
+            let mut rec_start = self.start;
+            let mut quote = false;
+            let mut stop = false;
+            {
+                let window = &self.buf[..self.end];
+                for p in memchr::memchr2_iter(b'\n', b'"', &window[self.start..]) {
+                    let p = self.start + p;
+                    if window[p] == b'"' {
+                        quote = true;
+                        break;
+                    }
+                    let mut e = p;
+                    if e > rec_start && window[e - 1] == b'\r' {
+                        e -= 1;
+                    }
+                    let row = Row {
+                        kind: RowKind::Plain(&window[rec_start..e]),
+                        line: self.next_line,
+                        consumed: base + p as u64 + 1,
+                    };
+                    self.line = self.next_line;
+                    self.next_line += 1;
+                    rec_start = p + 1;
+                    if !f(&row) {
+                        stop = true;
+                        break;
+                    }
+                }
+            }
+            self.consumed = base + rec_start as u64;
+            self.start = rec_start;
+            if stop {
+                return Ok(());
+            }
+            if quote {
+                match self.split_quoted()? {
+                    Some(len) => {
+                        self.start += len;
+                        if !f(&self.quoted_row()) {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    None if !self.eof => {
+                        self.fill()?;
+                        continue;
+                    }
+                    None => {}
+                }
+            } else if !self.eof {
+                self.fill()?;
+                continue;
+            }
+            // end of file: a last record without a line end, if any
+            if self.finish_last()? {
+                if !f(&self.quoted_row()) {
+                    return Ok(());
+                }
+                continue;
+            }
+            return Ok(());
+        }
+    }
+
+    /// The record just parsed by `split_quoted` or `finish_last`, already split into fields.
+    fn quoted_row(&self) -> Row<'_> {
+        Row {
+            kind: RowKind::Split(
+                if self.quoted {
+                    &self.scratch
+                } else {
+                    &self.buf
+                },
+                &self.ranges,
+            ),
+            line: self.line,
+            consumed: self.consumed,
+        }
+    }
+}
+
+/// One record of the export, as found in the file.
+struct Row<'a> {
+    kind: RowKind<'a>,
+    /// Its line number (1-based).
+    line: usize,
+    /// Bytes of the file read up to the end of this record (for progress bars).
+    consumed: u64,
+}
+
+enum RowKind<'a> {
+    /// A line without quotes (and without its line end), not yet split into fields.
+    Plain(&'a [u8]),
+    /// A record already split into fields (`ranges` into the buffer).
+    Split(&'a [u8], &'a [(usize, usize)]),
+}
+
+impl<'a> Row<'a> {
+    /// The record's fields. With `limit`, a plain line is split only into its first `limit`
+    /// fields; where the rest begins is [`Fields::rest`].
+    fn fields<'b>(&'b self, ranges: &'b mut Vec<(usize, usize)>, limit: Option<usize>) -> Fields<'b>
+    where
+        'a: 'b,
+    {
+        match self.kind {
+            RowKind::Split(buf, r) => Fields {
+                buf,
+                ranges: r,
+                line: self.line,
+                plain: false,
+                rest: None,
+            },
+            RowKind::Plain(line) => {
+                ranges.clear();
+                let rest = split_commas(line, ranges, limit.unwrap_or(usize::MAX));
+                Fields {
+                    buf: line,
+                    ranges,
+                    line: self.line,
+                    plain: true,
+                    rest,
+                }
+            }
+        }
+    }
+}
+
+/// Split `line` at commas into `ranges`, at most `limit` fields; returns where field `limit`
+/// starts if the line has more fields than that.
+fn split_commas(line: &[u8], ranges: &mut Vec<(usize, usize)>, limit: usize) -> Option<usize> {
+    let mut field_start = 0;
+    let mut block = 0;
+    while block < line.len() {
+        let mut m = comma_mask(&line[block..]);
+        while m != 0 {
+            let p = block + m.trailing_zeros() as usize;
+            m &= m - 1;
+            if p >= line.len() {
+                break;
+            }
+            ranges.push((field_start, p));
+            field_start = p + 1;
+            if ranges.len() == limit {
+                return Some(field_start);
+            }
+        }
+        block += 64;
+    }
+    ranges.push((field_start, line.len()));
+    None
+}
+
+/// The fields of one record.
+struct Fields<'a> {
+    buf: &'a [u8],
+    ranges: &'a [(usize, usize)],
+    /// Its line number (1-based).
+    line: usize,
+    /// A plain line (`buf` is the whole line).
+    plain: bool,
+    /// Split only partly: where the unsplit rest of the line begins.
+    rest: Option<usize>,
+}
+
+impl Fields<'_> {
+    /// Fields split (all of them, unless `rest` is set).
     fn len(&self) -> usize {
         self.ranges.len()
     }
 
+    #[inline]
     fn field(&self, k: usize) -> &[u8] {
         match self.ranges.get(k) {
-            Some(&(a, b)) if self.quoted => &self.scratch[a..b],
             Some(&(a, b)) => &self.buf[a..b],
             None => &[],
         }
@@ -715,8 +919,50 @@ impl<R: Read> Records<R> {
 
     /// Whether every field is empty or blank (a blank row).
     fn is_blank(&self) -> bool {
-        (0..self.len()).all(|k| self.field(k).iter().all(u8::is_ascii_whitespace))
+        if self.plain {
+            self.buf
+                .iter()
+                .all(|b| b.is_ascii_whitespace() || *b == b',')
+        } else {
+            (0..self.len()).all(|k| self.field(k).iter().all(u8::is_ascii_whitespace))
+        }
     }
+}
+
+/// Bit `i` is set when byte `i` of `b` (up to 64 bytes) is a comma.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn comma_mask(b: &[u8]) -> u64 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    if b.len() < 64 {
+        let mut pad = [0u8; 64];
+        pad[..b.len()].copy_from_slice(b);
+        return comma_mask(&pad);
+    }
+    // SAFETY: SSE2 is part of every x86_64 target, so these instructions always exist; each
+    // unaligned load reads the 16 bytes b[16k..16k + 16], inside the slice (at least 64 bytes).
+    unsafe {
+        let comma = _mm_set1_epi8(b',' as i8);
+        let mut m = 0u64;
+        for k in 0..4 {
+            let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast::<__m128i>());
+            m |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) as u16) << (16 * k);
+        }
+        m
+    }
+}
+
+/// Bit `i` is set when byte `i` of `b` (up to 64 bytes) is a comma.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn comma_mask(b: &[u8]) -> u64 {
+    let mut m = 0u64;
+    for (i, &c) in b.iter().take(64).enumerate() {
+        m |= u64::from(c == b',') << i;
+    }
+    m
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -993,30 +1239,41 @@ fn find_col(header: &[String], aliases: &[&str]) -> Option<usize> {
 }
 
 /// Is this row a total / summary row (no pupil id; a label such as "Total")?
-fn is_summary_row<R: Read>(rec: &Records<R>, cols: &Columns) -> bool {
+/// Does a cell read like the label of a total row ("Total", "Totals:", "Number of pupils")?
+fn is_total_label(b: &[u8]) -> bool {
+    let t = trim_ascii(b);
+    if t.is_empty() || t.len() > 40 || !t[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let t = String::from_utf8_lossy(t).to_ascii_lowercase();
+    [
+        "total",
+        "totals",
+        "grand total",
+        "summary",
+        "count",
+        "average",
+        "sum",
+        "number of",
+    ]
+    .iter()
+    .any(|w| {
+        t.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':']))
+    })
+}
+
+/// Is this row a total / summary row (no pupil id; a label such as "Total")?
+fn is_summary_row(rec: &Fields<'_>, cols: &Columns) -> bool {
     let id_empty = |k: Option<usize>| k.is_none_or(|k| trim_ascii(rec.field(k)).is_empty());
-    let label = |b: &[u8]| {
-        let t = String::from_utf8_lossy(trim_ascii(b)).to_ascii_lowercase();
-        [
-            "total",
-            "totals",
-            "grand total",
-            "summary",
-            "count",
-            "average",
-            "sum",
-            "number of",
-        ]
-        .iter()
-        .any(|w| t == *w || t.starts_with(&format!("{w} ")) || t.starts_with(&format!("{w}:")))
-    };
-    let first_label = (0..rec.len().min(12)).any(|k| label(rec.field(k)));
     if let Some(k) = cols.upn
-        && label(rec.field(k))
+        && is_total_label(rec.field(k))
     {
         return true;
     }
-    id_empty(cols.upn) && id_empty(cols.adno) && first_label
+    id_empty(cols.upn)
+        && id_empty(cols.adno)
+        && (0..rec.len().min(12)).any(|k| is_total_label(rec.field(k)))
 }
 
 struct Builder<'a> {
@@ -1027,7 +1284,7 @@ struct Builder<'a> {
     marks: MarkReader,
     weeks: Vec<NaiveDate>,
     week_index: FxHashMap<NaiveDate, usize>,
-    pupils: Vec<ExportPupil>,
+    pupils: Vec<Reading>,
     by_id: FxHashMap<Box<[u8]>, u32>,
     code_sets: BTreeSet<CodeSet>,
     no_mark_cells: usize,
@@ -1047,7 +1304,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Read the pupil id and details of a row; `None` if the row has a problem (recorded).
-    fn pupil_of<R: Read>(&mut self, rec: &Records<R>, cols: &Columns) -> Option<(PupilId, Pupil)> {
+    fn pupil_of(&mut self, rec: &Fields<'_>, cols: &Columns) -> Option<(PupilId, Pupil)> {
         let line = rec.line;
         let upn_txt = cols
             .upn
@@ -1348,7 +1605,7 @@ fn make_progress(show: bool, size: u64) -> Option<indicatif::ProgressBar> {
     Some(p)
 }
 
-fn header_strings<R: Read>(rec: &Records<R>, dec: &mut Decoder) -> Vec<String> {
+fn header_strings(rec: &Fields<'_>, dec: &mut Decoder) -> Vec<String> {
     (0..rec.len())
         .map(|k| {
             dec.text(rec.field(k))
@@ -1398,12 +1655,12 @@ fn read_records<R: Read>(
                 "export the register again from the MIS",
             ));
         }
-        if !rec.is_blank() {
+        if !rec.fields().is_blank() {
             break;
         }
     }
     let header_line = rec.line;
-    let mut header = header_strings(&rec, &mut b.dec);
+    let mut header = header_strings(&rec.fields(), &mut b.dec);
     // trailing empty columns
     while header.last().is_some_and(|h| h.trim().is_empty()) && header.len() > 1 {
         header.pop();
@@ -1517,9 +1774,20 @@ fn finish(
     let n = sorted_weeks.len() * WEEK_SLOTS;
     let identity = order.iter().enumerate().all(|(i, &w)| i == w);
     let mut covered = vec![false; n];
-    let mut pupils = std::mem::take(&mut b.pupils);
-    for p in &mut pupils {
-        let mut m = vec![NOT_COVERED; n];
+    let mut reading = std::mem::take(&mut b.pupils);
+    // sort by id through a permutation: the records are large, move each once
+    let mut by_id: Vec<u32> = (0..reading.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &c| {
+        reading[a as usize]
+            .details
+            .id
+            .cmp(&reading[c as usize].details.id)
+    });
+    let mut marks = vec![NOT_COVERED; by_id.len() * n];
+    let mut pupils: Vec<ExportPupil> = Vec::with_capacity(by_id.len());
+    for (r, &i) in by_id.iter().enumerate() {
+        let p = &mut reading[i as usize];
+        let m = &mut marks[r * n..(r + 1) * n];
         if identity {
             m[..p.marks.len()].copy_from_slice(&p.marks);
         } else {
@@ -1531,12 +1799,16 @@ fn finish(
                 }
             }
         }
-        for (c, v) in covered.iter_mut().zip(&m) {
+        for (c, v) in covered.iter_mut().zip(m.iter()) {
             *c |= *v != NOT_COVERED;
         }
-        p.marks = m;
+        p.marks = Vec::new();
+        pupils.push(ExportPupil {
+            details: std::mem::take(&mut p.details),
+            line: p.line,
+        });
     }
-    pupils.sort_by(|a, c| a.details.id.cmp(&c.details.id));
+    drop(reading);
     let slots: Vec<usize> = (0..n).filter(|&j| covered[j]).collect();
     let sess = |j: usize| super::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
     let mut notices = Vec::new();
@@ -1581,6 +1853,7 @@ fn finish(
         rows: b.rows,
         weeks: sorted_weeks.clone(),
         pupils,
+        marks,
         detail_fields: columns
             .pupil
             .iter()
@@ -1613,7 +1886,6 @@ fn read_wide<R: Read>(
         })
         .collect();
     let mut labels = header.clone();
-    let mut second_line = None;
     let has_sessions = sessions.iter().any(Option::is_some);
     if !has_sessions {
         // two-row header
@@ -1628,9 +1900,8 @@ fn read_wide<R: Read>(
                 "export the register again, with the pupils selected",
             )));
         }
-        second_line = Some(rec.line);
         let mut current: Option<NaiveDate> = None;
-        let row2 = header_strings(rec, &mut b.dec);
+        let row2 = header_strings(&rec.fields(), &mut b.dec);
         let mut halves = 0;
         for k in 0..header.len().max(row2.len()) {
             match cells.get(k) {
@@ -1725,6 +1996,14 @@ fn read_wide<R: Read>(
         })
         .collect();
     let row_len = b.weeks.len() * WEEK_SLOTS;
+    // per session column: its code set (index into the category table), and whether a code the
+    // fast path accepted was seen in it
+    let categories = crate::codes::category_table();
+    let col_set: Vec<usize> = session_cols
+        .iter()
+        .map(|(_, s, _)| CodeSet::for_date(s.date).index())
+        .collect();
+    let mut col_used = vec![false; session_cols.len()];
     let needed = session_cols
         .iter()
         .map(|c| c.0)
@@ -1734,30 +2013,36 @@ fn read_wide<R: Read>(
         + 1;
     let mut summary: Option<usize> = None;
     let mut blank_rows = 0;
-    let mut lines_seen: FxHashMap<Box<[u8]>, usize> = FxHashMap::default();
     let mut n = 0usize;
-    while rec
-        .next()
-        .map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))?
-    {
-        if Some(rec.line) == second_line {
-            continue;
-        }
+    let mut consumed = 0u64;
+    // The fast path walks a plain row's session cells in place: it needs the pupil columns to
+    // come before the first session column (as every MIS export we know has them).
+    let first_col = session_cols.iter().map(|c| c.0).min().unwrap_or(0);
+    let last_col = session_cols.iter().map(|c| c.0).max().unwrap_or(0);
+    let fast = cols.pupil.iter().all(|(_, k)| *k < first_col);
+    let mut plan: Vec<Option<usize>> = vec![None; last_col + 1 - first_col];
+    for (c, (k, _, _)) in session_cols.iter().enumerate() {
+        plan[k - first_col] = Some(c);
+    }
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(64);
+    rec.for_each(|row| {
+        consumed = row.consumed;
         if let Some(p) = progress
             && n % 256 == 0
         {
-            p.set_position(rec.consumed);
+            p.set_position(row.consumed);
         }
         n += 1;
+        let rec = row.fields(&mut ranges, fast.then_some(first_col));
         if rec.is_blank() {
             blank_rows += 1;
-            continue;
+            return true;
         }
-        if is_summary_row(rec, &cols) {
+        if is_summary_row(&rec, &cols) {
             if summary.is_none() {
                 summary = Some(rec.line);
             }
-            continue;
+            return true;
         }
         if let Some(s) = summary {
             b.err.push(
@@ -1769,48 +2054,45 @@ fn read_wide<R: Read>(
                 .remedy("remove the row, or export the register without totals");
             summary = None;
         }
-        if rec.len() < needed {
+        let cut_short = |b: &mut Builder<'_>, fields: usize| {
             b.err.push(
                 Some(rec.line),
                 None,
                 format!(
-                    "has {} columns but the header has {}: the row is cut short",
-                    rec.len(),
+                    "has {fields} columns but the header has {}: the row is cut short",
                     header.len()
                 ),
             );
             b.err.remedy(
                 "export the register again; if the file was edited by hand, check that line",
             );
-            if b.err.too_many() {
-                break;
-            }
-            continue;
-        }
-        if rec.len() > header.len() {
-            let extra_nonempty =
-                (header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty());
-            if extra_nonempty {
-                b.err.push(
-                    Some(rec.line),
-                    None,
-                    format!("has {} columns but the header has {}: the row has values with no column heading", rec.len(), header.len()),
-                );
-                b.err.remedy("check that the file's columns line up with its header (a stray comma in a name must be in quotes)");
-                if b.err.too_many() {
-                    break;
-                }
-                continue;
-            }
-        }
-        let Some((id, details)) = b.pupil_of(rec, &cols) else {
-            if b.err.too_many() {
-                break;
-            }
-            continue;
         };
-        let key: Box<[u8]> = id.as_str().as_bytes().into();
-        if let Some(&first) = lines_seen.get(&key) {
+        let too_long = |b: &mut Builder<'_>, fields: usize| {
+            b.err.push(
+                Some(rec.line),
+                None,
+                format!("has {fields} columns but the header has {}: the row has values with no column heading", header.len()),
+            );
+            b.err.remedy("check that the file's columns line up with its header (a stray comma in a name must be in quotes)");
+        };
+        if rec.rest.is_none() {
+            // split whole: check its length now
+            if rec.len() < needed {
+                cut_short(b, rec.len());
+                return !b.err.too_many();
+            }
+            if rec.len() > header.len()
+                && (header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty())
+            {
+                too_long(b, rec.len());
+                return !b.err.too_many();
+            }
+        }
+        let Some((id, details)) = b.pupil_of(&rec, &cols) else {
+            return !b.err.too_many();
+        };
+        if let Some(&first) = b.by_id.get(id.as_str().as_bytes()) {
+            let first = b.pupils[first as usize].line;
             b.err.push(
                 Some(rec.line),
                 Some("UPN"),
@@ -1819,46 +2101,120 @@ fn read_wide<R: Read>(
             b.err.remedy(
                 "export the register again; if two pupils share a UPN, correct it in the MIS",
             );
-            continue;
+            return true;
         }
-        lines_seen.insert(key.clone(), rec.line);
         b.rows += 1;
         let pi = b.pupils.len();
-        b.by_id.insert(key, pi as u32);
-        b.pupils.push(ExportPupil {
+        b.by_id.insert(id.as_str().as_bytes().into(), pi as u32);
+        b.pupils.push(Reading {
             details,
             line: rec.line,
             marks: vec![NOT_COVERED; row_len],
         });
         let line = rec.line;
-        for &(k, s, slot) in &session_cols {
-            let cell = rec.field(k);
-            // the commonest cells: one byte that is a code valid for the session
-            if cell.len() == 1 {
-                let v = b.marks.single[cell[0] as usize];
-                if v != 0xFE && v != 0 {
-                    let code = Code::from_u8(v).expect("code");
-                    let set = CodeSet::for_date(s.date);
-                    if code.category(set).is_some() {
-                        b.code_sets.insert(set);
+        let Some(rest) = rec.rest else {
+            // split whole (a record with quotes, or pupil columns among the sessions)
+            for (c, &(k, s, slot)) in session_cols.iter().enumerate() {
+                let cell = rec.field(k);
+                if cell.len() == 1 {
+                    let v = b.marks.single[cell[0] as usize];
+                    if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
+                        col_used[c] = true;
                         b.pupils[pi].marks[slot] = v;
                         continue;
                     }
                 }
+                let label = &labels[k];
+                b.put(pi, slot, cell, s, || format!("line {line}, column {label:?}"));
             }
-            let label = &labels[k];
-            b.put(pi, slot, cell, s, || {
-                format!("line {line}, column {label:?}")
-            });
+            return !b.err.too_many();
+        };
+        // the fast path: walk the session cells in place
+        let text = rec.buf;
+        let len = text.len();
+        let mut pos = rest;
+        for (ci, planned) in plan.iter().enumerate() {
+            if pos > len {
+                cut_short(b, first_col + ci);
+                return !b.err.too_many();
+            }
+            let end = if pos < len && text[pos] != b',' && (pos + 1 == len || text[pos + 1] == b',') {
+                pos + 1
+            } else {
+                memchr::memchr(b',', &text[pos..]).map_or(len, |x| pos + x)
+            };
+            if let Some(c) = *planned {
+                let cell = &text[pos..end];
+                let (k, s, slot) = session_cols[c];
+                let v = if cell.len() == 1 { b.marks.single[cell[0] as usize] } else { 0xFE };
+                if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
+                    col_used[c] = true;
+                    b.pupils[pi].marks[slot] = v;
+                } else {
+                    let label = &labels[k];
+                    b.put(pi, slot, cell, s, || format!("line {line}, column {label:?}"));
+                }
+            }
+            pos = end + 1;
         }
-        if b.err.too_many() {
-            break;
+        if pos <= len {
+            // more fields after the last session column: only empty ones beyond the header
+            let done = first_col + plan.len();
+            let mut k = done;
+            let mut too_many = false;
+            for f in text[pos..].split(|c| *c == b',') {
+                if k >= header.len() && !trim_ascii(f).is_empty() {
+                    too_many = true;
+                }
+                k += 1;
+            }
+            if too_many {
+                too_long(b, k);
+            }
         }
-    }
+        !b.err.too_many()
+    })
+    .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
     if let Some(p) = progress {
-        p.set_position(rec.consumed);
+        p.set_position(consumed);
+    }
+    for (c, used) in col_used.iter().enumerate() {
+        if *used {
+            b.code_sets
+                .insert(CodeSet::for_date(session_cols[c].1.date));
+        }
     }
     finish(b, Layout::Wide, &cols, summary, blank_rows)
+}
+
+/// What a long export's date cell says, worked out once per distinct cell text.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    date: NaiveDate,
+    /// A half given in the date cell itself ("02/09/2024 AM").
+    half: Option<Half>,
+    /// The slot of the day's AM session in the export's weeks; `usize::MAX` at a weekend.
+    slot0: usize,
+    /// Index of the code set in force.
+    set: usize,
+}
+
+const DAY_CACHE: usize = 4096;
+
+/// A cell of up to 16 bytes as a cache key: its bytes (zero-padded) and its length. Longer cells
+/// are never cached (their key's length is 0, which no cached entry has).
+#[inline]
+fn date_key(cell: &[u8]) -> (u64, u64, u8) {
+    if cell.is_empty() || cell.len() > 16 {
+        return (0, 0, 0);
+    }
+    let mut k = [0u8; 16];
+    k[..cell.len()].copy_from_slice(cell);
+    (
+        u64::from_le_bytes(k[..8].try_into().expect("8 bytes")),
+        u64::from_le_bytes(k[8..].try_into().expect("8 bytes")),
+        cell.len() as u8,
+    )
 }
 
 fn read_long<R: Read>(
@@ -1900,32 +2256,34 @@ fn read_long<R: Read>(
         .unwrap_or(0)
         + 1;
     // caches: the date text of the last rows, and each session's slot
-    let mut date_cache: FxHashMap<Box<[u8]>, Option<(NaiveDate, Option<Half>)>> =
-        FxHashMap::default();
+    let categories = crate::codes::category_table();
+    let mut day_cache: Vec<((u64, u64, u8), Option<Day>)> = vec![((0, 0, 0), None); DAY_CACHE];
+    let mut sets_used = [false; 2];
     let mut summary: Option<usize> = None;
     let mut blank_rows = 0;
     let mut n = 0usize;
     let mut weekend_reported: BTreeSet<NaiveDate> = BTreeSet::new();
     let mut last_id: Vec<u8> = Vec::new();
     let mut last_pi = usize::MAX;
-    while rec
-        .next()
-        .map_err(|e| Some(ExportError::one(b.file, None, e.to_string(), "")))?
-    {
+    let mut consumed = 0u64;
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(32);
+    rec.for_each(|row| {
+        consumed = row.consumed;
+        let rec = row.fields(&mut ranges, None);
         n += 1;
         if let Some(p) = progress
             && n % 4096 == 0
         {
-            p.set_position(rec.consumed);
+            p.set_position(row.consumed);
         }
         if rec.len() < needed {
             if rec.is_blank() {
                 blank_rows += 1;
-                continue;
+                return true;
             }
-            if is_summary_row(rec, &cols) {
+            if is_summary_row(&rec, &cols) {
                 summary.get_or_insert(rec.line);
-                continue;
+                return true;
             }
             b.err.push(
                 Some(rec.line),
@@ -1940,9 +2298,9 @@ fn read_long<R: Read>(
                 "export the register again; if the file was edited by hand, check that line",
             );
             if b.err.too_many() {
-                break;
+                return false;
             }
-            continue;
+            return true;
         }
         // the pupil: usually the same as the row before
         let idf = trim_ascii(rec.field(id_col));
@@ -1956,17 +2314,17 @@ fn read_long<R: Read>(
         } else {
             if rec.is_blank() {
                 blank_rows += 1;
-                continue;
+                return true;
             }
-            if is_summary_row(rec, &cols) {
+            if is_summary_row(&rec, &cols) {
                 summary.get_or_insert(rec.line);
-                continue;
+                return true;
             }
-            let Some((id, details)) = b.pupil_of(rec, &cols) else {
+            let Some((id, details)) = b.pupil_of(&rec, &cols) else {
                 if b.err.too_many() {
-                    break;
+                    return false;
                 }
-                continue;
+                return true;
             };
             // the raw id text may differ from the canonical id (lower case, spaces)
             let key: Box<[u8]> = idf.into();
@@ -1974,7 +2332,7 @@ fn read_long<R: Read>(
                 Some(&pi) => pi as usize,
                 None => {
                     let pi = b.pupils.len();
-                    b.pupils.push(ExportPupil {
+                    b.pupils.push(Reading {
                         details,
                         line: rec.line,
                         marks: Vec::new(),
@@ -1997,16 +2355,32 @@ fn read_long<R: Read>(
             );
         }
         b.rows += 1;
+        // the date: a small direct-mapped cache from the cell's text to what the day is
         let dcell = rec.field(date_col);
-        let parsed = match date_cache.get(dcell) {
-            Some(v) => *v,
-            None => {
-                let v = parse_long_date(dcell);
-                date_cache.insert(dcell.into(), v);
-                v
+        let key = date_key(dcell);
+        let slot_of_key = ((key.0 ^ key.1.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> (64 - DAY_CACHE.trailing_zeros())) as usize;
+        let e = &mut day_cache[slot_of_key];
+        let day = if e.0 == key && key.2 != 0 {
+            e.1
+        } else {
+            let parsed = parse_long_date(dcell).map(|(date, half)| Day {
+                date,
+                half,
+                slot0: if is_weekend(date) {
+                    usize::MAX
+                } else {
+                    b.week(monday_of(date)) * WEEK_SLOTS
+                        + 2 * date.weekday().num_days_from_monday() as usize
+                },
+                set: CodeSet::for_date(date).index(),
+            });
+            if key.2 != 0 {
+                *e = (key, parsed);
             }
+            parsed
         };
-        let Some((date, half_in_date)) = parsed else {
+        let Some(day) = day else {
             b.err.push(
                 Some(rec.line),
                 Some(&header[date_col]),
@@ -2016,18 +2390,16 @@ fn read_long<R: Read>(
                 ),
             );
             b.err.remedy("export dates as dd/mm/yyyy or yyyy-mm-dd");
-            if b.err.too_many() {
-                break;
-            }
-            continue;
+            return !b.err.too_many();
         };
+        let date = day.date;
         let half = match session_col.map(|k| rec.field(k)) {
             Some(cell) => match cell {
                 b"AM" => Some(Half::Am),
                 b"PM" => Some(Half::Pm),
                 _ => std::str::from_utf8(cell).ok().and_then(Half::parse),
             },
-            None => half_in_date,
+            None => day.half,
         };
         let Some(half) = half else {
             let col = session_col.map(|k| header[k].as_str()).unwrap_or("Session");
@@ -2039,12 +2411,9 @@ fn read_long<R: Read>(
                 Some(col),
                 format!("{text:?} is not a session: expected AM or PM"),
             );
-            if b.err.too_many() {
-                break;
-            }
-            continue;
+            return !b.err.too_many();
         };
-        if is_weekend(date) {
+        if day.slot0 == usize::MAX {
             if weekend_reported.insert(date) {
                 b.err.push(
                     Some(rec.line),
@@ -2057,14 +2426,29 @@ fn read_long<R: Read>(
                 );
                 b.err.remedy("check the dates of the export: if they are month-first (US style), export UK dates (dd/mm/yyyy)");
             }
-            continue;
+            return true;
+        }
+        let slot = day.slot0 + usize::from(half == Half::Pm);
+        // the commonest mark: one byte, a code valid for the day, the session not yet seen
+        let mcell = rec.field(mark_col);
+        if mcell.len() == 1 {
+            let v = b.marks.single[mcell[0] as usize];
+            if v != 0xFE && v != 0 && categories[day.set][v as usize].is_some() {
+                let m = &mut b.pupils[pi].marks;
+                if m.len() <= slot {
+                    m.resize((slot / WEEK_SLOTS + 1) * WEEK_SLOTS, NOT_COVERED);
+                }
+                if m[slot] == NOT_COVERED {
+                    m[slot] = v;
+                    sets_used[day.set] = true;
+                    return true;
+                }
+            }
         }
         let s = Session { date, half };
-        let w = b.week(monday_of(date));
-        let slot = w * WEEK_SLOTS + slot_in_week(s);
         let line = rec.line;
         let mark_header = &header[mark_col];
-        b.put(pi, slot, rec.field(mark_col), s, || {
+        b.put(pi, slot, mcell, s, || {
             format!(
                 "line {line}, column {mark_header:?} ({} {})",
                 date.format("%d/%m/%Y"),
@@ -2072,11 +2456,18 @@ fn read_long<R: Read>(
             )
         });
         if b.err.too_many() {
-            break;
+            return false;
         }
-    }
+        true
+    })
+    .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
     if let Some(p) = progress {
-        p.set_position(rec.consumed);
+        p.set_position(consumed);
+    }
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        if sets_used[set.index()] {
+            b.code_sets.insert(set);
+        }
     }
     finish(b, Layout::Long, &cols, summary, blank_rows)
 }
@@ -2128,14 +2519,18 @@ mod tests {
         let text = b"a,b,c\r\n\"O'Brien, Zo\xc3\xab\",\"say \"\"hi\"\"\",x\n\"multi\nline\",2,3\nlast,no,newline";
         let mut r = Records::new(&text[..]);
         let mut rows = Vec::new();
-        while r.next().unwrap() {
+        let mut ranges = Vec::new();
+        r.for_each(|row| {
+            let f = row.fields(&mut ranges, None);
             rows.push((
-                r.line,
-                (0..r.len())
-                    .map(|k| String::from_utf8_lossy(r.field(k)).into_owned())
+                f.line,
+                (0..f.len())
+                    .map(|k| String::from_utf8_lossy(f.field(k)).into_owned())
                     .collect::<Vec<_>>(),
             ));
-        }
+            true
+        })
+        .unwrap();
         assert_eq!(rows[0], (1, vec!["a".into(), "b".into(), "c".into()]));
         assert_eq!(
             rows[1],
@@ -2154,14 +2549,42 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn split_commas_agrees_with_a_plain_split(line in "[a-c,/\\\\]{0,200}", limit in 1usize..12) {
+            let mut ranges = Vec::new();
+            let rest = split_commas(line.as_bytes(), &mut ranges, usize::MAX);
+            proptest::prop_assert!(rest.is_none());
+            let got: Vec<&str> = ranges.iter().map(|&(a, b)| &line[a..b]).collect();
+            let want: Vec<&str> = line.split(',').collect();
+            proptest::prop_assert_eq!(&got, &want);
+            // with a limit: the first `limit` fields, and where the rest begins
+            let mut ranges = Vec::new();
+            let rest = split_commas(line.as_bytes(), &mut ranges, limit);
+            if want.len() > limit {
+                let start = rest.expect("more fields than the limit");
+                proptest::prop_assert_eq!(ranges.len(), limit);
+                proptest::prop_assert_eq!(&line[start..], want[limit..].join(","));
+            } else {
+                proptest::prop_assert!(rest.is_none());
+                proptest::prop_assert_eq!(ranges.len(), want.len());
+            }
+        }
+    }
+
     #[test]
     fn records_survive_tiny_buffers() {
         // a record longer than the initial window forces the buffer to grow
         let long = format!("\"{}\",1\n", "x".repeat(3 << 20));
         let mut r = Records::new(long.as_bytes());
-        assert!(r.next().unwrap());
-        assert_eq!(r.field(0).len(), 3 << 20);
-        assert!(!r.next().unwrap());
+        let mut lens = Vec::new();
+        let mut ranges = Vec::new();
+        r.for_each(|row| {
+            lens.push(row.fields(&mut ranges, None).field(0).len());
+            true
+        })
+        .unwrap();
+        assert_eq!(lens, [3 << 20]);
     }
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {

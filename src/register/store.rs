@@ -126,7 +126,7 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
 }
 
 /// The text of `pupils.csv` for pupils sorted by id.
-pub fn pupils_text(pupils: &[Pupil]) -> String {
+pub fn pupils_text<'a>(pupils: impl ExactSizeIterator<Item = &'a Pupil>) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::with_capacity(pupils.len() * 96 + 256));
@@ -264,14 +264,18 @@ pub fn load_year(register_dir: &Path, year: AcademicYear) -> Result<MarkGrid> {
     }
 }
 
-/// The text of a year's marks file. Sessions outside the academic year are not written (they
-/// belong to the neighbouring year's file); pupils with no mark in the year are left out.
-pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
+/// Write a year's marks file. Sessions outside the academic year are not written (they belong to
+/// the neighbouring year's file); pupils with no mark in the year are left out.
+pub fn write_marks(
+    grid: &MarkGrid,
+    year: AcademicYear,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let (first, last) = (year.start(), year.end());
     let weeks: Vec<usize> = (0..grid.weeks.len())
         .filter(|&w| grid.weeks[w] + Duration::days(4) >= first && grid.weeks[w] <= last)
         .collect();
-    // which slots of each kept week are inside the year
+    // which slots of each kept week are inside the year (all of them, but at the year's ends)
     let inside: Vec<[bool; WEEK_SLOTS]> = weeks
         .iter()
         .map(|&w| {
@@ -281,37 +285,52 @@ pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
             })
         })
         .collect();
-    let mut out = String::with_capacity(grid.ids.len() * (15 + weeks.len() * 11) + 1024);
-    out.push_str(MARKS_PREAMBLE);
-    out.push_str("weeks");
-    for &w in &weeks {
-        out.push(' ');
-        out.push_str(&grid.weeks[w].format("%Y-%m-%d").to_string());
+    // the text of each stored byte: its length and up to two characters
+    let mut text = [(1u8, [b'.', 0u8]); 256];
+    for &c in Code::ALL {
+        let t = c.as_bytes();
+        text[c.as_u8() as usize] = (t.len() as u8, [t[0], *t.get(1).unwrap_or(&0)]);
     }
-    out.push('\n');
+    let mut head = String::from(MARKS_PREAMBLE);
+    head.push_str("weeks");
+    for &w in &weeks {
+        head.push(' ');
+        head.push_str(&grid.weeks[w].format("%Y-%m-%d").to_string());
+    }
+    head.push('\n');
+    out.write_all(head.as_bytes())?;
+    let mut line: Vec<u8> = Vec::with_capacity(16 + weeks.len() * (WEEK_SLOTS * 2 + 1));
     for (i, id) in grid.ids.iter().enumerate() {
         let row = grid.row(i);
-        let any = weeks
-            .iter()
-            .zip(&inside)
-            .any(|(&w, ins)| (0..WEEK_SLOTS).any(|k| ins[k] && row[w * WEEK_SLOTS + k] != 0));
-        if !any {
-            continue;
-        }
-        out.push_str(id.as_str());
+        line.clear();
+        line.extend_from_slice(id.as_str().as_bytes());
+        let mut any = false;
         for (&w, ins) in weeks.iter().zip(&inside) {
-            out.push(' ');
+            line.push(b' ');
+            let week = &row[w * WEEK_SLOTS..(w + 1) * WEEK_SLOTS];
             for k in 0..WEEK_SLOTS {
-                let b = row[w * WEEK_SLOTS + k];
-                match Code::from_u8(b) {
-                    Some(c) if ins[k] => out.push_str(c.as_str()),
-                    _ => out.push('.'),
+                let b = if ins[k] { week[k] } else { 0 };
+                any |= b != 0;
+                let (n, t) = text[b as usize];
+                line.push(t[0]);
+                if n == 2 {
+                    line.push(t[1]);
                 }
             }
         }
-        out.push('\n');
+        if any {
+            line.push(b'\n');
+            out.write_all(&line)?;
+        }
     }
-    out
+    Ok(())
+}
+
+/// The text of a year's marks file (see [`write_marks`]).
+pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
+    let mut out = Vec::with_capacity(grid.ids.len() * (15 + grid.weeks.len() * 11) + 1024);
+    write_marks(grid, year, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("marks are ASCII")
 }
 
 /// Load the marks of several academic years into one grid over all their weeks, with a row for
