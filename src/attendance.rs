@@ -1223,7 +1223,7 @@ mod tests {
             .map(|w| d(2025, 1, 6) + Duration::weeks(w))
             .collect();
         let week = "O / / \\ / \\ / \\ / \\";
-        let row = vec![week; 12].join(" ");
+        let row = [week; 12].join(" ");
         let g = grid_of(&weeks, &[&row]);
         let cal = SchoolCalendar::of(&g);
         let f = Frame::new(&g, &cal, cal.resolve(&g, &PeriodSpec::default()).unwrap());
@@ -1247,7 +1247,7 @@ mod tests {
     #[test]
     fn periods_resolve_and_bad_ones_are_errors() {
         let weeks: Vec<NaiveDate> = (0..6).map(|w| d(2025, 1, 6) + Duration::weeks(w)).collect();
-        let row = vec!["/ \\ / \\ / \\ / \\ / \\"; 6].join(" ");
+        let row = ["/ \\ / \\ / \\ / \\ / \\"; 6].join(" ");
         let g = grid_of(&weeks, &[&row]);
         let cal = SchoolCalendar::of(&g);
         let p = cal

@@ -182,7 +182,11 @@ pub fn slot_in_week(s: Session) -> usize {
 pub fn session_at(monday: NaiveDate, k: usize) -> Session {
     Session {
         date: monday + Duration::days((k / 2) as i64),
-        half: if k % 2 == 0 { Half::Am } else { Half::Pm },
+        half: if k.is_multiple_of(2) {
+            Half::Am
+        } else {
+            Half::Pm
+        },
     }
 }
 

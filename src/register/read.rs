@@ -994,7 +994,7 @@ impl Decoder {
         let mode = self.forced.or(self.seen);
         match mode {
             Some(TextEncoding::Windows1252) => {
-                if !self.forced.is_some() && std::str::from_utf8(b).is_ok() {
+                if self.forced.is_none() && std::str::from_utf8(b).is_ok() {
                     return Err(
                         "holds UTF-8 text, but earlier text in the file was Windows-1252: the file mixes encodings"
                             .into(),
@@ -2003,7 +2003,6 @@ fn read_wide<R: Read>(
         .iter()
         .map(|(_, s, _)| CodeSet::for_date(s.date).index())
         .collect();
-    let mut col_used = vec![false; session_cols.len()];
     let needed = session_cols
         .iter()
         .map(|c| c.0)
@@ -2024,11 +2023,36 @@ fn read_wide<R: Read>(
     for (c, (k, _, _)) in session_cols.iter().enumerate() {
         plan[k - first_col] = Some(c);
     }
+    // per column of the walk: its slot, and which of the fast tables applies (the code set of
+    // its date, or "not a session column")
+    let ncols = plan.len();
+    let plan_slot: Vec<u32> = plan
+        .iter()
+        .map(|c| c.map_or(u32::MAX, |c| session_cols[c].2 as u32))
+        .collect();
+    let plan_set: Vec<u8> = plan
+        .iter()
+        .map(|c| c.map_or(SKIP_COLUMN as u8, |c| col_set[c] as u8))
+        .collect();
+    // cell_code[table][byte]: the code a one-byte cell holds when valid for the table's code set;
+    // SLOW for anything else (no mark, a mapped or unknown code, a code of the other set)
+    let mut cell_code = [[SLOW; 256]; 3];
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        for byte in 0..=255u8 {
+            let v = b.marks.single[byte as usize];
+            if v != 0xFE && v != 0 && categories[set.index()][v as usize].is_some() {
+                cell_code[set.index()][byte as usize] = v;
+            }
+        }
+    }
+    cell_code[SKIP_COLUMN] = [IGNORE; 256];
+    let mut col_used = [false; 3];
+    let mut slow: Vec<(usize, usize, usize)> = Vec::new();
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(64);
     rec.for_each(|row| {
         consumed = row.consumed;
         if let Some(p) = progress
-            && n % 256 == 0
+            && n.is_multiple_of(256)
         {
             p.set_position(row.consumed);
         }
@@ -2119,7 +2143,7 @@ fn read_wide<R: Read>(
                 if cell.len() == 1 {
                     let v = b.marks.single[cell[0] as usize];
                     if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
-                        col_used[c] = true;
+                        col_used[col_set[c]] = true;
                         b.pupils[pi].marks[slot] = v;
                         continue;
                     }
@@ -2129,33 +2153,67 @@ fn read_wide<R: Read>(
             }
             return !b.err.too_many();
         };
-        // the fast path: walk the session cells in place
+        // the fast path: walk the session cells in place, eight at a time where the row has
+        // eight one-byte cells in a row; other cells are handled after the walk
         let text = rec.buf;
         let len = text.len();
         let mut pos = rest;
-        for (ci, planned) in plan.iter().enumerate() {
-            if pos > len {
-                cut_short(b, first_col + ci);
-                return !b.err.too_many();
-            }
-            let end = if pos < len && text[pos] != b',' && (pos + 1 == len || text[pos + 1] == b',') {
-                pos + 1
-            } else {
-                memchr::memchr(b',', &text[pos..]).map_or(len, |x| pos + x)
-            };
-            if let Some(c) = *planned {
-                let cell = &text[pos..end];
-                let (k, s, slot) = session_cols[c];
-                let v = if cell.len() == 1 { b.marks.single[cell[0] as usize] } else { 0xFE };
-                if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
-                    col_used[c] = true;
-                    b.pupils[pi].marks[slot] = v;
-                } else {
-                    let label = &labels[k];
-                    b.put(pi, slot, cell, s, || format!("line {line}, column {label:?}"));
+        let mut ci = 0;
+        slow.clear();
+        {
+            let m = &mut b.pupils[pi].marks[..];
+            while ci < ncols {
+                if ci + 8 <= ncols && pos + 16 <= len && eight_short_cells(&text[pos..pos + 16]) {
+                    for t in 0..8 {
+                        let c = ci + t;
+                        let v = cell_code[plan_set[c] as usize][text[pos + 2 * t] as usize];
+                        if v < IGNORE {
+                            m[plan_slot[c] as usize] = v;
+                            col_used[plan_set[c] as usize] = true;
+                        } else if v != IGNORE {
+                            slow.push((c, pos + 2 * t, pos + 2 * t + 1));
+                        }
+                    }
+                    ci += 8;
+                    pos += 16;
+                    continue;
                 }
+                if pos > len {
+                    break;
+                }
+                let end = if pos < len
+                    && text[pos] != b','
+                    && (pos + 1 == len || text[pos + 1] == b',')
+                {
+                    pos + 1
+                } else {
+                    memchr::memchr(b',', &text[pos..]).map_or(len, |x| pos + x)
+                };
+                let v = if end == pos + 1 {
+                    cell_code[plan_set[ci] as usize][text[pos] as usize]
+                } else if plan_set[ci] as usize == SKIP_COLUMN {
+                    IGNORE
+                } else {
+                    SLOW
+                };
+                if v < IGNORE {
+                    m[plan_slot[ci] as usize] = v;
+                    col_used[plan_set[ci] as usize] = true;
+                } else if v != IGNORE {
+                    slow.push((ci, pos, end));
+                }
+                ci += 1;
+                pos = end + 1;
             }
-            pos = end + 1;
+        }
+        for &(c, from, to) in slow.iter() {
+            let (k, s, slot) = session_cols[plan[c].expect("a session column")];
+            let label = &labels[k];
+            b.put(pi, slot, &text[from..to], s, || format!("line {line}, column {label:?}"));
+        }
+        if ci < ncols {
+            cut_short(b, first_col + ci);
+            return !b.err.too_many();
         }
         if pos <= len {
             // more fields after the last session column: only empty ones beyond the header
@@ -2178,13 +2236,51 @@ fn read_wide<R: Read>(
     if let Some(p) = progress {
         p.set_position(consumed);
     }
-    for (c, used) in col_used.iter().enumerate() {
-        if *used {
-            b.code_sets
-                .insert(CodeSet::for_date(session_cols[c].1.date));
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        if col_used[set.index()] {
+            b.code_sets.insert(set);
         }
     }
     finish(b, Layout::Wide, &cols, summary, blank_rows)
+}
+
+/// The wide walk's table for columns that are not sessions.
+const SKIP_COLUMN: usize = 2;
+/// In the wide walk's tables: a cell to ignore (not a session column).
+const IGNORE: u8 = 0xFD;
+/// In the wide walk's tables: a cell for the careful path.
+const SLOW: u8 = 0xFE;
+
+/// Do these 16 bytes hold eight one-byte cells, each followed by a comma?
+#[inline]
+fn eight_short_cells(b: &[u8]) -> bool {
+    comma_mask16(b) == 0xAAAA
+}
+
+/// Bit `i` is set when byte `i` of the 16 bytes is a comma.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn comma_mask16(b: &[u8]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    assert!(b.len() >= 16);
+    // SAFETY: SSE2 is part of every x86_64 target; the load reads b[0..16], inside the slice.
+    unsafe {
+        let v = _mm_loadu_si128(b.as_ptr().cast::<__m128i>());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8))) as u32 & 0xFFFF
+    }
+}
+
+/// Bit `i` is set when byte `i` of the 16 bytes is a comma.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn comma_mask16(b: &[u8]) -> u32 {
+    let mut m = 0u32;
+    for (i, &c) in b[..16].iter().enumerate() {
+        m |= u32::from(c == b',') << i;
+    }
+    m
 }
 
 /// What a long export's date cell says, worked out once per distinct cell text.
@@ -2272,7 +2368,7 @@ fn read_long<R: Read>(
         let rec = row.fields(&mut ranges, None);
         n += 1;
         if let Some(p) = progress
-            && n % 4096 == 0
+            && n.is_multiple_of(4096)
         {
             p.set_position(row.consumed);
         }
