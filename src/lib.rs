@@ -14,6 +14,7 @@ pub mod cases;
 pub mod codes;
 pub mod config;
 pub mod dates;
+pub mod documents;
 pub mod flag;
 pub mod fsutil;
 pub mod register;

@@ -18,6 +18,10 @@ use std::process::Command;
 /// Lines attend puts at the top of a file it reopens start with this.
 const MARK: &str = "#!";
 
+/// After this many invalid saves in a row, stop (a script set as the editor could otherwise
+/// loop for ever); nothing is recorded.
+const MAX_ATTEMPTS: usize = 20;
+
 /// How the edit ended.
 #[derive(Debug)]
 pub enum Edited<T> {
@@ -110,7 +114,7 @@ pub fn edit_until_valid<T>(
     tmp.write_all(shown.as_bytes())
         .and_then(|_| tmp.flush())
         .context("cannot write the file to edit")?;
-    loop {
+    for _ in 0..MAX_ATTEMPTS {
         run_editor(editor, tmp.path())?;
         let text =
             std::fs::read_to_string(tmp.path()).context("cannot read the edited file back")?;
@@ -127,6 +131,10 @@ pub fn edit_until_valid<T>(
             }
         }
     }
+    bail!(
+        "the file was still not valid after {MAX_ATTEMPTS} attempts, so nothing was recorded; \
+         the last problems were shown at the top of the file"
+    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 use super::*;
 use serde_json::json;
 
-const SAMPLE: &str = include_str!("../../templates/sample-letter.typ.tera");
-const SAMPLE_CONTEXT: &str = include_str!("../../templates/sample-letter.json");
+const SAMPLE: &str = include_str!("testdata/sample-letter.typ.tera");
+const SAMPLE_CONTEXT: &str = include_str!("testdata/sample-letter.json");
 
 /// Strings that mean something in typst markup; each must print literally.
 const NASTY: &[&str] = &[

@@ -1,0 +1,2 @@
+//! Documents: letters, plan and review records, registration certificates.
+pub mod engine;
