@@ -168,3 +168,24 @@ fn visual_is_preferred_to_editor() {
         .success();
     assert!(read(&case_file(w, MASON)).contains("child_view: I like art.\n"));
 }
+
+#[test]
+fn an_editor_that_never_makes_the_file_valid_gives_up_and_records_nothing() {
+    let ws = opened();
+    let w = ws.path();
+    let before = read(&case_file(w, MASON));
+    // every run adds another misspelt field, so the file is never valid (and never unchanged)
+    let ed = editor(
+        w,
+        "bad.sh",
+        r#"echo "stage_hint_$$_$(date +%N): x" >> "$1""#,
+    );
+    at(w, "2025-01-11")
+        .env("EDITOR", &ed)
+        .args(["case", "edit", MASON])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nothing was recorded"));
+    assert_eq!(read(&case_file(w, MASON)), before);
+}
