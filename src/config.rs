@@ -33,6 +33,9 @@ pub struct School {
     /// The member of staff who signs letters and whom families contact.
     pub attendance_lead: Contact,
     pub local_authority: String,
+    /// The school's logo for the letterhead: a PNG, JPEG, GIF or SVG file, relative to the
+    /// workspace (empty: no logo).
+    pub logo: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

@@ -1,6 +1,7 @@
 //! The command line: clap definitions only. Help text speaks the officer's language.
 
 pub mod case;
+pub mod letter;
 pub mod plan;
 
 use attend::attendance::{Band, PeriodSpec};
@@ -63,6 +64,15 @@ pub enum Command {
     /// What needs doing: reviews due and overdue, cases without a plan, flagged pupils with no case,
     /// unresolved N marks, cases with no contact for 4 weeks.
     Due(plan::DueArgs),
+    /// Write a letter or record for a pupil's case as a PDF, filed in the case and recorded on its
+    /// timeline: concern-letter, invitation, plan, plan-letter, review, notice-to-improve, referral.
+    Letter(letter::LetterArgs),
+    /// The registration certificate: every register mark of a period for one pupil, with the key
+    /// of the codes and the totals.
+    Certificate(letter::CertificateArgs),
+    /// The templates documents are made from: list them, or export them to edit.
+    #[command(subcommand)]
+    Templates(letter::TemplatesCommand),
 }
 
 #[derive(Debug, clap::Args)]

@@ -79,6 +79,10 @@ pub struct PlanNewArgs {
     /// Summary of concerns (for the long sections, use the form or --from).
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
+    /// Also write the plan's record and its covering letter as PDFs, filed in the case (on a
+    /// terminal attend asks; without one, only with this option).
+    #[arg(long)]
+    pub letters: bool,
     #[command(flatten)]
     pub by: ByArg,
 }
@@ -228,6 +232,10 @@ pub struct ReviewArgs {
     /// the actions not done, due by the new review).
     #[arg(long, value_name = "FOR|WHAT|OWNER|DUE")]
     pub next_action: Vec<String>,
+    /// Also write the review's record (and, for a new plan, its record and covering letter) as
+    /// PDFs, filed in the case (on a terminal attend asks; without one, only with this option).
+    #[arg(long)]
+    pub letters: bool,
     #[command(flatten)]
     pub by: ByArg,
 }

@@ -1,14 +1,17 @@
 //! One file per subcommand, each thin: parse, call the library, present.
 
 pub mod case;
+pub mod certificate;
 pub mod due;
 pub mod flag;
 pub mod import;
 pub mod init;
+pub mod letter;
 pub mod output;
 pub mod plan;
 pub mod pupil;
 pub mod review;
+pub mod templates;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -69,6 +72,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Plan(c) => plan::run(ctx, c),
         Command::Review(args) => review::run(ctx, args),
         Command::Due(args) => due::run(ctx, args),
+        Command::Letter(args) => letter::run(ctx, args),
+        Command::Certificate(args) => certificate::run(ctx, args),
+        Command::Templates(c) => templates::run(ctx, c),
     }
 }
 

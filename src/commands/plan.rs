@@ -352,5 +352,21 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     report_commit(ctx, &commit);
+    drop(_lock);
+    let n = Some(done.number);
+    super::letter::offer_documents(
+        ctx,
+        &ws,
+        &id,
+        &[
+            attend::documents::Request::Plan { plan: n },
+            attend::documents::Request::PlanLetter {
+                plan: n,
+                review: Default::default(),
+            },
+        ],
+        a.letters,
+        &a.by,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -322,5 +322,17 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         eprintln!("warning: {w}");
     }
     report_commit(ctx, &commit);
+    drop(_lock);
+    let mut documents = vec![attend::documents::Request::Review {
+        plan: Some(done.plan),
+    }];
+    if let Some((n, _)) = done.next_plan {
+        documents.push(attend::documents::Request::Plan { plan: Some(n) });
+        documents.push(attend::documents::Request::PlanLetter {
+            plan: Some(n),
+            review: Default::default(),
+        });
+    }
+    super::letter::offer_documents(ctx, &ws, &id, &documents, a.letters, &a.by)?;
     Ok(ExitCode::SUCCESS)
 }

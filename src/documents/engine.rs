@@ -359,6 +359,10 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("date_long", |v: &str, _: Kwargs, _: &State| {
         parse_iso_date(v).map(|d| d.format("%-d %B %Y").to_string())
     });
+    // `{{ "2025-03-14" | date_full }}` → `Friday 14 March 2025` (for meetings).
+    tera.register_filter("date_full", |v: &str, _: Kwargs, _: &State| {
+        parse_iso_date(v).map(|d| d.format("%A %-d %B %Y").to_string())
+    });
     // `{{ "2025-03-14" | date_short }}` → `14/03/2025`.
     tera.register_filter("date_short", |v: &str, _: Kwargs, _: &State| {
         parse_iso_date(v).map(|d| d.format("%d/%m/%Y").to_string())

@@ -126,7 +126,7 @@ fn typst_str_filter_makes_a_safe_string_literal() {
 fn date_and_pct_filters() {
     let ts = set(&[(
         "f.typ.tera",
-        "{{ d | date_long }};{{ d | date_short }};{{ n | pct }};{{ s | pct }};{{ p | pct }};{{ i | pct }}",
+        "{{ d | date_long }};{{ d | date_short }};{{ n | pct }};{{ s | pct }};{{ p | pct }};{{ i | pct }};{{ d | date_full }}",
     )]);
     let out = ts
         .render(
@@ -137,7 +137,7 @@ fn date_and_pct_filters() {
     // `.` and `/` are escaped for markup.
     assert_eq!(
         out,
-        "4 March 2025;04\\/03\\/2025;90\\.0;89\\.9;n\\/a;100\\.0"
+        "4 March 2025;04\\/03\\/2025;90\\.0;89\\.9;n\\/a;100\\.0;Tuesday 4 March 2025"
     );
     let err = ts
         .render(

@@ -1,0 +1,602 @@
+//! `attend letter KIND UPN`: write a letter or record for a pupil's case as a PDF, file it in the
+//! case and record it on the timeline; `--stdout`, `--context`, `--source`, `--all-flagged`.
+//! Also the rendering shared with `attend certificate` and with `plan new`/`review --letters`.
+
+use super::Ctx;
+use super::case::{pupil_id, register_for, report_commit, who};
+use crate::cli::letter::{LetterArgs, OutputArgs};
+use anyhow::{Context, Result, anyhow, bail};
+use attend::attendance::{Frame, SchoolCalendar};
+use attend::cases::Case;
+use attend::cases::model::Attendee;
+use attend::cases::plan::FormAttendee;
+use attend::cases::store;
+use attend::documents::{
+    self, Kind, MeetingDetails, NoticeDetails, Prepared, Request, ReviewMeeting, Sources,
+    TemplateSet, issue,
+};
+use attend::flag::{FlagQuery, flag};
+use attend::fsutil::Transaction;
+use attend::register::{Register, Years};
+use attend::upn::PupilId;
+use attend::workspace::Workspace;
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, a: LetterArgs) -> Result<ExitCode> {
+    check_options(&a)?;
+    let ws = ctx.workspace()?;
+    if a.all_flagged {
+        if a.kind != Kind::ConcernLetter {
+            bail!(
+                "--all-flagged writes concern letters only: an {} needs details for each pupil; write them one at a time (attend letter {} UPN ...)",
+                a.kind.title().to_lowercase(),
+                a.kind.name()
+            );
+        }
+        return batch(ctx, &ws, &a.output, &a.by, a.threshold, |_| {
+            Ok(Request::ConcernLetter)
+        });
+    }
+    let id = pupil_id(a.upn.as_deref().expect("clap requires UPN"))?;
+    let request = request_of(&ws, &a)?;
+    one(ctx, &ws, &id, &request, &a.output, &a.by)
+}
+
+/// Options that belong to other kinds of document are mistakes, not silently ignored.
+fn check_options(a: &LetterArgs) -> Result<()> {
+    let k = a.kind;
+    let mut wrong = Vec::new();
+    let only = |used: bool, name: &str, kinds: &[Kind], wrong: &mut Vec<String>| {
+        if used && !kinds.contains(&k) {
+            let for_: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            wrong.push(format!("{name} (for: {})", for_.join(", ")));
+        }
+    };
+    only(a.date.is_some(), "--date", &[Kind::Invitation], &mut wrong);
+    only(
+        a.time.is_some(),
+        "--time",
+        &[Kind::Invitation, Kind::PlanLetter],
+        &mut wrong,
+    );
+    only(
+        a.place.is_some(),
+        "--place",
+        &[Kind::Invitation, Kind::PlanLetter],
+        &mut wrong,
+    );
+    only(a.minutes.is_some(), "--minutes", &[Kind::Invitation], &mut wrong);
+    only(
+        !a.attendee.is_empty(),
+        "--attendee",
+        &[Kind::Invitation],
+        &mut wrong,
+    );
+    only(
+        a.plan.is_some(),
+        "--plan",
+        &[Kind::Plan, Kind::PlanLetter, Kind::Review],
+        &mut wrong,
+    );
+    for (used, name) in [
+        (a.weeks.is_some(), "--weeks"),
+        (a.start.is_some(), "--start"),
+        (a.target.is_some(), "--target"),
+        (!a.support.is_empty(), "--support"),
+    ] {
+        only(used, name, &[Kind::NoticeToImprove], &mut wrong);
+    }
+    if !wrong.is_empty() {
+        bail!(
+            "{} not used by the {}: {}",
+            if wrong.len() == 1 {
+                "this option is"
+            } else {
+                "these options are"
+            },
+            k.title().to_lowercase(),
+            wrong.join("; ")
+        );
+    }
+    if k == Kind::Invitation && !a.all_flagged {
+        let mut missing = Vec::new();
+        if a.date.is_none() {
+            missing.push("--date DATE");
+        }
+        if a.time.is_none() {
+            missing.push("--time TIME");
+        }
+        if !missing.is_empty() {
+            bail!(
+                "an invitation says when the meeting is: give {} (and --place, if not at the school)",
+                missing.join(" and ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn request_of(ws: &Workspace, a: &LetterArgs) -> Result<Request> {
+    Ok(match a.kind {
+        Kind::ConcernLetter => Request::ConcernLetter,
+        Kind::Invitation => {
+            let attendees: Vec<Attendee> = if a.attendee.is_empty() {
+                let lead = &ws.config.school.attendance_lead;
+                if lead.name.trim().is_empty() {
+                    vec![]
+                } else {
+                    vec![Attendee {
+                        name: lead.name.trim().into(),
+                        role: lead.role.trim().into(),
+                    }]
+                }
+            } else {
+                a.attendee
+                    .iter()
+                    .map(|t| {
+                        FormAttendee::parse(t)
+                            .map(|f| f.0)
+                            .map_err(|e| anyhow!("--attendee {t:?}: {e}"))
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let place = match &a.place {
+                Some(p) => p.trim().to_string(),
+                None => default_place(ws),
+            };
+            Request::Invitation(MeetingDetails {
+                date: a.date.expect("checked"),
+                time: a.time.expect("checked"),
+                place,
+                minutes: a.minutes,
+                attendees,
+            })
+        }
+        Kind::Plan => Request::Plan { plan: a.plan },
+        Kind::PlanLetter => Request::PlanLetter {
+            plan: a.plan,
+            review: ReviewMeeting {
+                time: a.time,
+                place: a.place.clone().unwrap_or_default(),
+            },
+        },
+        Kind::Review => Request::Review { plan: a.plan },
+        Kind::NoticeToImprove => Request::NoticeToImprove(NoticeDetails {
+            weeks: a.weeks.unwrap_or(6),
+            start: a.start,
+            target: a.target,
+            support: a.support.clone(),
+        }),
+        Kind::Referral => Request::Referral,
+        Kind::Certificate => unreachable!("parse_letter_kind refuses it"),
+    })
+}
+
+/// "Riverside Academy, 1 School Lane, Townley, TW1 2AB".
+fn default_place(ws: &Workspace) -> String {
+    let s = &ws.config.school;
+    std::iter::once(s.name.trim())
+        .chain(s.address.iter().map(|l| l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The years of register a document needs: a year back for the penalty-notice window, or the
+/// period a certificate covers.
+fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Result<Register> {
+    match req {
+        Request::Certificate { period } => {
+            let years = match (period.from, period.to) {
+                (Some(a), Some(b)) => Years::Span(a, b),
+                (Some(a), None) => Years::Span(a, as_of.max(a)),
+                (None, Some(b)) => Years::Span(b, b),
+                _ => Years::Latest {
+                    with_previous: false,
+                },
+            };
+            Register::load(&ws.register_dir(), years)
+        }
+        _ => register_for(ws, as_of - Duration::days(366), as_of),
+    }
+}
+
+/// The built-in templates with the workspace's own.
+pub fn templates(ws: &Workspace) -> Result<TemplateSet> {
+    documents::template_set(Some(&ws.templates_dir())).map_err(|e| {
+        anyhow!("{e}\n  Fix the template, or remove it from templates/ to use the built-in one")
+    })
+}
+
+/// Render a prepared document to typst markup (with the school's templates).
+fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
+    let name = p.kind.template();
+    set.render(name, &p.context).map_err(|e| {
+        let hint = match set.workspace_path(name) {
+            Some(path) => format!(
+                "\n  The school's own template {} is used for this document",
+                path.display()
+            ),
+            None => String::new(),
+        };
+        anyhow!("cannot write the {}: {e}{hint}", p.kind.title().to_lowercase())
+    })
+}
+
+/// Typeset markup to PDF bytes.
+#[cfg(feature = "pdf")]
+fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
+    use attend::documents::engine::{PdfOptions, markup_to_pdf};
+    let mut opts = PdfOptions::new(as_of);
+    opts.assets = issue::assets(ws)?;
+    let pdf = markup_to_pdf(markup, &opts).map_err(|e| {
+        let text = e.to_string();
+        let hint = if text.contains("glyph") || text.contains("font") {
+            "\n  The document contains characters the embedded font (Liberation Sans: Latin, Greek and Cyrillic scripts) cannot print, such as Chinese, Arabic or Hindi script. Write the name in Latin letters in the case file, as it appears in the register, or adjust the template"
+        } else {
+            "\n  If the school's own template is used, check it; --source --stdout prints the typst source"
+        };
+        anyhow!("cannot typeset the {what}: {text}{hint}")
+    })?;
+    for w in &pdf.warnings {
+        eprintln!("warning: {what}: {w}");
+    }
+    Ok(pdf.bytes)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn typeset(_: &Workspace, _: &str, _: NaiveDate, _: &str) -> Result<Vec<u8>> {
+    bail!(
+        "this attend was built without PDF support (the cargo feature `pdf`): it can print a document's typst source (--source --stdout) or its data (--context), but not typeset it"
+    )
+}
+
+/// One document for one pupil: filed (the default), printed, or its context shown.
+pub fn one(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    req: &Request,
+    out: &OutputArgs,
+    by: &crate::cli::case::ByArg,
+) -> Result<ExitCode> {
+    let kind = req.kind();
+    let filing = !out.context && !out.stdout;
+    // a document that is filed is made under the lock, from the case as it is now
+    let _lock = if filing { Some(ws.lock()?) } else { None };
+    let case = store::load(ws, id)?;
+    let reg = register_for_request(ws, req, ctx.as_of)?;
+    let reg_ref = reg.index_of(id).map(|_| &reg);
+    let prepared = prepare(ws, id, case.as_ref(), reg_ref, req, ctx.as_of)?;
+    if out.context {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &prepared.context)?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let set = templates(ws)?;
+    let markup = render(&set, &prepared)?;
+    if out.stdout {
+        for w in &prepared.warnings {
+            eprintln!("warning: {w}");
+        }
+        if out.source {
+            std::io::stdout().lock().write_all(markup.as_bytes())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if std::io::stdout().is_terminal() {
+            bail!(
+                "a PDF is not for the terminal: redirect it to a file (attend letter ... --stdout > letter.pdf), or add --source to print the typst source"
+            );
+        }
+        let pdf = typeset(ws, &markup, ctx.as_of, &kind.title().to_lowercase())?;
+        std::io::stdout().lock().write_all(&pdf)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(mut case) = case else {
+        bail!(
+            "{id} has no case to file the {} in: open one (attend case open {id}), or print it with --stdout > FILE.pdf",
+            kind.title().to_lowercase()
+        );
+    };
+    let pdf = typeset(ws, &markup, ctx.as_of, &kind.title().to_lowercase())?;
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let source = out.source.then_some(markup.as_str());
+    let filed = issue::stage(
+        &mut tx, ws, &mut case, &prepared, &pdf, source, ctx.as_of, &by,
+    )?;
+    tx.commit()?;
+    for w in &prepared.warnings {
+        eprintln!("warning: {w}");
+    }
+    report_filed(ctx, ws, &case, &prepared, &filed);
+    if !filed.unchanged {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            std::slice::from_ref(id),
+            &format!("{} for {id}: {}", kind.title(), filed.document.path),
+        );
+        report_commit(ctx, &commit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prepare(
+    ws: &Workspace,
+    id: &PupilId,
+    case: Option<&Case>,
+    reg: Option<&Register>,
+    req: &Request,
+    as_of: NaiveDate,
+) -> Result<Prepared> {
+    documents::prepare(
+        req,
+        &Sources {
+            config: &ws.config,
+            id,
+            case,
+            register: reg,
+            as_of,
+        },
+    )
+    .map_err(|e| anyhow!(e))
+}
+
+fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue::Filed) {
+    let shown = store::display_path(ws, &f.path);
+    if f.unchanged {
+        ctx.say(format!(
+            "{} for {} is already filed, identical: {shown} (nothing changed)",
+            p.kind.title(),
+            case.pupil.id
+        ));
+    } else {
+        ctx.say(format!(
+            "Wrote the {} for {} ({}): {shown}",
+            p.kind.title().to_lowercase(),
+            case.pupil.id,
+            case.pupil.display_name()
+        ));
+        ctx.say(format!(
+            "  Recorded on the timeline with its SHA-256 {}",
+            f.document.sha256
+        ));
+        if !p.with.is_empty() {
+            ctx.say(format!("  To: {}", p.with));
+        }
+    }
+    if let Some(s) = &f.source {
+        ctx.say(format!(
+            "  Typst source: {} (if you change it, file the letter you send with attend case log {} --kind letter --document FILE)",
+            store::display_path(ws, s),
+            case.pupil.id
+        ));
+    }
+}
+
+/// A document for every flagged pupil with an open case: rendered first, then filed all
+/// together (or, if any fails, none).
+pub fn batch(
+    ctx: &Ctx,
+    ws: &Workspace,
+    out: &OutputArgs,
+    by: &crate::cli::case::ByArg,
+    threshold: Option<u32>,
+    request: impl Fn(&Case) -> Result<Request>,
+) -> Result<ExitCode> {
+    if out.stdout {
+        bail!("--stdout prints one document: with --all-flagged, each is filed in its pupil's case");
+    }
+    let _lock = if out.context { None } else { Some(ws.lock()?) };
+    let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
+    let cal = SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(
+            &reg.grid,
+            &attend::attendance::PeriodSpec {
+                to: Some(ctx.as_of),
+                ..Default::default()
+            },
+        )
+        .context("cannot work out the period to flag pupils over")?;
+    let t = &ws.config.thresholds;
+    let frame = Frame::new(&reg.grid, &cal, period.clone());
+    let q = FlagQuery {
+        threshold_hundredths: threshold.unwrap_or(t.persistent * 100),
+        min_sessions: t.min_sessions,
+        ..Default::default()
+    };
+    let flagged = flag(&reg, &frame, &q, t);
+    let mut with_case: Vec<(PupilId, Case)> = Vec::new();
+    let mut no_case = Vec::new();
+    let mut closed = Vec::new();
+    for row in &flagged.rows {
+        let id = reg.pupils[row.index].id.clone();
+        match store::load(ws, &id)? {
+            Some(c) if c.stage.is_open() => with_case.push((id, c)),
+            Some(_) => closed.push(id),
+            None => no_case.push(id),
+        }
+    }
+    ctx.say(format!(
+        "{} pupil{} at or below {}% attendance ({} to {}): {} with an open case, {} without a case{}.",
+        flagged.rows.len(),
+        if flagged.rows.len() == 1 { "" } else { "s" },
+        threshold_text(q.threshold_hundredths),
+        period.from.format("%d/%m/%Y"),
+        period.to.format("%d/%m/%Y"),
+        with_case.len(),
+        no_case.len(),
+        if closed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} with a closed case", closed.len())
+        }
+    ));
+    if !no_case.is_empty() {
+        ctx.say(format!(
+            "  No document for the pupils without a case: open their cases first (attend flag --open-cases), then run this again. They are: {}",
+            no_case.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let set = templates(ws)?;
+    let mut done: Vec<(PupilId, Case, Prepared, String, Vec<u8>)> = Vec::new();
+    let mut failed = Vec::new();
+    let mut contexts = serde_json::Map::new();
+    for (id, case) in with_case {
+        let result = (|| -> Result<(Prepared, String, Vec<u8>)> {
+            let req = request(&case)?;
+            let p = prepare(ws, &id, Some(&case), Some(&reg), &req, ctx.as_of)?;
+            if out.context {
+                return Ok((p, String::new(), Vec::new()));
+            }
+            let markup = render(&set, &p)?;
+            let pdf = typeset(ws, &markup, ctx.as_of, &p.kind.title().to_lowercase())?;
+            Ok((p, markup, pdf))
+        })();
+        match result {
+            Ok((p, markup, pdf)) => {
+                if out.context {
+                    contexts.insert(id.to_string(), p.context.clone());
+                }
+                done.push((id, case, p, markup, pdf))
+            }
+            Err(e) => failed.push(format!("{id}: {e:#}")),
+        }
+    }
+    if out.context {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &serde_json::Value::Object(contexts))?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of the {} documents could not be written, so none was filed:\n  {}",
+            failed.len(),
+            failed.len() + done.len(),
+            failed.join("\n  ")
+        );
+    }
+    if done.is_empty() {
+        ctx.say("Nothing to write.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let mut filed = Vec::new();
+    let mut ids = Vec::new();
+    let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, case, p, markup, pdf) in &done {
+        let mut case = case.clone();
+        let source = out.source.then_some(markup.as_str());
+        let f = issue::stage(&mut tx, ws, &mut case, p, pdf, source, ctx.as_of, &by)?;
+        if !f.unchanged {
+            ids.push(id.clone());
+        }
+        if !p.warnings.is_empty() {
+            warnings.insert(id.to_string(), p.warnings.clone());
+        }
+        filed.push((case, f));
+    }
+    tx.commit()?;
+    for (id, ws_) in &warnings {
+        for w in ws_ {
+            eprintln!("warning: {id}: {w}");
+        }
+    }
+    let new = filed.iter().filter(|(_, f)| !f.unchanged).count();
+    ctx.say(format!(
+        "Wrote {new} {}{}, each filed in its case and recorded on its timeline:",
+        done[0].2.kind.title().to_lowercase(),
+        if new == 1 { "" } else { "s" },
+    ));
+    for (case, f) in &filed {
+        ctx.say(format!(
+            "  {}{}",
+            store::display_path(ws, &f.path),
+            if f.unchanged {
+                " (already filed, identical)"
+            } else {
+                ""
+            }
+        ));
+        let _ = case;
+    }
+    if !ids.is_empty() {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            &ids,
+            &format!(
+                "{} for {} pupil{}",
+                done[0].2.kind.title(),
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
+            ),
+        );
+        report_commit(ctx, &commit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn threshold_text(h: u32) -> String {
+    let frac = format!("{:02}", h % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{}", h / 100)
+    } else {
+        format!("{}.{frac}", h / 100)
+    }
+}
+
+/// After `plan new` or `review`: write the documents the meeting produced, when asked (--letters)
+/// or, on a terminal, when the officer says yes. Never asks without a terminal.
+pub fn offer_documents(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    requests: &[Request],
+    asked: bool,
+    by: &crate::cli::case::ByArg,
+) -> Result<()> {
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let names = requests
+        .iter()
+        .map(|r| r.kind().title().to_lowercase())
+        .collect::<Vec<_>>();
+    let wanted = asked || {
+        if ctx.interactive && std::io::stdin().is_terminal() && !ctx.quiet {
+            eprint!(
+                "Write the {} now, as PDF{} filed in the case? [Y/n] ",
+                documents::context::join_and(&names),
+                if names.len() == 1 { "" } else { "s" }
+            );
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin().read_line(&mut answer)?;
+            let a = answer.trim().to_ascii_lowercase();
+            a.is_empty() || a == "y" || a == "yes"
+        } else {
+            false
+        }
+    };
+    if !wanted {
+        return Ok(());
+    }
+    for req in requests {
+        let out = OutputArgs::default();
+        one(ctx, ws, id, req, &out, by).map_err(|e| {
+            anyhow!(
+                "{e:#}\n  The meeting is recorded; write its documents later with attend letter {} {id}",
+                req.kind().name()
+            )
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! The registration certificate: every mark of a period for one pupil, weeks down and Monday to
+//! Friday (AM, PM) across, with the key of the codes used and the totals.
+//!
+//! The totals are counted by the same [`Frame`] as `attend flag`, so a certificate and the flag
+//! list for the same period always agree.
+
+use crate::attendance::{Fraction, Frame, Period, PeriodError, PeriodSpec, SchoolCalendar};
+use crate::codes::{Category, Code, CodeSet, REGS_2024_START};
+use crate::config::Thresholds;
+use crate::register::{Register, WEEK_SLOTS};
+use chrono::Duration;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// What a cell of the grid shows, for shading and for the key.
+fn class(cat: Option<Category>) -> &'static str {
+    match cat {
+        Some(Category::Present) => "present",
+        Some(Category::ApprovedActivity) => "activity",
+        Some(Category::Authorised) => "authorised",
+        Some(Category::Unauthorised) => "unauthorised",
+        Some(Category::NotCounted) => "not_counted",
+        Some(Category::Administrative) => "administrative",
+        None => "invalid",
+    }
+}
+
+/// Order of the categories in the key.
+fn category_rank(cat: Option<Category>) -> u8 {
+    match cat {
+        Some(Category::Present) => 0,
+        Some(Category::ApprovedActivity) => 1,
+        Some(Category::Authorised) => 2,
+        Some(Category::Unauthorised) => 3,
+        Some(Category::NotCounted) => 4,
+        Some(Category::Administrative) => 5,
+        None => 6,
+    }
+}
+
+fn set_label(set: CodeSet) -> &'static str {
+    match set {
+        CodeSet::Regs2006 => "sessions to 18 August 2024 (2006 regulations)",
+        CodeSet::Regs2024 => "sessions from 19 August 2024 (2024 regulations)",
+    }
+}
+
+/// The period a certificate covers, resolved against the register as `attend flag` does.
+pub fn period(reg: &Register, spec: &PeriodSpec) -> Result<Period, PeriodError> {
+    SchoolCalendar::of(&reg.grid).resolve(&reg.grid, spec)
+}
+
+/// The certificate's part of a document's context: `period`, `weeks` (each with its ten
+/// `cells`), `key`, `totals` and `notes`.
+pub fn certificate(
+    reg: &Register,
+    index: usize,
+    spec: &PeriodSpec,
+    t: &Thresholds,
+) -> Result<Value, PeriodError> {
+    let grid = &reg.grid;
+    let cal = SchoolCalendar::of(grid);
+    let period = cal.resolve(grid, spec)?;
+    let frame = Frame::new(grid, &cal, period.clone());
+    let counts = frame.analyse(index).counts;
+    let row = grid.row(index);
+
+    let mut weeks = Vec::new();
+    // (code, set) -> sessions
+    let mut used: BTreeMap<(u8, CodeSet), u32> = BTreeMap::new();
+    let mut no_mark = 0u32;
+    for (w, monday) in grid.weeks.iter().enumerate() {
+        let friday = *monday + Duration::days(4);
+        if friday < period.from || *monday > period.to {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(WEEK_SLOTS);
+        let mut any = false;
+        for k in 0..WEEK_SLOTS {
+            let j = w * WEEK_SLOTS + k;
+            let s = grid.session(j);
+            let inside = period.from <= s.date && s.date <= period.to;
+            let b = row[j];
+            let cell = if !inside {
+                json!({"code": "", "class": "outside"})
+            } else if b == 0 {
+                if cal.held[j] {
+                    no_mark += 1;
+                    any = true;
+                    json!({"code": "-", "class": "no_mark"})
+                } else {
+                    json!({"code": "", "class": "no_session"})
+                }
+            } else {
+                any = true;
+                let set = CodeSet::for_date(s.date);
+                match Code::from_u8(b) {
+                    Some(code) => {
+                        *used.entry((b, set)).or_default() += 1;
+                        json!({"code": code.as_str(), "class": class(code.category(set))})
+                    }
+                    None => json!({"code": "?", "class": "invalid"}),
+                }
+            };
+            cells.push(cell);
+        }
+        if any {
+            weeks.push(json!({
+                "monday": monday,
+                "friday": friday,
+                "cells": cells,
+            }));
+        }
+    }
+
+    let spans_both = period.from < REGS_2024_START && period.to >= REGS_2024_START;
+    let mut key: Vec<(u8, String, u8, Value)> = used
+        .iter()
+        .filter_map(|(&(b, set), &n)| {
+            let code = Code::from_u8(b)?;
+            let cat = code.category(set);
+            Some((
+                category_rank(cat),
+                code.as_str().to_string(),
+                set.index() as u8,
+                json!({
+                    "code": code.as_str(),
+                    "meaning": code.meaning(set),
+                    "category": cat.map(Category::label).unwrap_or("not a code of this code set"),
+                    "class": class(cat),
+                    "code_set": if spans_both { Value::from(set_label(set)) } else { Value::Null },
+                    "sessions": n,
+                }),
+            ))
+        })
+        .collect();
+    key.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+
+    let pct = |f: Option<Fraction>| f.map(Fraction::pct);
+    let totals = json!({
+        "possible": counts.possible,
+        "present": counts.present,
+        "late_before_close": counts.late_before_close,
+        "approved_activity": counts.approved_activity,
+        "attended": counts.attended(),
+        "authorised": counts.authorised,
+        "unauthorised": counts.unauthorised,
+        "late_after_close": counts.late_after_close,
+        "absent": counts.absent(),
+        "not_counted": counts.not_counted,
+        "no_mark": counts.no_mark,
+        "attendance_pct": pct(counts.attendance()),
+        "authorised_pct": pct(counts.authorised_rate()),
+        "unauthorised_pct": pct(counts.unauthorised_rate()),
+        "band": counts.band(t).as_str(),
+        "band_label": counts.band(t).label(),
+    });
+    debug_assert_eq!(no_mark, counts.no_mark);
+
+    let mut notes = Vec::new();
+    if spans_both {
+        notes.push(
+            "The period spans 19 August 2024, when the 2024 regulations' attendance codes replaced those of 2006: each code is read under the regulations in force on its date, and the key shows both where a code was used under both."
+                .to_string(),
+        );
+    }
+    Ok(json!({
+        "period": {
+            "from": period.from,
+            "to": period.to,
+            "label": period.label,
+        },
+        "weeks": weeks,
+        "key": key.into_iter().map(|(_, _, _, v)| v).collect::<Vec<_>>(),
+        "totals": totals,
+        "notes": notes,
+        "spans_code_sets": spans_both,
+    }))
+}
