@@ -193,10 +193,9 @@ fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Resu
             let years = match (period.from, period.to) {
                 (Some(a), Some(b)) => Years::Span(a, b),
                 (Some(a), None) => Years::Span(a, as_of.max(a)),
-                (None, Some(b)) => Years::Span(b, b),
-                _ => Years::Latest {
-                    with_previous: false,
-                },
+                (None, Some(b)) => Years::Span(b - Duration::days(366), b),
+                // to the as-of day; a year back for --weeks that reach into the year before
+                (None, None) => Years::Span(as_of - Duration::days(366), as_of),
             };
             Register::load(&ws.register_dir(), years)
         }

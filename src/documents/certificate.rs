@@ -114,7 +114,7 @@ pub fn certificate(
     }
 
     let spans_both = period.from < REGS_2024_START && period.to >= REGS_2024_START;
-    let mut key: Vec<(u8, String, u8, Value)> = used
+    let mut key: Vec<(u8, String, u8, Value, u8)> = used
         .iter()
         .filter_map(|(&(b, set), &n)| {
             let code = Code::from_u8(b)?;
@@ -131,10 +131,11 @@ pub fn certificate(
                     "code_set": if spans_both { Value::from(set_label(set)) } else { Value::Null },
                     "sessions": n,
                 }),
+                b,
             ))
         })
         .collect();
-    key.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+    key.sort_by(|a, b| (a.0, a.4, a.2).cmp(&(b.0, b.4, b.2)));
 
     let pct = |f: Option<Fraction>| f.map(Fraction::pct);
     let totals = json!({
@@ -171,7 +172,7 @@ pub fn certificate(
             "label": period.label,
         },
         "weeks": weeks,
-        "key": key.into_iter().map(|(_, _, _, v)| v).collect::<Vec<_>>(),
+        "key": key.into_iter().map(|(_, _, _, v, _)| v).collect::<Vec<_>>(),
         "totals": totals,
         "notes": notes,
         "spans_code_sets": spans_both,

@@ -277,7 +277,10 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             let index = reg
                 .index_of(src.id)
                 .ok_or_else(|| not_in_register(src.id, kind))?;
-            let cert = super::certificate::certificate(reg, index, period, &src.config.thresholds)?;
+            // a document dated on the as-of day shows the register up to that day
+            let mut spec = period.clone();
+            spec.to = Some(spec.to.unwrap_or(src.as_of));
+            let cert = super::certificate::certificate(reg, index, &spec, &src.config.thresholds)?;
             let totals = &cert["totals"];
             event_text = format!(
                 "Registration certificate, {} to {}: {}",
@@ -319,7 +322,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     to: window.to.format("%d/%m/%Y").to_string(),
                 });
             };
-            let start = n.start.unwrap_or_else(|| next_weekday(src.as_of));
+            let start = n.start.unwrap_or_else(|| next_monday(src.as_of));
             if start < src.as_of {
                 return Err(DocumentError::Invalid(format!(
                     "the improvement period cannot start ({start}) before the notice is given ({})",
@@ -327,6 +330,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 )));
             }
             let end = last_weekday(start + Duration::days(7 * i64::from(n.weeks) - 1));
+            warnings.push(format!(
+                "the improvement period runs for {} calendar weeks, {} to {}: if school holidays fall in it, set the dates with --start and --weeks so that it covers {} weeks of school",
+                n.weeks,
+                start.format("%d/%m/%Y"),
+                end.format("%d/%m/%Y"),
+                n.weeks
+            ));
             let support: Vec<String> = if n.support.is_empty() {
                 crate::cases::plan::open_plan(case)
                     .map(|p| {
@@ -626,6 +636,37 @@ fn pupil_name(src: &Sources, case: Option<&Case>) -> String {
     }
 }
 
+/// Free text as written in a case file, for a document: lines wrapped by hand join into one
+/// paragraph; a blank line starts a new paragraph; a line that starts a list item ("- ", "* ",
+/// "1. ") stays on its own line.
+pub fn prose(text: &str) -> String {
+    let mut out = String::new();
+    let mut blank = false;
+    for line in text.trim().lines() {
+        let l = line.trim();
+        if l.is_empty() {
+            blank = true;
+            continue;
+        }
+        let item = l.starts_with("- ")
+            || l.starts_with("* ")
+            || l.starts_with("• ")
+            || l.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+        if !out.is_empty() {
+            out.push_str(if blank {
+                "\n\n"
+            } else if item {
+                "\n"
+            } else {
+                " "
+            });
+        }
+        out.push_str(l);
+        blank = false;
+    }
+    out
+}
+
 /// The name a letter uses for the pupil: the preferred forename.
 fn forename(case: &Case) -> String {
     let p = &case.pupil;
@@ -667,12 +708,9 @@ fn date_short(v: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn next_weekday(d: NaiveDate) -> NaiveDate {
-    let mut n = d + Duration::days(1);
-    while matches!(n.weekday(), Weekday::Sat | Weekday::Sun) {
-        n += Duration::days(1);
-    }
-    n
+/// The Monday after `d` (a week's notice at most, time for a letter to arrive).
+fn next_monday(d: NaiveDate) -> NaiveDate {
+    d + Duration::days(7 - i64::from(d.weekday().num_days_from_monday()))
 }
 
 fn last_weekday(d: NaiveDate) -> NaiveDate {
@@ -1075,13 +1113,50 @@ fn plan_context(case: &Case, p: &crate::cases::model::Plan, pupil_forename: &str
             ActionFor::Parents => continue,
             ActionFor::YoungPerson => pupil_forename.to_string(),
             ActionFor::School => "the school".to_string(),
-            ActionFor::Agency if a.agency.trim().is_empty() => "other services".to_string(),
-            ActionFor::Agency => a.agency.trim().to_string(),
+            ActionFor::Agency => continue,
         };
         if !who.is_empty() && !others.contains(&who) {
             others.push(who);
         }
     }
+    let agencies: Vec<String> = p
+        .actions
+        .iter()
+        .filter(|a| a.for_ == ActionFor::Agency)
+        .map(|a| a.agency.trim().to_string())
+        .fold(Vec::new(), |mut v, a| {
+            if !v.contains(&a) {
+                v.push(a);
+            }
+            v
+        });
+    if !agencies.is_empty() {
+        let named: Vec<&String> = agencies.iter().filter(|a| !a.is_empty()).collect();
+        others.push(if named.is_empty() {
+            "other services".to_string()
+        } else {
+            format!(
+                "other services ({})",
+                named.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        });
+    }
+    // which of the people the letter goes to were at the meeting
+    let norm = |n: &str| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let at_meeting: Vec<String> = p.meeting.attendees.iter().map(|a| norm(&a.name)).collect();
+    let recipients: Vec<&Person> = case.with_parental_responsibility().collect();
+    let came: Vec<&str> = recipients
+        .iter()
+        .filter(|r| at_meeting.contains(&norm(&r.name)))
+        .map(|r| r.name.trim())
+        .collect();
+    let recipients_attended = if !p.meeting.parents_attended {
+        "none"
+    } else if came.is_empty() || came.len() == recipients.len() {
+        "all"
+    } else {
+        "some"
+    };
     json!({
         "number": p.number,
         "follows_review_of": p.follows_review_of,
@@ -1092,24 +1167,26 @@ fn plan_context(case: &Case, p: &crate::cases::model::Plan, pupil_forename: &str
             "attendees": p.meeting.attendees.iter().map(attendee).collect::<Vec<_>>(),
         },
         "attendance": figures_or_null(p.attendance.as_ref()),
-        "summary_of_concerns": p.summary_of_concerns.trim(),
-        "reasons": p.reasons.trim(),
+        "summary_of_concerns": prose(&p.summary_of_concerns),
+        "reasons": prose(&p.reasons),
         "barriers": barriers.iter().map(|b| json!({
             "kind": b.kind.as_str(),
             "label": crate::attendance::capitalise(b.kind.label()),
-            "detail": b.detail.trim(),
+            "detail": prose(&b.detail),
         })).collect::<Vec<_>>(),
-        "support_in_place": p.support_in_place.trim(),
-        "going_well": p.going_well.trim(),
+        "support_in_place": prose(&p.support_in_place),
+        "going_well": prose(&p.going_well),
         "strengths": case.strengths.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>(),
-        "concerns": p.concerns.trim(),
-        "wellbeing_goals": p.wellbeing_goals.trim(),
-        "other_issues": p.other_issues.trim(),
-        "child_view": child_view,
+        "concerns": prose(&p.concerns),
+        "wellbeing_goals": prose(&p.wellbeing_goals),
+        "other_issues": prose(&p.other_issues),
+        "child_view": prose(child_view),
         "aim": aim_context(&p.aim),
         "action_groups": groups,
         "parent_actions": parent_actions,
         "others_with_actions": join_and(&others),
+        "recipients_attended": recipients_attended,
+        "recipients_at_meeting": join_and(&came),
         "review_date": p.review_date,
         "copies": p.copies.iter().map(|c| json!({
             "to": c.to.trim(),
@@ -1131,6 +1208,11 @@ fn family(case: &Case) -> Value {
             "address": p.address.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
             "phone": p.phone.trim(),
             "email": p.email.trim(),
+            "contact": ([
+                p.phone.trim().to_string(),
+                p.email.trim().to_string(),
+                p.preferred_contact.map(|c| format!("prefers: {}", contact_method(c))).unwrap_or_default(),
+            ].into_iter().filter(|l| !l.is_empty()).collect::<Vec<_>>()),
             "preferred_contact": p.preferred_contact.map(|c| match c {
                 crate::cases::model::ContactMethod::Phone => "phone",
                 crate::cases::model::ContactMethod::Text => "text message",
@@ -1163,6 +1245,17 @@ fn family(case: &Case) -> Value {
         })).collect::<Vec<_>>(),
         "consent_to_referral": case.consent_to_referral,
     })
+}
+
+fn contact_method(c: crate::cases::model::ContactMethod) -> &'static str {
+    use crate::cases::model::ContactMethod::*;
+    match c {
+        Phone => "phone",
+        Text => "text message",
+        Email => "email",
+        Letter => "letter",
+        InPerson => "in person",
+    }
 }
 
 fn outcome_sentence(o: Outcome) -> &'static str {
@@ -1231,14 +1324,14 @@ fn review_context(case: &Case, p: &crate::cases::model::Plan, r: &Review) -> Val
         "outcome": outcome_sentence(r.outcome),
         "outcome_key": r.outcome.as_str(),
         "outcome_overridden": r.proposed_outcome.is_some_and(|p| p != r.outcome),
-        "outcome_reason": r.outcome_reason.trim(),
-        "what_worked": r.what_worked.trim(),
-        "what_did_not_work": r.what_did_not_work.trim(),
+        "outcome_reason": prose(&r.outcome_reason),
+        "what_worked": prose(&r.what_worked),
+        "what_did_not_work": prose(&r.what_did_not_work),
         "actions": actions,
         "decision": r.decision.as_str(),
         "decision_text": decision,
         "escalation": r.escalation.map(|e| e.label()),
-        "notes": r.notes.trim(),
+        "notes": prose(&r.notes),
         "next_plan": next.map(|np| json!({
             "number": np.number,
             "review_date": np.review_date,
@@ -1263,7 +1356,7 @@ fn support_so_far(case: &Case) -> Vec<String> {
     }
     for p in &case.plans {
         let mut line = format!(
-            "An attendance meeting on {}{}, which agreed action plan {} ({})",
+            "At an attendance meeting on {}{}, action plan {} was agreed ({})",
             p.meeting.date.format("%-d %B %Y"),
             if p.meeting.parents_attended {
                 ""
@@ -1279,15 +1372,16 @@ fn support_so_far(case: &Case) -> Vec<String> {
             .filter(|a| matches!(a.for_, ActionFor::School | ActionFor::Agency))
             .map(|a| a.what.trim().trim_end_matches('.').to_string())
             .collect();
+        line.push('.');
         if !school.is_empty() {
             line.push_str(&format!(
-                "; the school and other services agreed to: {}",
+                " The school and other services agreed to: {}.",
                 school.join("; ")
             ));
         }
         if let Some(r) = &p.review {
             line.push_str(&format!(
-                "; reviewed on {}: {}",
+                " Reviewed on {}: {}.",
                 r.meeting.date.format("%-d %B %Y"),
                 r.outcome.label()
             ));
@@ -1307,7 +1401,7 @@ fn referral_context(case: &Case, window: &Snapshot, config: &Config) -> Value {
                 "kind": crate::attendance::capitalise(e.kind.as_str()),
                 "by": e.by.trim(),
                 "with": e.with.trim(),
-                "text": e.text.trim(),
+                "text": prose(&e.text),
                 "plan": e.plan,
                 "document": e.document.as_ref().map(|d| json!({"path": d.path, "sha256": d.sha256})),
             })
@@ -1347,10 +1441,10 @@ fn referral_context(case: &Case, window: &Snapshot, config: &Config) -> Value {
             "sessions": p.sessions,
         })),
         "family": family(case),
-        "child_view": case.child_view.trim(),
+        "child_view": prose(&case.child_view),
         "barriers": case.barriers.iter().map(|b| json!({
             "label": crate::attendance::capitalise(b.kind.label()),
-            "detail": b.detail.trim(),
+            "detail": prose(&b.detail),
         })).collect::<Vec<_>>(),
         "strengths": case.strengths.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>(),
         "plans": plans,
@@ -1377,6 +1471,14 @@ mod tests {
     }
 
     #[test]
+    fn hand_wrapped_text_reads_as_paragraphs() {
+        assert_eq!(prose("  one\ntwo  \n\nthree\n"), "one two\n\nthree");
+        assert_eq!(prose("Actions:\n- a\n- b\n1. c"), "Actions:\n- a\n- b\n1. c");
+        assert_eq!(prose(""), "");
+        assert_eq!(prose("8:40 check-in. Then\nmaths"), "8:40 check-in. Then maths");
+    }
+
+    #[test]
     fn sessions_read_as_school_days() {
         assert_eq!(days_text(0), "no school days");
         assert_eq!(days_text(1), "half a school day");
@@ -1397,14 +1499,19 @@ mod tests {
     #[test]
     fn improvement_periods_end_on_a_weekday() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        // Friday -> next Monday
-        assert_eq!(next_weekday(d("2025-02-21")), d("2025-02-24"));
-        assert_eq!(next_weekday(d("2025-02-24")), d("2025-02-25"));
+        assert_eq!(next_monday(d("2025-02-21")), d("2025-02-24"));
+        assert_eq!(next_monday(d("2025-02-23")), d("2025-02-24"));
+        assert_eq!(next_monday(d("2025-02-24")), d("2025-03-03"));
         // a Monday start, 6 weeks: the Friday of the sixth week
         let start = d("2025-02-24");
         assert_eq!(
             last_weekday(start + Duration::days(7 * 6 - 1)),
             d("2025-04-04")
+        );
+        // a Wednesday start, 3 weeks: the Tuesday three weeks on
+        assert_eq!(
+            last_weekday(d("2025-03-05") + Duration::days(7 * 3 - 1)),
+            d("2025-03-25")
         );
     }
 
