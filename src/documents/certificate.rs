@@ -169,7 +169,10 @@ pub fn certificate(
         "period": {
             "from": period.from,
             "to": period.to,
-            "label": period.label,
+            // "Autumn term 2024-25", "2024-25 to date", "last 4 school weeks"; none for dates
+            // the officer gave, which the certificate prints anyway
+            "label": (spec.from.is_none() || spec.term.is_some() || spec.weeks.is_some())
+                .then_some(period.label.as_str()),
         },
         "weeks": weeks,
         "key": key.into_iter().map(|(_, _, _, v, _)| v).collect::<Vec<_>>(),

@@ -1,0 +1,221 @@
+//! Helpers for the document tests: a workspace holding the fictional example cases, the register
+//! they were made from and the fictional Townley Academy's letterhead; PDF text via pdftotext.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The officer the tests record as (the example case's officer).
+pub const OFFICER: &str = "Priya Shah";
+/// The date every document in the tests is written on.
+pub const AS_OF: &str = "2025-02-24";
+/// The example case in the repository's cases/ (Mason Lee: two plans, a review).
+pub const MASON: &str = "C815381816030";
+/// tests/fixtures/documents/K815375514034.yaml (Oliver Mitchell: severe absence, escalated to a
+/// Notice to Improve).
+pub const OLIVER: &str = "K815375514034";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The attend binary with a clean, reproducible environment.
+pub fn attend() -> Command {
+    let mut c = Command::cargo_bin("attend").expect("binary built");
+    c.env_remove("ATTEND_DIR")
+        .env_remove("EDITOR")
+        .env_remove("VISUAL")
+        .env("ATTEND_USER", OFFICER)
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// attend on workspace `ws`, as of `date`.
+pub fn at(ws: &Path, date: &str) -> Command {
+    let mut c = attend();
+    c.arg("--dir").arg(ws).arg("--as-of").arg(date);
+    c
+}
+
+/// A workspace with the register, both fictional cases and the Townley Academy letterhead.
+pub fn workspace() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let ws = d.path();
+    attend().arg("init").arg(ws).arg("--quiet").assert().success();
+    std::fs::copy(
+        repo().join("tests/fixtures/documents/attend.yaml"),
+        ws.join("attend.yaml"),
+    )
+    .unwrap();
+    attend()
+        .arg("--dir")
+        .arg(ws)
+        .arg("--quiet")
+        .arg("import")
+        .arg(repo().join("tests/fixtures/cases/register.csv"))
+        .assert()
+        .success();
+    copy_dir(&repo().join("cases").join(MASON), &ws.join("cases").join(MASON));
+    let oliver = ws.join("cases").join(OLIVER);
+    std::fs::create_dir_all(&oliver).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/documents/K815375514034.yaml"),
+        oliver.join("case.yaml"),
+    )
+    .unwrap();
+    d
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
+    }
+}
+
+pub fn case_path(ws: &Path, id: &str) -> PathBuf {
+    ws.join("cases").join(id).join("case.yaml")
+}
+
+pub fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+/// Run and return stdout, failing the test with stderr when the command fails.
+pub fn run_ok(c: &mut Command) -> Vec<u8> {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "command failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Run a command that must fail; returns stderr.
+pub fn run_err(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        !out.status.success(),
+        "command succeeded but should have failed; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// The text of a PDF, by poppler's pdftotext (CI installs poppler-utils: see .ci/run).
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs: install poppler-utils (apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Whitespace collapsed to single spaces (line breaks in a PDF fall anywhere).
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every file under `dir` with its bytes (to check that a failed command changed nothing).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    fn walk(base: &Path, d: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let name = p.strip_prefix(base).unwrap().to_path_buf();
+                if name.to_string_lossy() == ".attend-lock" {
+                    continue;
+                }
+                out.insert(name, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Lower-case hex SHA-256 of a file, computed by sha256sum (independently of attend).
+pub fn sha256sum(path: &Path) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum runs");
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+/// Every built-in document for the fictional cases: (name, arguments after `--as-of`).
+pub fn documents() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("concern-letter", vec!["letter", "concern-letter", MASON]),
+        (
+            "invitation",
+            vec![
+                "letter",
+                "invitation",
+                MASON,
+                "--date",
+                "2025-03-03",
+                "--time",
+                "9:30",
+                "--place",
+                "Meeting room 2, Townley Academy",
+                "--minutes",
+                "30",
+                "--attendee",
+                "Priya Shah|Attendance Officer",
+                "--attendee",
+                "Tom Reid|Head of Year 8",
+            ],
+        ),
+        ("plan", vec!["letter", "plan", MASON, "--plan", "1"]),
+        (
+            "plan-letter",
+            vec![
+                "letter",
+                "plan-letter",
+                MASON,
+                "--time",
+                "15:30",
+                "--place",
+                "Meeting room 2, Townley Academy",
+            ],
+        ),
+        ("review", vec!["letter", "review", MASON]),
+        ("certificate", vec!["certificate", MASON]),
+        (
+            "notice-to-improve",
+            vec![
+                "letter",
+                "notice-to-improve",
+                OLIVER,
+                "--support",
+                "A weekly meeting with Tom Reid, Head of Year 10, to plan Oliver's week",
+                "--support",
+                "An early help assessment with Townley Council's Early Help team",
+            ],
+        ),
+        ("referral", vec!["letter", "referral", MASON]),
+    ]
+}
