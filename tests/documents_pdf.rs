@@ -48,7 +48,10 @@ fn the_invitation_says_the_meeting_may_go_ahead_and_offers_another_time_to_every
         "Townley Academy",
         "Priya Shah",
     ] {
-        assert!(text.contains(needle), "the invitation lacks {needle:?}:\n{text}");
+        assert!(
+            text.contains(needle),
+            "the invitation lacks {needle:?}:\n{text}"
+        );
     }
     // a copy for each address, each numbered on its own
     assert_eq!(text.matches("Page 1 of 1").count(), 2, "{text}");
@@ -67,10 +70,15 @@ fn a_meeting_in_the_past_or_without_a_time_is_refused() {
         "9:30",
     ]));
     assert!(err.contains("before the date of the letter"), "{err}");
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "invitation", MASON, "--date", "2025-03-03"]));
+    let err =
+        run_err(at(ws.path(), AS_OF).args(["letter", "invitation", MASON, "--date", "2025-03-03"]));
     assert!(err.contains("--time"), "{err}");
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--date", "2025-03-03"]));
-    assert!(err.contains("--date") && err.contains("invitation"), "{err}");
+    let err =
+        run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--date", "2025-03-03"]));
+    assert!(
+        err.contains("--date") && err.contains("invitation"),
+        "{err}"
+    );
     let err = run_err(at(ws.path(), AS_OF).args(["letter", "certificate", MASON]));
     assert!(err.contains("attend certificate"), "{err}");
 }
@@ -81,8 +89,14 @@ fn context(ws: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 /// attend flag's CSV rows by UPN, as maps of column -> value.
-fn flag_rows(ws: &Path, from: &str, to: &str) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
-    let out = run_ok(at(ws, AS_OF).args(["flag", "--all", "--format", "csv", "--from", from, "--to", to]));
+fn flag_rows(
+    ws: &Path,
+    from: &str,
+    to: &str,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    let out = run_ok(at(ws, AS_OF).args([
+        "flag", "--all", "--format", "csv", "--from", from, "--to", to,
+    ]));
     let mut r = csv::Reader::from_reader(out.as_slice());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     r.records()
@@ -200,7 +214,10 @@ fn certificate_totals_equal_the_flag_figures_for_the_same_period() {
         row["present"].parse::<u32>().unwrap() + row["approved_activity"].parse::<u32>().unwrap(),
         row["possible"]
     );
-    assert!(text.contains(&line), "{line:?} not in the certificate:\n{text}");
+    assert!(
+        text.contains(&line),
+        "{line:?} not in the certificate:\n{text}"
+    );
     for needle in [
         "Registration certificate",
         // the period runs to the last session held: 17 to 21 February was half term
@@ -222,20 +239,59 @@ fn a_certificate_across_19_august_2024_reads_each_code_under_its_own_regulations
     let csv = dir.path().join("summer.csv");
     let out = std::process::Command::new("python3")
         .arg(repo().join("tests/tools/gen_register.py"))
-        .args(["--pupils", "12", "--seed", "7", "--start", "2024-04-15", "--until", "2024-10-04"])
+        .args([
+            "--pupils",
+            "12",
+            "--seed",
+            "7",
+            "--start",
+            "2024-04-15",
+            "--until",
+            "2024-10-04",
+        ])
         .args(["--newline", "lf", "--out"])
         .arg(&csv)
         .output()
         .expect("python3 runs the generator");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let ws = dir.path().join("ws");
-    attend().arg("init").arg(&ws).arg("--quiet").assert().success();
-    std::fs::copy(repo().join("tests/fixtures/documents/attend.yaml"), ws.join("attend.yaml")).unwrap();
-    attend().arg("--dir").arg(&ws).arg("--quiet").arg("import").arg(&csv).assert().success();
+    attend()
+        .arg("init")
+        .arg(&ws)
+        .arg("--quiet")
+        .assert()
+        .success();
+    std::fs::copy(
+        repo().join("tests/fixtures/documents/attend.yaml"),
+        ws.join("attend.yaml"),
+    )
+    .unwrap();
+    attend()
+        .arg("--dir")
+        .arg(&ws)
+        .arg("--quiet")
+        .arg("import")
+        .arg(&csv)
+        .assert()
+        .success();
     assert_certificate_equals_flag(&ws, "2024-06-03", "2024-10-04");
     let rows = flag_rows(&ws, "2024-06-03", "2024-10-04");
     let upn = rows.keys().next().unwrap();
-    let c = context(&ws, &["certificate", upn, "--from", "2024-06-03", "--to", "2024-10-04"]);
+    let c = context(
+        &ws,
+        &[
+            "certificate",
+            upn,
+            "--from",
+            "2024-06-03",
+            "--to",
+            "2024-10-04",
+        ],
+    );
     let key = c["certificate"]["key"].as_array().unwrap();
     let sets_of = |code: &str| -> Vec<String> {
         key.iter()
@@ -246,10 +302,24 @@ fn a_certificate_across_19_august_2024_reads_each_code_under_its_own_regulations
     let present = sets_of("/");
     assert_eq!(present.len(), 2, "{key:?}");
     assert!(present[0].contains("to 18 August 2024") && present[1].contains("from 19 August 2024"));
-    let pdf = run_ok(at(&ws, AS_OF).args(["certificate", upn, "--from", "2024-06-03", "--to", "2024-10-04", "--stdout"]));
+    let pdf = run_ok(at(&ws, AS_OF).args([
+        "certificate",
+        upn,
+        "--from",
+        "2024-06-03",
+        "--to",
+        "2024-10-04",
+        "--stdout",
+    ]));
     let text = flat(&pdf_text(&pdf));
-    assert!(text.contains("sessions to 18 August 2024 (2006 regulations)"), "{text}");
-    assert!(text.contains("sessions from 19 August 2024 (2024 regulations)"), "{text}");
+    assert!(
+        text.contains("sessions to 18 August 2024 (2006 regulations)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sessions from 19 August 2024 (2024 regulations)"),
+        "{text}"
+    );
     assert!(text.contains("spans 19 August 2024"), "{text}");
 }
 
@@ -264,10 +334,30 @@ fn edit_case(ws: &Path, id: &str, from: &str, to: &str) {
 #[test]
 fn names_that_look_like_markup_print_literally() {
     let ws = workspace();
-    edit_case(ws.path(), MASON, "surname: Lee\n", "surname: '#Lee* <b>x</b>'\n");
-    edit_case(ws.path(), MASON, "forename: Mason\n", "forename: '$Mason_ @ref'\n");
-    edit_case(ws.path(), MASON, "- name: Karen Lee\n", "- name: '[Karen] O''Brien // = - + ~ \\ ```'\n");
-    edit_case(ws.path(), MASON, "  - 14 Example Road\n", "  - '#14 *Example* Road'\n");
+    edit_case(
+        ws.path(),
+        MASON,
+        "surname: Lee\n",
+        "surname: '#Lee* <b>x</b>'\n",
+    );
+    edit_case(
+        ws.path(),
+        MASON,
+        "forename: Mason\n",
+        "forename: '$Mason_ @ref'\n",
+    );
+    edit_case(
+        ws.path(),
+        MASON,
+        "- name: Karen Lee\n",
+        "- name: '[Karen] O''Brien // = - + ~ \\ ```'\n",
+    );
+    edit_case(
+        ws.path(),
+        MASON,
+        "  - 14 Example Road\n",
+        "  - '#14 *Example* Road'\n",
+    );
     let pdf = run_ok(at(ws.path(), AS_OF).args(invitation_args()).arg("--stdout"));
     let text = flat(&pdf_text(&pdf));
     for literal in [
@@ -277,10 +367,14 @@ fn names_that_look_like_markup_print_literally() {
         "$Mason_ @ref’s attendance",
         "$Mason_ @ref #Lee* <b>x</b>’s attendance",
     ] {
-        assert!(text.contains(literal), "{literal:?} not printed literally:\n{text}");
+        assert!(
+            text.contains(literal),
+            "{literal:?} not printed literally:\n{text}"
+        );
     }
     // and in the records
-    let pdf = run_ok(at(ws.path(), AS_OF).args(["letter", "plan", MASON, "--plan", "1", "--stdout"]));
+    let pdf =
+        run_ok(at(ws.path(), AS_OF).args(["letter", "plan", MASON, "--plan", "1", "--stdout"]));
     let text = flat(&pdf_text(&pdf));
     assert!(text.contains("$Mason_ @ref #Lee* <b>x</b>"), "{text}");
 }
@@ -305,7 +399,10 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
     assert!(err.contains("has not met the national threshold"), "{err}");
     assert!(err.contains("at most 3 sessions"), "{err}");
     // nobody with parental responsibility: no one to invite
-    let text = read(&case_path(ws.path(), MASON)).replace("parental_responsibility: true", "parental_responsibility: false");
+    let text = read(&case_path(ws.path(), MASON)).replace(
+        "parental_responsibility: true",
+        "parental_responsibility: false",
+    );
     std::fs::write(case_path(ws.path(), MASON), &text).unwrap();
     let before = {
         let mut b = before;
@@ -327,15 +424,25 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
     let pdf = run_ok(at(ws.path(), AS_OF).args(["certificate", "E815399614010", "--stdout"]));
     assert!(flat(&pdf_text(&pdf)).contains("Chloe Rogers"));
     // a school with no letterhead
-    std::fs::copy(repo().join("templates/attend.yaml"), ws.path().join("attend.yaml")).unwrap();
+    std::fs::copy(
+        repo().join("templates/attend.yaml"),
+        ws.path().join("attend.yaml"),
+    )
+    .unwrap();
     let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON]));
-    assert!(err.contains("school.name") && err.contains("attendance_lead.name"), "{err}");
+    assert!(
+        err.contains("school.name") && err.contains("attendance_lead.name"),
+        "{err}"
+    );
     std::fs::copy(
         repo().join("tests/fixtures/documents/attend.yaml"),
         ws.path().join("attend.yaml"),
     )
     .unwrap();
-    assert!(tree(ws.path()) == before, "a refused document changed files");
+    assert!(
+        tree(ws.path()) == before,
+        "a refused document changed files"
+    );
 }
 
 #[test]
@@ -351,21 +458,41 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
         1,
     );
     std::fs::write(&p, text).unwrap();
-    let out = at(ws.path(), AS_OF).args(["letter", "concern", "E815399614010"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = at(ws.path(), AS_OF)
+        .args(["letter", "concern", "E815399614010"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("cases/E815399614010/documents/2025-02-24-concern-letter.pdf"), "{said}");
+    assert!(
+        said.contains("cases/E815399614010/documents/2025-02-24-concern-letter.pdf"),
+        "{said}"
+    );
     let case = read(&p);
     assert!(case.contains("stage: understand"), "{case}");
     assert!(case.contains("kind: letter"), "{case}");
     assert!(case.contains("with: Sara Rogers"), "{case}");
-    assert!(case.contains("Stage moved up from monitor to understand: Letter of concern about attendance issued"), "{case}");
-    let file = ws.path().join("cases/E815399614010/documents/2025-02-24-concern-letter.pdf");
+    assert!(
+        case.contains(
+            "Stage moved up from monitor to understand: Letter of concern about attendance issued"
+        ),
+        "{case}"
+    );
+    let file = ws
+        .path()
+        .join("cases/E815399614010/documents/2025-02-24-concern-letter.pdf");
     assert!(case.contains(&format!("sha256: {}", sha256sum(&file))));
 
     // the same letter again the same day: already filed, nothing changes
     let before = tree(ws.path());
-    let out = at(ws.path(), AS_OF).args(["letter", "concern", "E815399614010"]).output().unwrap();
+    let out = at(ws.path(), AS_OF)
+        .args(["letter", "concern", "E815399614010"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already filed, identical"));
     assert!(tree(ws.path()) == before);
@@ -388,10 +515,19 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
     assert!(docs.join("2025-02-24-invitation.pdf").is_file());
     assert!(docs.join("2025-02-24-invitation-v2.pdf").is_file());
     let case = read(&p);
-    assert_eq!(case.matches("path: documents/2025-02-24-invitation").count(), 2);
+    assert_eq!(
+        case.matches("path: documents/2025-02-24-invitation")
+            .count(),
+        2
+    );
     // the place defaults to the school and its address
-    let text = flat(&pdf_text(&std::fs::read(docs.join("2025-02-24-invitation-v2.pdf")).unwrap()));
-    assert!(text.contains("Townley Academy, Mill Lane, Townley, TW1 3XY"), "{text}");
+    let text = flat(&pdf_text(
+        &std::fs::read(docs.join("2025-02-24-invitation-v2.pdf")).unwrap(),
+    ));
+    assert!(
+        text.contains("Townley Academy, Mill Lane, Townley, TW1 3XY"),
+        "{text}"
+    );
     assert!(text.contains("10:00am"), "{text}");
     // the source beside it, with --source
     run_ok(at(ws.path(), AS_OF).args(["letter", "referral", "E815399614010", "--source"]));
@@ -401,7 +537,11 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
 #[test]
 fn the_covering_letter_and_records_say_what_the_guidance_asks() {
     let ws = workspace();
-    let text = |args: &[&str]| flat(&pdf_text(&run_ok(at(ws.path(), AS_OF).args(args).arg("--stdout"))));
+    let text = |args: &[&str]| {
+        flat(&pdf_text(&run_ok(
+            at(ws.path(), AS_OF).args(args).arg("--stdout"),
+        )))
+    };
     let letter = text(&["letter", "plan-letter", MASON]);
     for needle in [
         "Monday 3 March 2025",
@@ -409,7 +549,10 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
         "decisions about the plan will be made in your absence",
         "Phone the school by 9am on any day of absence",
     ] {
-        assert!(letter.contains(needle), "{needle:?} not in the covering letter:\n{letter}");
+        assert!(
+            letter.contains(needle),
+            "{needle:?} not in the covering letter:\n{letter}"
+        );
     }
     // David Lee did not come to the meeting: his copy does not thank him for coming
     assert!(letter.contains("which Karen Lee attended"), "{letter}");
@@ -445,7 +588,10 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
         "Some improvement",
         "Continue with a new action plan (plan 2), to be reviewed on 3 March 2025",
     ] {
-        assert!(review.contains(needle), "{needle:?} not in the review:\n{review}");
+        assert!(
+            review.contains(needle),
+            "{needle:?} not in the review:\n{review}"
+        );
     }
     let nti = text(&[
         "letter",
@@ -473,7 +619,15 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
     ] {
         assert!(nti.contains(needle), "{needle:?} not in the notice:\n{nti}");
     }
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "nti", OLIVER, "--weeks", "8", "--support", "x"]));
+    let err = run_err(at(ws.path(), AS_OF).args([
+        "letter",
+        "nti",
+        OLIVER,
+        "--weeks",
+        "8",
+        "--support",
+        "x",
+    ]));
     assert!(err.contains("3 to 6 weeks"), "{err}");
     let referral = text(&["letter", "referral", MASON]);
     for needle in [
@@ -486,7 +640,10 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
         "ed9c46c8d160465faa19277e4b9a510bb3f7dd53ace790cceeb41589969032f4",
         "Ella Lee",
     ] {
-        assert!(referral.contains(needle), "{needle:?} not in the referral:\n{referral}");
+        assert!(
+            referral.contains(needle),
+            "{needle:?} not in the referral:\n{referral}"
+        );
     }
 }
 
@@ -518,8 +675,15 @@ fn the_school_logo_goes_on_the_letterhead() {
     // a header, a rule, then one line per image: the logo on each copy of the letter
     let rows: Vec<&str> = list.lines().skip(2).collect();
     assert!(!rows.is_empty(), "no image in the letter:\n{list}");
-    assert!(rows.iter().all(|r| r.split_whitespace().nth(3) == Some("1")), "{list}");
-    let source = String::from_utf8(run_ok(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout", "--source"]))).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.split_whitespace().nth(3) == Some("1")),
+        "{list}"
+    );
+    let source = String::from_utf8(run_ok(
+        at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout", "--source"]),
+    ))
+    .unwrap();
     assert!(source.contains("image(\"logo.png\""), "{source}");
     // a logo that is not there is an error naming the setting
     std::fs::remove_file(ws.path().join("crest.png")).unwrap();

@@ -10,7 +10,11 @@ use documents_support::*;
 fn the_typst_source_of_every_built_in_document_is_pinned() {
     let ws = workspace();
     for (name, args) in documents() {
-        let source = run_ok(at(ws.path(), AS_OF).args(&args).args(["--stdout", "--source"]));
+        let source = run_ok(
+            at(ws.path(), AS_OF)
+                .args(&args)
+                .args(["--stdout", "--source"]),
+        );
         let source = String::from_utf8(source).unwrap();
         // nothing a family could read as a template artefact
         for bad in ["{{", "{%", "None", "null", "undefined"] {
@@ -33,13 +37,20 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
             text.contains("<pdfaid:part>2</pdfaid:part>"),
             "{name}: not PDF/A-2"
         );
-        assert!(text.contains("20250224"), "{name}: creation date is not the as-of date");
+        assert!(
+            text.contains("20250224"),
+            "{name}: creation date is not the as-of date"
+        );
         // another day gives another document (the date is printed in it)
         let later = run_ok(at(ws.path(), "2025-02-25").args(&args).arg("--stdout"));
         assert!(later != a, "{name}: the date does not change the document");
 
         // filed: the same bytes, recorded with their SHA-256
-        let id = if name == "notice-to-improve" { OLIVER } else { MASON };
+        let id = if name == "notice-to-improve" {
+            OLIVER
+        } else {
+            MASON
+        };
         run_ok(at(ws.path(), AS_OF).args(&args));
         let case = read(&case_path(ws.path(), id));
         let last = case.rsplit("- date: ").next().unwrap();
@@ -53,7 +64,10 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
             "{name}: filed as {rel}"
         );
         let file = ws.path().join("cases").join(id).join(rel);
-        assert!(std::fs::read(&file).unwrap() == a, "{name}: the filed PDF differs");
+        assert!(
+            std::fs::read(&file).unwrap() == a,
+            "{name}: the filed PDF differs"
+        );
         let sha = sha256sum(&file);
         assert!(
             last.contains(&format!("sha256: {sha}")),

@@ -57,7 +57,10 @@ pub struct LetterArgs {
     #[arg(value_parser = parse_letter_kind, value_name = "KIND")]
     pub kind: Kind,
     /// The pupil's UPN (or ADNO-<admission number>).
-    #[arg(required_unless_present = "all_flagged", conflicts_with = "all_flagged")]
+    #[arg(
+        required_unless_present = "all_flagged",
+        conflicts_with = "all_flagged"
+    )]
     pub upn: Option<String>,
     /// A letter for every pupil attend flag lists who has an open case, one file in each case
     /// (a mail-out; concern letters only).
@@ -108,7 +111,10 @@ pub struct LetterArgs {
 #[derive(Debug, Args)]
 pub struct CertificateArgs {
     /// The pupil's UPN (or ADNO-<admission number>).
-    #[arg(required_unless_present = "all_flagged", conflicts_with = "all_flagged")]
+    #[arg(
+        required_unless_present = "all_flagged",
+        conflicts_with = "all_flagged"
+    )]
     pub upn: Option<String>,
     /// A certificate for every pupil attend flag lists who has an open case (meeting preparation).
     #[arg(long)]
@@ -136,7 +142,8 @@ pub enum TemplatesCommand {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Where to copy them (default: the workspace's templates/ folder).
-    pub dir: Option<PathBuf>,
+    #[arg(value_name = "DIR")]
+    pub folder: Option<PathBuf>,
     /// Only these templates (e.g. invitation.typ.tera, or invitation); default: all of them.
     #[arg(long = "only", value_name = "NAME")]
     pub only: Vec<String>,

@@ -19,5 +19,12 @@ pub fn run(ctx: &Ctx, a: CertificateArgs) -> Result<ExitCode> {
         });
     }
     let id = pupil_id(a.upn.as_deref().expect("clap requires UPN"))?;
-    one(ctx, &ws, &id, &Request::Certificate { period }, &a.output, &a.by)
+    one(
+        ctx,
+        &ws,
+        &id,
+        &Request::Certificate { period },
+        &a.output,
+        &a.by,
+    )
 }

@@ -68,7 +68,12 @@ fn check_options(a: &LetterArgs) -> Result<()> {
         &[Kind::Invitation, Kind::PlanLetter],
         &mut wrong,
     );
-    only(a.minutes.is_some(), "--minutes", &[Kind::Invitation], &mut wrong);
+    only(
+        a.minutes.is_some(),
+        "--minutes",
+        &[Kind::Invitation],
+        &mut wrong,
+    );
     only(
         !a.attendee.is_empty(),
         "--attendee",
@@ -221,7 +226,10 @@ fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
             ),
             None => String::new(),
         };
-        anyhow!("cannot write the {}: {e}{hint}", p.kind.title().to_lowercase())
+        anyhow!(
+            "cannot write the {}: {e}{hint}",
+            p.kind.title().to_lowercase()
+        )
     })
 }
 
@@ -388,7 +396,9 @@ pub fn batch(
     request: impl Fn(&Case) -> Result<Request>,
 ) -> Result<ExitCode> {
     if out.stdout {
-        bail!("--stdout prints one document: with --all-flagged, each is filed in its pupil's case");
+        bail!(
+            "--stdout prints one document: with --all-flagged, each is filed in its pupil's case"
+        );
     }
     let _lock = if out.context { None } else { Some(ws.lock()?) };
     let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
@@ -509,10 +519,14 @@ pub fn batch(
         }
     }
     let new = filed.iter().filter(|(_, f)| !f.unchanged).count();
+    let kind = done[0].2.kind;
     ctx.say(format!(
-        "Wrote {new} {}{}, each filed in its case and recorded on its timeline:",
-        done[0].2.kind.title().to_lowercase(),
-        if new == 1 { "" } else { "s" },
+        "Wrote {new} {}, each filed in its case and recorded on its timeline:",
+        if new == 1 {
+            kind.title().to_lowercase()
+        } else {
+            kind.plural().to_string()
+        },
     ));
     for (case, f) in &filed {
         ctx.say(format!(

@@ -35,7 +35,9 @@ fn list(ctx: &Ctx) -> Result<ExitCode> {
     let dir = ws.templates_dir();
     // a broken override is reported here too, with its line
     let set = template_set(Some(&dir)).map_err(|e| {
-        anyhow::anyhow!("{e}\n  Fix the template, or remove it from templates/ to use the built-in one")
+        anyhow::anyhow!(
+            "{e}\n  Fix the template, or remove it from templates/ to use the built-in one"
+        )
     })?;
     let mut t = table(&["template", "in use", "what it is"], ctx.color);
     for name in set.names() {
@@ -57,7 +59,7 @@ fn list(ctx: &Ctx) -> Result<ExitCode> {
 }
 
 fn export(ctx: &Ctx, a: ExportArgs) -> Result<ExitCode> {
-    let dir = match &a.dir {
+    let dir = match &a.folder {
         Some(d) => d.clone(),
         None => ctx.workspace()?.templates_dir(),
     };
@@ -78,9 +80,7 @@ fn export(ctx: &Ctx, a: ExportArgs) -> Result<ExitCode> {
                 });
             match BUILTINS.iter().find(|(n, _)| *n == name) {
                 Some(b) => chosen.push(*b),
-                None => bail!(
-                    "there is no built-in template {name:?}: see attend templates list"
-                ),
+                None => bail!("there is no built-in template {name:?}: see attend templates list"),
             }
         }
     }

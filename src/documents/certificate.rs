@@ -114,14 +114,13 @@ pub fn certificate(
     }
 
     let spans_both = period.from < REGS_2024_START && period.to >= REGS_2024_START;
-    let mut key: Vec<(u8, String, u8, Value, u8)> = used
+    let mut key: Vec<(u8, u8, Value, u8)> = used
         .iter()
         .filter_map(|(&(b, set), &n)| {
             let code = Code::from_u8(b)?;
             let cat = code.category(set);
             Some((
                 category_rank(cat),
-                code.as_str().to_string(),
                 set.index() as u8,
                 json!({
                     "code": code.as_str(),
@@ -135,7 +134,8 @@ pub fn certificate(
             ))
         })
         .collect();
-    key.sort_by(|a, b| (a.0, a.4, a.2).cmp(&(b.0, b.4, b.2)));
+    // by category, then in the code's own order (/ \ L ...), then 2006 before 2024
+    key.sort_by_key(|k| (k.0, k.3, k.1));
 
     let pct = |f: Option<Fraction>| f.map(Fraction::pct);
     let totals = json!({
@@ -175,7 +175,7 @@ pub fn certificate(
                 .then_some(period.label.as_str()),
         },
         "weeks": weeks,
-        "key": key.into_iter().map(|(_, _, _, v, _)| v).collect::<Vec<_>>(),
+        "key": key.into_iter().map(|(_, _, v, _)| v).collect::<Vec<_>>(),
         "totals": totals,
         "notes": notes,
         "spans_code_sets": spans_both,

@@ -74,14 +74,20 @@ pub enum Request {
     ConcernLetter,
     Invitation(MeetingDetails),
     /// The record of plan N (default: the latest plan).
-    Plan { plan: Option<u32> },
+    Plan {
+        plan: Option<u32>,
+    },
     PlanLetter {
         plan: Option<u32>,
         review: ReviewMeeting,
     },
     /// The record of plan N's review (default: the latest reviewed plan).
-    Review { plan: Option<u32> },
-    Certificate { period: PeriodSpec },
+    Review {
+        plan: Option<u32>,
+    },
+    Certificate {
+        period: PeriodSpec,
+    },
     NoticeToImprove(NoticeDetails),
     Referral,
 }
@@ -240,9 +246,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     p.review_date.format("%-d %B %Y")
                 );
             } else {
-                if p.meeting.parents_attended
-                    && !p.copies.iter().any(|c| c.sent.is_some())
-                {
+                if p.meeting.parents_attended && !p.copies.iter().any(|c| c.sent.is_some()) {
                     warnings.push(format!(
                         "plan {} records no copy sent yet: add who received it to the case (copies:) once it is sent",
                         p.number
@@ -271,9 +275,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             );
         }
         Request::Certificate { period } => {
-            let reg = src
-                .register
-                .ok_or_else(|| not_in_register(src.id, kind))?;
+            let reg = src.register.ok_or_else(|| not_in_register(src.id, kind))?;
             let index = reg
                 .index_of(src.id)
                 .ok_or_else(|| not_in_register(src.id, kind))?;
@@ -386,15 +388,11 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             ctx["referral"] = referral_context(case, &window, src.config);
             event_text = format!(
                 "Referral summary (case chronology) for {}",
-                nonempty(src.config.school.local_authority.trim())
-                    .unwrap_or("the local authority")
+                nonempty(src.config.school.local_authority.trim()).unwrap_or("the local authority")
             );
         }
     }
-    ctx["document"]["file"] = Value::from(format!(
-        "{}-{stem}.pdf",
-        src.as_of.format("%Y-%m-%d")
-    ));
+    ctx["document"]["file"] = Value::from(format!("{}-{stem}.pdf", src.as_of.format("%Y-%m-%d")));
     Ok(Prepared {
         kind,
         context: ctx,
@@ -459,17 +457,12 @@ fn common(src: &Sources, kind: Kind) -> Result<Value, DocumentError> {
         Kind::NoticeToImprove if !s.headteacher.trim().is_empty() => {
             (s.headteacher.trim().to_string(), "Headteacher".to_string())
         }
-        _ => (
-            lead.name.trim().to_string(),
-            lead.role.trim().to_string(),
-        ),
+        _ => (lead.name.trim().to_string(), lead.role.trim().to_string()),
     };
     let pupil = match src.case {
         Some(c) => pupil_from_case(&c.pupil),
         None => {
-            let reg = src
-                .register
-                .ok_or_else(|| not_in_register(src.id, kind))?;
+            let reg = src.register.ok_or_else(|| not_in_register(src.id, kind))?;
             let i = reg
                 .index_of(src.id)
                 .ok_or_else(|| not_in_register(src.id, kind))?;
@@ -651,7 +644,9 @@ pub fn prose(text: &str) -> String {
         let item = l.starts_with("- ")
             || l.starts_with("* ")
             || l.starts_with("• ")
-            || l.split_once(". ").is_some_and(|(n, _)| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()));
+            || l.split_once(". ").is_some_and(|(n, _)| {
+                !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit())
+            });
         if !out.is_empty() {
             out.push_str(if blank {
                 "\n\n"
@@ -691,7 +686,10 @@ pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
         [a] => a.as_ref().to_string(),
         [rest @ .., last] => format!(
             "{} and {}",
-            rest.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", "),
+            rest.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }
@@ -770,7 +768,12 @@ fn addressees<'c>(
     let key = |p: &Person| -> Vec<String> {
         p.address
             .iter()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+            .map(|l| {
+                l.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            })
             .filter(|l| !l.is_empty())
             .collect()
     };
@@ -1137,12 +1140,21 @@ fn plan_context(case: &Case, p: &crate::cases::model::Plan, pupil_forename: &str
         } else {
             format!(
                 "other services ({})",
-                named.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                named
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         });
     }
     // which of the people the letter goes to were at the meeting
-    let norm = |n: &str| n.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |n: &str| {
+        n.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let at_meeting: Vec<String> = p.meeting.attendees.iter().map(|a| norm(&a.name)).collect();
     let recipients: Vec<&Person> = case.with_parental_responsibility().collect();
     let came: Vec<&str> = recipients
@@ -1261,7 +1273,9 @@ fn contact_method(c: crate::cases::model::ContactMethod) -> &'static str {
 fn outcome_sentence(o: Outcome) -> &'static str {
     match o {
         Outcome::Met => "Target met",
-        Outcome::SomeImprovement => "Some improvement: better than before the plan, short of the target",
+        Outcome::SomeImprovement => {
+            "Some improvement: better than before the plan, short of the target"
+        }
         Outcome::NotMet => "Target not met",
     }
 }
@@ -1284,9 +1298,7 @@ fn review_context(case: &Case, p: &crate::cases::model::Plan, r: &Review) -> Val
         .collect();
     let next = r.next_plan.and_then(|n| case.plan(n));
     let decision = match r.decision {
-        Decision::Close => {
-            "Close the plan. Attendance will continue to be monitored.".to_string()
-        }
+        Decision::Close => "Close the plan. Attendance will continue to be monitored.".to_string(),
         Decision::Continue => match next {
             Some(np) => format!(
                 "Continue with a new action plan (plan {}), to be reviewed on {}.",
@@ -1473,9 +1485,15 @@ mod tests {
     #[test]
     fn hand_wrapped_text_reads_as_paragraphs() {
         assert_eq!(prose("  one\ntwo  \n\nthree\n"), "one two\n\nthree");
-        assert_eq!(prose("Actions:\n- a\n- b\n1. c"), "Actions:\n- a\n- b\n1. c");
+        assert_eq!(
+            prose("Actions:\n- a\n- b\n1. c"),
+            "Actions:\n- a\n- b\n1. c"
+        );
         assert_eq!(prose(""), "");
-        assert_eq!(prose("8:40 check-in. Then\nmaths"), "8:40 check-in. Then maths");
+        assert_eq!(
+            prose("8:40 check-in. Then\nmaths"),
+            "8:40 check-in. Then maths"
+        );
     }
 
     #[test]

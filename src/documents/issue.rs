@@ -39,9 +39,7 @@ pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
             ext.as_str(),
             "logo.png" | "logo.jpg" | "logo.jpeg" | "logo.gif" | "logo.svg"
         ) {
-            bail!(
-                "school.logo in attend.yaml is {logo:?}: use a PNG, JPEG, GIF or SVG image"
-            );
+            bail!("school.logo in attend.yaml is {logo:?}: use a PNG, JPEG, GIF or SVG image");
         }
         let bytes = std::fs::read(&path).with_context(|| {
             format!(
@@ -86,7 +84,10 @@ fn choose_name(dir: &Path, date: NaiveDate, stem: &str, bytes: &[u8]) -> Result<
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
-    bail!("there are already 999 versions of {base}.pdf in {}", dir.display())
+    bail!(
+        "there are already 999 versions of {base}.pdf in {}",
+        dir.display()
+    )
 }
 
 /// Stage a document for `case`: its PDF (and typst source), the timeline event, the raised stage

@@ -49,7 +49,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "invitation.typ.tera",
         include_str!("../../templates/invitation.typ.tera"),
     ),
-    ("plan.typ.tera", include_str!("../../templates/plan.typ.tera")),
+    (
+        "plan.typ.tera",
+        include_str!("../../templates/plan.typ.tera"),
+    ),
     (
         "plan-letter.typ.tera",
         include_str!("../../templates/plan-letter.typ.tera"),
@@ -175,6 +178,20 @@ impl Kind {
         }
     }
 
+    /// What several of them are called: "letters of concern about attendance".
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::ConcernLetter => "letters of concern about attendance",
+            Kind::Invitation => "invitations to an attendance meeting",
+            Kind::Plan => "attendance action plans",
+            Kind::PlanLetter => "covering letters for the action plan",
+            Kind::Review => "reviews of the attendance action plan",
+            Kind::Certificate => "registration certificates",
+            Kind::NoticeToImprove => "Notices to Improve",
+            Kind::Referral => "referral summaries for the local authority",
+        }
+    }
+
     /// One line on what the document carries (for `attend templates list`).
     pub fn describe(self) -> &'static str {
         match self {
@@ -247,9 +264,7 @@ pub struct TimeOfDay {
 
 impl TimeOfDay {
     pub fn parse(text: &str) -> Result<TimeOfDay, String> {
-        let bad = || {
-            format!("{text:?} is not a time of day: write it as 9:30, 14:00 or 2:15pm")
-        };
+        let bad = || format!("{text:?} is not a time of day: write it as 9:30, 14:00 or 2:15pm");
         let t = text.trim().to_ascii_lowercase().replace(' ', "");
         let (t, half) = if let Some(x) = t.strip_suffix("am") {
             (x.to_string(), Some(false))
@@ -326,12 +341,18 @@ pub enum DocumentError {
     #[error("the case of {0} has no action plan yet: record one with attend plan new {0}")]
     NoPlan(String),
     #[error("the case of {id} has no plan {number} (it has {count})")]
-    NoSuchPlan { id: String, number: u32, count: usize },
+    NoSuchPlan {
+        id: String,
+        number: u32,
+        count: usize,
+    },
     #[error(
         "plan {number} of {id} has not been reviewed yet: review it first (attend review {id}), or name a reviewed plan with --plan N"
     )]
     NotReviewed { id: String, number: u32 },
-    #[error("the case of {id} has no reviewed plan yet: a review is recorded with attend review {id}")]
+    #[error(
+        "the case of {id} has no reviewed plan yet: a review is recorded with attend review {id}"
+    )]
     NoReview { id: String },
     #[error(
         "the case of {0} is closed: reopen it before writing to the family (attend case stage {0} monitor --reason \"...\")"

@@ -41,7 +41,12 @@ pub fn at(ws: &Path, date: &str) -> Command {
 pub fn workspace() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     let ws = d.path();
-    attend().arg("init").arg(ws).arg("--quiet").assert().success();
+    attend()
+        .arg("init")
+        .arg(ws)
+        .arg("--quiet")
+        .assert()
+        .success();
     std::fs::copy(
         repo().join("tests/fixtures/documents/attend.yaml"),
         ws.join("attend.yaml"),
@@ -55,7 +60,10 @@ pub fn workspace() -> tempfile::TempDir {
         .arg(repo().join("tests/fixtures/cases/register.csv"))
         .assert()
         .success();
-    copy_dir(&repo().join("cases").join(MASON), &ws.join("cases").join(MASON));
+    copy_dir(
+        &repo().join("cases").join(MASON),
+        &ws.join("cases").join(MASON),
+    );
     let oliver = ws.join("cases").join(OLIVER);
     std::fs::create_dir_all(&oliver).unwrap();
     std::fs::copy(
