@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, a: LetterArgs) -> Result<ExitCode> {
         if a.kind != Kind::ConcernLetter {
             bail!(
                 "--all-flagged writes concern letters only: an {} needs details for each pupil; write them one at a time (attend letter {} UPN ...)",
-                a.kind.title().to_lowercase(),
+                a.kind.in_sentence(),
                 a.kind.name()
             );
         }
@@ -102,7 +102,7 @@ fn check_options(a: &LetterArgs) -> Result<()> {
             } else {
                 "these options are"
             },
-            k.title().to_lowercase(),
+            k.in_sentence(),
             wrong.join("; ")
         );
     }
@@ -228,7 +228,7 @@ fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
         };
         anyhow!(
             "cannot write the {}: {e}{hint}",
-            p.kind.title().to_lowercase()
+            p.kind.in_sentence()
         )
     })
 }
@@ -299,17 +299,17 @@ pub fn one(
                 "a PDF is not for the terminal: redirect it to a file (attend letter ... --stdout > letter.pdf), or add --source to print the typst source"
             );
         }
-        let pdf = typeset(ws, &markup, ctx.as_of, &kind.title().to_lowercase())?;
+        let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
         std::io::stdout().lock().write_all(&pdf)?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(mut case) = case else {
         bail!(
             "{id} has no case to file the {} in: open one (attend case open {id}), or print it with --stdout > FILE.pdf",
-            kind.title().to_lowercase()
+            kind.in_sentence()
         );
     };
-    let pdf = typeset(ws, &markup, ctx.as_of, &kind.title().to_lowercase())?;
+    let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
     let by = who(ctx, ws, by);
     let mut tx = Transaction::new(&ws.root);
     let source = out.source.then_some(markup.as_str());
@@ -364,7 +364,7 @@ fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue:
     } else {
         ctx.say(format!(
             "Wrote the {} for {} ({}): {shown}",
-            p.kind.title().to_lowercase(),
+            p.kind.in_sentence(),
             case.pupil.id,
             case.pupil.display_name()
         ));
@@ -464,7 +464,7 @@ pub fn batch(
                 return Ok((p, String::new(), Vec::new()));
             }
             let markup = render(&set, &p)?;
-            let pdf = typeset(ws, &markup, ctx.as_of, &p.kind.title().to_lowercase())?;
+            let pdf = typeset(ws, &markup, ctx.as_of, &p.kind.in_sentence())?;
             Ok((p, markup, pdf))
         })();
         match result {
@@ -523,7 +523,7 @@ pub fn batch(
     ctx.say(format!(
         "Wrote {new} {}, each filed in its case and recorded on its timeline:",
         if new == 1 {
-            kind.title().to_lowercase()
+            kind.in_sentence()
         } else {
             kind.plural().to_string()
         },
@@ -581,7 +581,7 @@ pub fn offer_documents(
     }
     let names = requests
         .iter()
-        .map(|r| r.kind().title().to_lowercase())
+        .map(|r| r.kind().in_sentence())
         .collect::<Vec<_>>();
     let wanted = asked || {
         if ctx.interactive && std::io::stdin().is_terminal() && !ctx.quiet {

@@ -675,7 +675,7 @@ fn forename(case: &Case) -> String {
 fn not_in_register(id: &PupilId, kind: Kind) -> DocumentError {
     DocumentError::NotInRegister {
         id: id.to_string(),
-        what: kind.title().to_lowercase(),
+        what: kind.in_sentence(),
     }
 }
 
@@ -741,7 +741,7 @@ fn addressees<'c>(
         if kind != Kind::ConcernLetter {
             return Err(DocumentError::NoParentalResponsibility {
                 id: case.pupil.id.to_string(),
-                what: kind.title().to_lowercase(),
+                what: kind.in_sentence(),
             });
         }
         warnings.push(format!(

@@ -178,6 +178,15 @@ impl Kind {
         }
     }
 
+    /// The title as it reads inside a sentence: "the invitation to an attendance meeting", "the
+    /// Notice to Improve".
+    pub fn in_sentence(self) -> String {
+        match self {
+            Kind::NoticeToImprove => self.title().to_string(),
+            _ => self.title().to_lowercase(),
+        }
+    }
+
     /// What several of them are called: "letters of concern about attendance".
     pub fn plural(self) -> &'static str {
         match self {
