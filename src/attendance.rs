@@ -67,35 +67,41 @@ impl Counts {
     /// Count one stored mark byte of a session under its code set.
     #[inline]
     pub fn add(&mut self, b: u8, set: CodeSet) {
-        if b == 0 {
+        self.add_n(b, set, 1);
+    }
+
+    /// Count `n` sessions with the same mark byte under a code set.
+    #[inline]
+    pub fn add_n(&mut self, b: u8, set: CodeSet, n: u32) {
+        if b == 0 || n == 0 {
             return;
         }
         let i = b as usize;
-        self.codes[i] += 1;
+        self.codes[i] += n;
         match category_table()[set.index()][i] {
             Some(Category::Present) => {
-                self.present += 1;
-                self.possible += 1;
+                self.present += n;
+                self.possible += n;
                 if b == Code::L.as_u8() {
-                    self.late_before_close += 1;
+                    self.late_before_close += n;
                 }
             }
             Some(Category::ApprovedActivity) => {
-                self.approved_activity += 1;
-                self.possible += 1;
+                self.approved_activity += n;
+                self.possible += n;
             }
             Some(Category::Authorised) => {
-                self.authorised += 1;
-                self.possible += 1;
+                self.authorised += n;
+                self.possible += n;
             }
             Some(Category::Unauthorised) => {
-                self.unauthorised += 1;
-                self.possible += 1;
+                self.unauthorised += n;
+                self.possible += n;
                 if b == Code::U.as_u8() {
-                    self.late_after_close += 1;
+                    self.late_after_close += n;
                 }
             }
-            Some(Category::NotCounted | Category::Administrative) | None => self.not_counted += 1,
+            Some(Category::NotCounted | Category::Administrative) | None => self.not_counted += n,
         }
     }
 
@@ -688,6 +694,35 @@ pub fn weekday_short(d: chrono::Weekday) -> &'static str {
     }
 }
 
+const POSSIBLE: u8 = 1;
+const ABSENT: u8 = 2;
+const PENALTY: u8 = 4;
+
+/// Per code set and stored byte: is it a possible session, an absence, a penalty-notice code
+/// (G, N, O, U)? Built from [`category_table`], so the rules stay in `codes.rs`.
+fn slot_flags() -> &'static [[u8; 64]; 2] {
+    static FLAGS: std::sync::LazyLock<[[u8; 64]; 2]> = std::sync::LazyLock::new(|| {
+        let mut f = [[0u8; 64]; 2];
+        for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+            for &c in Code::ALL {
+                let Some(cat) = c.category(set) else { continue };
+                let b = &mut f[set.index()][c.as_u8() as usize];
+                if cat.is_possible() {
+                    *b |= POSSIBLE;
+                }
+                if cat.is_absence() {
+                    *b |= ABSENT;
+                    if c.counts_toward_penalty_notice() {
+                        *b |= PENALTY;
+                    }
+                }
+            }
+        }
+        f
+    });
+    &FLAGS
+}
+
 /// What every pupil's analysis over one period shares: the slots, their code sets, weekdays,
 /// school weeks, closures. Built once per period, then [`Frame::analyse`] runs per pupil.
 pub struct Frame<'g> {
@@ -698,6 +733,8 @@ pub struct Frame<'g> {
     b: usize,
     /// Per slot in `a..b`: the code set index.
     set: Vec<u8>,
+    /// Per slot in `a..b`: the weekday, Monday = 0.
+    day: Vec<u8>,
     /// Per slot in `a..b`: school-week index within the period (or u32::MAX if not held).
     school_week: Vec<u32>,
     /// Per slot in `a..b`: on a school day next to a closure or holiday.
@@ -739,6 +776,7 @@ impl<'g> Frame<'g> {
             school_week.push(idx);
         }
         let adjacent = cal.holiday_adjacent_slots(grid)[a..b].to_vec();
+        let day: Vec<u8> = (a..b).map(|j| (j % WEEK_SLOTS / 2) as u8).collect();
         let last4_week = weeks.len().saturating_sub(4) as u32;
         let last4_from = school_week
             .iter()
@@ -751,6 +789,7 @@ impl<'g> Frame<'g> {
             a,
             b,
             set,
+            day,
             school_week,
             adjacent,
             weeks,
@@ -788,41 +827,58 @@ impl<'g> Frame<'g> {
     /// Everything about row `i` of the grid over the period.
     pub fn analyse(&self, i: usize) -> Analysis {
         let row = &self.grid.row(i)[self.a..self.b];
-        let table = category_table();
+        let flags = slot_flags();
         let mut an = Analysis::default();
-        let mut week_unauth = vec![0u32; self.weeks.len()];
+        // per code set and code: how many sessions (turned into counts once, at the end)
+        let mut tally = [[0u32; 64]; 2];
+        let mut small = [0u32; 64];
+        let mut big = Vec::new();
+        let week_unauth: &mut [u32] = if self.weeks.len() <= small.len() {
+            &mut small[..self.weeks.len()]
+        } else {
+            big.resize(self.weeks.len(), 0);
+            &mut big
+        };
+        let (mut adj_possible, mut adj_absent, mut no_mark) = (0u32, 0u32, 0u32);
+        let (mut day_possible, mut day_absent) = ([0u32; 5], [0u32; 5]);
         for (k, &m) in row.iter().enumerate() {
-            if m == 0 {
-                an.counts.no_mark += u32::from(self.held[k]);
-                continue;
-            }
-            let set = if self.set[k] == 0 {
-                CodeSet::Regs2006
-            } else {
-                CodeSet::Regs2024
-            };
-            an.counts.add(m, set);
-            if k >= self.last4_from {
-                an.last4.add(m, set);
-            }
-            let cat = table[set.index()][m as usize];
-            if !cat.is_some_and(Category::is_possible) {
-                continue;
-            }
-            let day = (self.a + k) % WEEK_SLOTS / 2;
-            an.weekdays[day].possible += 1;
-            an.holiday_adjacent_possible += u32::from(self.adjacent[k]);
-            if cat.is_some_and(Category::is_absence) {
-                an.weekdays[day].absent += 1;
-                an.holiday_adjacent += u32::from(self.adjacent[k]);
-                if Code::from_u8(m).is_some_and(Code::counts_toward_penalty_notice) {
-                    let w = self.school_week[k];
-                    if w != u32::MAX {
-                        week_unauth[w as usize] += 1;
-                    }
+            let set = self.set[k] as usize;
+            tally[set][m as usize] += 1;
+            let f = flags[set][m as usize];
+            let possible = u32::from(f & POSSIBLE != 0);
+            let absent = u32::from(f & ABSENT != 0);
+            let day = self.day[k] as usize;
+            day_possible[day] += possible;
+            day_absent[day] += absent;
+            let adjacent = u32::from(self.adjacent[k]);
+            adj_possible += possible & adjacent;
+            adj_absent += absent & adjacent;
+            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
+            if f & PENALTY != 0 {
+                let w = self.school_week[k];
+                if w != u32::MAX {
+                    week_unauth[w as usize] += 1;
                 }
             }
         }
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024].into_iter().zip(&tally) {
+            for (b, &n) in t.iter().enumerate().skip(1) {
+                an.counts.add_n(b as u8, set, n);
+            }
+        }
+        an.counts.no_mark = no_mark;
+        for (k, &m) in row.iter().enumerate().skip(self.last4_from) {
+            let set = if self.set[k] == 0 { CodeSet::Regs2006 } else { CodeSet::Regs2024 };
+            an.last4.add(m, set);
+        }
+        for d in 0..5 {
+            an.weekdays[d] = DayRate {
+                possible: day_possible[d],
+                absent: day_absent[d],
+            };
+        }
+        an.holiday_adjacent = adj_absent;
+        an.holiday_adjacent_possible = adj_possible;
         // rolling 10 school weeks
         let mut sum = 0u32;
         for w in 0..week_unauth.len() {
@@ -1304,6 +1360,28 @@ mod tests {
     }
 
     proptest! {
+        /// The one-pass analysis counts exactly as the plain counting does, for any marks,
+        /// across the code-set change (weeks from July to September 2024).
+        #[test]
+        fn analysis_counts_as_plain_counting(cells in proptest::collection::vec(0u8..=37, 60)) {
+            let weeks = [d(2024, 7, 8), d(2024, 7, 15), d(2024, 8, 12), d(2024, 8, 19), d(2024, 9, 2), d(2024, 9, 9)];
+            let mut g = MarkGrid { weeks: weeks.to_vec(), ..Default::default() };
+            g.ids.push(Upn::from_body("801200000001").unwrap().into());
+            // a second pupil with a full register, so the school holds every session
+            g.ids.push(Upn::from_body("801200000002").unwrap().into());
+            g.marks.extend(cells.iter().copied());
+            g.marks.extend(std::iter::repeat_n(Code::PresentAm.as_u8(), 60));
+            let cal = SchoolCalendar::of(&g);
+            let p = cal.resolve(&g, &PeriodSpec::default()).unwrap();
+            let f = Frame::new(&g, &cal, p);
+            let an = f.analyse(0);
+            prop_assert_eq!(&an.counts, &f.counts(0));
+            let wd_possible: u32 = an.weekdays.iter().map(|d| d.possible).sum();
+            let wd_absent: u32 = an.weekdays.iter().map(|d| d.absent).sum();
+            prop_assert_eq!(wd_possible, an.counts.possible);
+            prop_assert_eq!(wd_absent, an.counts.absent());
+        }
+
         /// possible = attended + authorised + unauthorised, for any marks on any dates.
         #[test]
         fn possible_is_attended_plus_absent(codes in proptest::collection::vec((0u8..=37, any::<bool>()), 0..400)) {

@@ -65,29 +65,32 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     let cohort = chosen.len();
     // the counts decide who is listed; only they get the full analysis
     let analyse = |i: usize| -> Option<FlagRow> {
-        let c = frame.counts(i);
-        let band = c.band(t);
-        let listed = if q.all {
-            true
-        } else {
-            c.attendance()
-                .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths))
-        };
-        if !listed || q.band.is_some_and(|b| b != band) {
+        if !q.all {
+            let c = frame.counts(i);
+            let listed = c
+                .attendance()
+                .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths));
+            if !listed || q.band.is_some_and(|b| b != c.band(t)) {
+                return None;
+            }
+        }
+        let analysis = frame.analyse(i);
+        let band = analysis.counts.band(t);
+        if q.band.is_some_and(|b| b != band) {
             return None;
         }
         Some(FlagRow {
             index: i,
-            analysis: frame.analyse(i),
+            analysis,
             band,
         })
     };
-    let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
-    rows.sort_by(|a, b| {
-        let (fa, fb) = (
-            a.analysis.counts.attendance(),
-            b.analysis.counts.attendance(),
-        );
+    let unsorted: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
+    // lowest attendance first, then register order; the rows are large, so sort their positions
+    let mut order: Vec<u32> = (0..unsorted.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&unsorted[a as usize], &unsorted[b as usize]);
+        let (fa, fb) = (a.analysis.counts.attendance(), b.analysis.counts.attendance());
         match (fa, fb) {
             (Some(x), Some(y)) => x.cmp_rate(y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -96,6 +99,11 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
         }
         .then(a.index.cmp(&b.index))
     });
+    let mut slots: Vec<Option<FlagRow>> = unsorted.into_iter().map(Some).collect();
+    let rows: Vec<FlagRow> = order
+        .iter()
+        .map(|&k| slots[k as usize].take().expect("each row once"))
+        .collect();
     let (rows, few_sessions): (Vec<_>, Vec<_>) = rows
         .into_iter()
         .partition(|r| r.analysis.counts.possible >= q.min_sessions);

@@ -57,12 +57,16 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
             with_previous: false,
         },
     };
+    let t0 = std::time::Instant::now();
     let reg = Register::load(&ws.register_dir(), years)?;
+    attend::timing("load register", t0);
+    let tc = std::time::Instant::now();
     let cal = SchoolCalendar::of(&reg.grid);
     let period = cal
         .resolve(&reg.grid, &spec)
         .context("cannot work out the period to report on")?;
     let frame = Frame::new(&reg.grid, &cal, period);
+    attend::timing("calendar and period", tc);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
     let q = FlagQuery {
         threshold_hundredths: threshold,
@@ -75,7 +79,9 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
         band: args.band,
         min_sessions: args.min_sessions.unwrap_or(t.min_sessions),
     };
+    let t1 = std::time::Instant::now();
     let result = flag(&reg, &frame, &q, &t);
+    attend::timing("figures", t1);
     let stages = super::case_stages(&ws)?;
     if args.open_cases {
         super::open_cases_for(ctx, &ws, &reg, &result)?;
@@ -85,11 +91,14 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     } else {
         stages
     };
+    let t1 = std::time::Instant::now();
     match args.format {
         Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages),
         Format::Csv => print_csv(&reg, &frame, &result, &stages),
         Format::Json => print_json(&reg, &frame, &result, &stages),
     }?;
+    attend::timing("output", t1);
+    attend::timing("flag total", t0);
     Ok(ExitCode::SUCCESS)
 }
 

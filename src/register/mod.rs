@@ -318,12 +318,16 @@ impl Register {
                 }
             }
         };
+        let t = std::time::Instant::now();
         let pupils = store::load_pupils(register_dir)?;
+        crate::timing("  pupils.csv", t);
         let ids: Vec<PupilId> = pupils.iter().map(|p| p.id.clone()).collect();
         let mut parts = Vec::with_capacity(chosen.len());
+        let t = std::time::Instant::now();
         for y in &chosen {
             parts.push(store::load_year(register_dir, *y)?);
         }
+        crate::timing("  marks", t);
         let grid = if parts.len() == 1 && parts[0].ids == ids {
             parts.pop().expect("one")
         } else {

@@ -196,6 +196,7 @@ pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
         )
     };
     let mut grid = MarkGrid::default();
+    let mut first_line = 0;
     let mut lines = text.split(|&b| b == b'\n').enumerate();
     // preamble and weeks line
     for (i, line) in lines.by_ref() {
@@ -216,42 +217,153 @@ pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
         }
         break;
     }
-    let n = grid.row_len();
-    let mut prev: Option<PupilId> = None;
-    for (i, line) in lines {
+    // the pupil lines, parsed in parts on the machine's cores (each part starts at a line)
+    let body_start = lines.next().map_or(text.len(), |(i, l)| {
+        first_line = i;
+        l.as_ptr() as usize - text.as_ptr() as usize
+    });
+    let body = &text[body_start..];
+    let parts = split_at_lines(body, parallelism());
+    let mut line_base = first_line;
+    let mut ranges = Vec::new();
+    for part in &parts {
+        ranges.push((line_base, *part));
+        line_base += memchr::memchr_iter(b'\n', part).count();
+    }
+    let weeks = &grid.weeks;
+    let results: Vec<Result<(Vec<PupilId>, Vec<u8>)>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(line0, part)| sc.spawn(move || parse_pupil_lines(part, line0, weeks, &bad)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("marks parser"))
+            .collect()
+    });
+    for r in results {
+        let (ids, marks) = r?;
+        if let (Some(last), Some(first)) = (grid.ids.last(), ids.first())
+            && last >= first
+        {
+            return Err(bad(0, "pupils are not in order"));
+        }
+        grid.ids.extend(ids);
+        if grid.marks.is_empty() {
+            grid.marks = marks;
+        } else {
+            grid.marks.extend_from_slice(&marks);
+        }
+    }
+    Ok(grid)
+}
+
+/// How many threads to use for work that splits.
+fn parallelism() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Split `text` into about `n` parts, each ending at a line end.
+fn split_at_lines(text: &[u8], n: usize) -> Vec<&[u8]> {
+    if n <= 1 || text.len() < 1 << 20 {
+        return vec![text];
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for k in 1..n {
+        let guess = (text.len() * k / n).max(start);
+        let cut = memchr::memchr(b'\n', &text[guess..]).map_or(text.len(), |p| guess + p + 1);
+        parts.push(&text[start..cut]);
+        start = cut;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// The text of each stored byte when it is a one-character code; 0xFF otherwise.
+fn single_char_decoder() -> &'static [u8; 256] {
+    static TABLE: std::sync::LazyLock<[u8; 256]> = std::sync::LazyLock::new(|| {
+        let mut t = [0xFFu8; 256];
+        t[b'.' as usize] = 0;
+        for &c in Code::ALL {
+            if let [b] = c.as_bytes() {
+                t[*b as usize] = c.as_u8();
+            }
+        }
+        t
+    });
+    &TABLE
+}
+
+/// Parse pupil lines (`UPN week week ...`); `line0` is the 0-based line number of the first.
+fn parse_pupil_lines(
+    part: &[u8],
+    line0: usize,
+    weeks: &[NaiveDate],
+    bad: &(dyn Fn(usize, &str) -> anyhow::Error + Sync),
+) -> Result<(Vec<PupilId>, Vec<u8>)> {
+    let n = weeks.len() * WEEK_SLOTS;
+    let single = single_char_decoder();
+    let mut ids: Vec<PupilId> = Vec::new();
+    let mut marks: Vec<u8> = Vec::with_capacity(part.len() / (n + 16).max(1) * n + n);
+    let mut line_start = 0;
+    let mut k = 0;
+    while line_start < part.len() {
+        let line_end = memchr::memchr(b'\n', &part[line_start..]).map_or(part.len(), |p| line_start + p);
+        let line = &part[line_start..line_end];
+        line_start = line_end + 1;
+        let i = line0 + k;
+        k += 1;
         if line.is_empty() {
             continue;
         }
-        let mut fields = line.split(|&b| b == b' ');
-        let id_txt = std::str::from_utf8(fields.next().unwrap_or_default())
-            .map_err(|_| bad(i + 1, "not text"))?;
+        let id_end = memchr::memchr(b' ', line).unwrap_or(line.len());
+        let id_txt = std::str::from_utf8(&line[..id_end]).map_err(|_| bad(i + 1, "not text"))?;
         let id = PupilId::parse(id_txt).map_err(|e| bad(i + 1, &e.to_string()))?;
-        if prev.as_ref().is_some_and(|p| *p >= id) {
+        if ids.last().is_some_and(|p| *p >= id) {
             return Err(bad(i + 1, "pupils are not in order"));
         }
-        let start = grid.marks.len();
-        grid.marks.resize(start + n, 0);
-        let mut w = 0;
-        for f in fields {
-            if w >= grid.weeks.len() {
-                return Err(bad(i + 1, "more weeks than the weeks line names"));
+        let start = marks.len();
+        marks.resize(start + n, 0);
+        let mut pos = id_end + 1;
+        for (w, week) in weeks.iter().enumerate() {
+            if pos > line.len() {
+                return Err(bad(i + 1, "fewer weeks than the weeks line names"));
             }
-            let out = &mut grid.marks[start + w * WEEK_SLOTS..start + (w + 1) * WEEK_SLOTS];
-            decode_week(f, out).ok_or_else(|| {
-                bad(
-                    i + 1,
-                    &format!("week {} does not hold ten valid marks", grid.weeks[w]),
-                )
-            })?;
-            w += 1;
+            let out = &mut marks[start + w * WEEK_SLOTS..start + (w + 1) * WEEK_SLOTS];
+            // the usual week: ten one-character codes, then a space or the line's end
+            let end = pos + WEEK_SLOTS;
+            let fast = end <= line.len()
+                && (end == line.len() || line[end] == b' ')
+                && {
+                    let mut ok = true;
+                    for (o, &c) in out.iter_mut().zip(&line[pos..end]) {
+                        let v = single[c as usize];
+                        ok &= v != 0xFF;
+                        *o = v;
+                    }
+                    ok
+                };
+            let end = if fast {
+                end
+            } else {
+                let end = memchr::memchr(b' ', &line[pos..]).map_or(line.len(), |p| pos + p);
+                decode_week(&line[pos..end], out).ok_or_else(|| {
+                    bad(i + 1, &format!("week {week} does not hold ten valid marks"))
+                })?;
+                end
+            };
+            pos = end + 1;
         }
-        if w != grid.weeks.len() {
-            return Err(bad(i + 1, "fewer weeks than the weeks line names"));
+        if pos <= line.len() {
+            return Err(bad(i + 1, "more weeks than the weeks line names"));
         }
-        prev = Some(id.clone());
-        grid.ids.push(id);
+        ids.push(id);
     }
-    Ok(grid)
+    Ok((ids, marks))
 }
 
 /// Read one academic year's marks (an empty grid if none are held).
