@@ -15,6 +15,7 @@
 use crate::codes::{Category, Code, CodeSet, category_table};
 use crate::config::Thresholds;
 use crate::dates::{AcademicYear, Term, monday_of};
+use crate::dates::Session;
 use crate::register::{MarkGrid, WEEK_SLOTS};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -900,10 +901,114 @@ impl<'g> Frame<'g> {
         an
     }
 
+    /// One pupil's counts over the period, with the pupil's marks added to `tally` (how many
+    /// pupils had each mark in each session of the period): one pass over the row.
+    pub fn counts_tallied(&self, i: usize, tally: &mut SlotTally) -> Counts {
+        let row = &self.grid.row(i)[self.a..self.b];
+        debug_assert_eq!(tally.hist.len(), row.len());
+        let mut per_set = [[0u32; 64]; 2];
+        let mut no_mark = 0u32;
+        for ((k, &m), h) in row.iter().enumerate().zip(tally.hist.iter_mut()) {
+            let m = (m as usize) & 63;
+            h[m] += 1;
+            per_set[self.set[k] as usize][m] += 1;
+            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
+        }
+        let mut c = Counts::default();
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024].into_iter().zip(&per_set) {
+            for (b, &n) in t.iter().enumerate().skip(1) {
+                c.add_n(b as u8, set, n);
+            }
+        }
+        c.no_mark = no_mark;
+        c
+    }
+
+    /// An empty tally for this period.
+    pub fn new_tally(&self) -> SlotTally {
+        SlotTally {
+            hist: vec![[0; 64]; self.b - self.a],
+        }
+    }
+
+    /// Counts of the tallied sessions whose slot passes `keep(slot)`.
+    fn tally_counts(&self, t: &SlotTally, keep: impl Fn(usize) -> bool) -> Counts {
+        let mut c = Counts::default();
+        for (k, h) in t.hist.iter().enumerate() {
+            if !keep(k) {
+                continue;
+            }
+            let set = if self.set[k] == 0 {
+                CodeSet::Regs2006
+            } else {
+                CodeSet::Regs2024
+            };
+            for (b, &n) in h.iter().enumerate().skip(1) {
+                c.add_n(b as u8, set, n);
+            }
+            if self.held[k] {
+                c.no_mark += h[0];
+            }
+        }
+        c
+    }
+
+    /// The tallied sessions of each school week of the period: (Monday, counts).
+    pub fn weekly_counts(&self, t: &SlotTally) -> Vec<(NaiveDate, Counts)> {
+        self.weeks
+            .iter()
+            .enumerate()
+            .map(|(w, monday)| {
+                (
+                    *monday,
+                    self.tally_counts(t, |k| self.school_week[k] == w as u32),
+                )
+            })
+            .collect()
+    }
+
+    /// The tallied sessions by weekday, Monday first.
+    pub fn weekday_counts(&self, t: &SlotTally) -> [Counts; 5] {
+        std::array::from_fn(|d| self.tally_counts(t, |k| self.day[k] as usize == d))
+    }
+
+    /// All the tallied sessions.
+    pub fn tally_total(&self, t: &SlotTally) -> Counts {
+        self.tally_counts(t, |_| true)
+    }
+
+    /// The slots of the period as (session, whether the school held it, the pupil's mark) for
+    /// row `i`: the raw material of a marks grid.
+    pub fn row_sessions(&self, i: usize) -> impl Iterator<Item = (Session, bool, u8)> + '_ {
+        let row = &self.grid.row(i)[self.a..self.b];
+        row.iter()
+            .enumerate()
+            .map(move |(k, &m)| (self.grid.session(self.a + k), self.held[k], m))
+    }
+
     /// The dates of the last 4 school weeks of the period (first Monday, period end).
     pub fn last4_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
         let n = self.weeks.len();
         (n > 0).then(|| (self.weeks[n.saturating_sub(4)], self.period.to))
+    }
+}
+
+/// How many pupils had each mark in each session of a period (per slot, per stored mark byte;
+/// byte 0 is "no mark"). Built by [`Frame::counts_tallied`]; tallies of disjoint groups of pupils
+/// can be merged.
+#[derive(Debug, Clone)]
+pub struct SlotTally {
+    hist: Vec<[u32; 64]>,
+}
+
+impl SlotTally {
+    /// Add another tally of the same period.
+    pub fn merge(&mut self, o: &SlotTally) {
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
     }
 }
 

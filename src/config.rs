@@ -18,6 +18,7 @@ pub struct Config {
     pub reviews: Reviews,
     pub import: ImportSettings,
     pub letters: Letters,
+    pub report: ReportSettings,
     pub git: GitSettings,
 }
 
@@ -101,6 +102,78 @@ pub struct ImportSettings {
     pub identify_by: IdentifyBy,
     /// A school's own mark -> the DfE code it stands for.
     pub code_map: BTreeMap<String, String>,
+    /// Other pupil columns to keep from exports: the name attend gives the column (it is how
+    /// `attend report` shows it) -> the export's header(s) for it.
+    pub pupil_columns: BTreeMap<String, OneOrMany>,
+}
+
+/// One header or a list of alternatives.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// The built-in pupil detail names a school's own column may not take.
+const RESERVED_COLUMNS: [&str; 13] = [
+    "upn",
+    "admission_number",
+    "surname",
+    "forename",
+    "preferred_surname",
+    "preferred_forename",
+    "gender",
+    "dob",
+    "year",
+    "reg_group",
+    "fsm",
+    "sen",
+    "eal",
+];
+
+/// `attend report`: what to share and what to compare with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportSettings {
+    /// Groups with fewer pupils than this are shown as "fewer than N" in shared outputs.
+    pub small_group: u32,
+    /// Published figures per academic year ("2024/25"), by name ("Local authority", "National").
+    pub benchmarks: BTreeMap<String, BTreeMap<String, Benchmark>>,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            small_group: 5,
+            benchmarks: BTreeMap::new(),
+        }
+    }
+}
+
+/// Published figures for a year, in percent (one decimal, as published). Any may be left out.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Benchmark {
+    /// Overall attendance %.
+    pub attendance: Option<f64>,
+    /// Authorised absence rate %.
+    pub authorised: Option<f64>,
+    /// Unauthorised absence rate %.
+    pub unauthorised: Option<f64>,
+    /// Persistent absence: % of pupils.
+    pub persistent: Option<f64>,
+    /// Severe absence: % of pupils.
+    pub severe: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -189,7 +262,78 @@ impl Config {
                 );
             }
         }
+        for (name, headers) in &self.import.pupil_columns {
+            let n = name.trim();
+            if n.is_empty() || n.contains([',', '"', '\n', '\r']) {
+                bail!(
+                    "{}: import.pupil_columns: {name:?} cannot be a column name (it must not be empty or hold a comma or quote)",
+                    path.display()
+                );
+            }
+            if RESERVED_COLUMNS.contains(&n.to_ascii_lowercase().as_str()) {
+                bail!(
+                    "{}: import.pupil_columns: {name:?} is already one of attend's own pupil columns; choose another name",
+                    path.display()
+                );
+            }
+            if headers.items().iter().all(|h| h.trim().is_empty()) {
+                bail!(
+                    "{}: import.pupil_columns: {name:?} needs the export's column header, e.g. {name}: \"Social Worker\"",
+                    path.display()
+                );
+            }
+        }
+        if self.report.small_group > 100 {
+            bail!(
+                "{}: report.small_group is the smallest group size whose figures are shared (published statistics use 5 or 10); {} is too large",
+                path.display(),
+                self.report.small_group
+            );
+        }
+        for (year, rows) in &self.report.benchmarks {
+            if crate::dates::AcademicYear::parse(year).is_none() {
+                bail!(
+                    "{}: report.benchmarks: {year:?} is not an academic year; write it like \"2024/25\"",
+                    path.display()
+                );
+            }
+            for (name, b) in rows {
+                for (what, v) in [
+                    ("attendance", b.attendance),
+                    ("authorised", b.authorised),
+                    ("unauthorised", b.unauthorised),
+                    ("persistent", b.persistent),
+                    ("severe", b.severe),
+                ] {
+                    if v.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
+                        bail!(
+                            "{}: report.benchmarks {year} {name}: {what} must be a percentage from 0 to 100",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The school's own pupil columns, by their names in attend.yaml.
+    pub fn extra_columns(&self) -> Vec<String> {
+        self.import
+            .pupil_columns
+            .keys()
+            .map(|k| k.trim().to_string())
+            .collect()
+    }
+
+    /// The benchmarks entered for an academic year, in the order written.
+    pub fn benchmarks_for(&self, year: crate::dates::AcademicYear) -> Vec<(String, Benchmark)> {
+        self.report
+            .benchmarks
+            .iter()
+            .filter(|(y, _)| crate::dates::AcademicYear::parse(y) == Some(year))
+            .flat_map(|(_, rows)| rows.iter().map(|(n, b)| (n.clone(), b.clone())))
+            .collect()
     }
 
     /// The code map as parsed codes, keyed by the school's mark (trimmed, as written).

@@ -18,6 +18,7 @@ pub mod documents;
 pub mod flag;
 pub mod fsutil;
 pub mod register;
+pub mod report;
 pub mod upn;
 pub mod workspace;
 pub mod yaml;
