@@ -326,7 +326,7 @@ impl Config {
             .collect()
     }
 
-    /// The benchmarks entered for an academic year, in the order written.
+    /// The benchmarks entered for an academic year, by name.
     pub fn benchmarks_for(&self, year: crate::dates::AcademicYear) -> Vec<(String, Benchmark)> {
         self.report
             .benchmarks

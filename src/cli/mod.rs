@@ -51,8 +51,11 @@ pub enum Command {
     Import(ImportArgs),
     /// List pupils whose attendance is at or below a threshold, lowest first, with the patterns behind it.
     Flag(FlagArgs),
-    /// Everything about one pupil's attendance on one screen.
+    /// Everything about one pupil's attendance on one screen (--html: a page for a meeting).
     Pupil(PupilArgs),
+    /// Whole-school figures for staff and governors: by year group, reg group, FSM, SEN, EAL,
+    /// gender and the school's own groups; weekly trend, weekdays, codes, punctuality, caseload.
+    Report(ReportArgs),
     /// Case files: open, list, show, log, stage, close, edit a pupil's case.
     #[command(subcommand)]
     Case(case::CaseCommand),
@@ -73,6 +76,21 @@ pub enum Command {
     /// The templates documents are made from: list them, or export them to edit.
     #[command(subcommand)]
     Templates(letter::TemplatesCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// table (for reading), csv or json. CSV and JSON withhold small groups' figures.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::commands::output::Format,
+    /// Also write the report as one self-contained HTML page with charts (prints on A4), to share.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Show small groups' figures in CSV, JSON and HTML too (for use inside the school only).
+    #[arg(long)]
+    pub show_small_groups: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,6 +234,10 @@ pub struct PupilArgs {
     pub upn: String,
     #[command(flatten)]
     pub period: PeriodArgs,
+    /// Also write a page to print for a meeting: weekly attendance, the marks week by week, the
+    /// codes used (a self-contained HTML file; open it in a browser and print).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// table (for reading) or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: crate::commands::output::Format,

@@ -18,6 +18,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         identify_by: ws.config.import.identify_by,
         code_map: ws.config.code_map(),
         progress: ctx.interactive && !ctx.quiet,
+        pupil_columns: ws
+            .config
+            .import
+            .pupil_columns
+            .iter()
+            .map(|(name, headers)| (name.trim().to_string(), headers.items()))
+            .collect(),
     };
     let t0 = std::time::Instant::now();
     let mut store = Store::open(&ws.register_dir())?;

@@ -10,6 +10,7 @@ pub mod letter;
 pub mod output;
 pub mod plan;
 pub mod pupil;
+pub mod report;
 pub mod review;
 pub mod templates;
 
@@ -68,6 +69,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Import(args) => import::run(ctx, args),
         Command::Flag(args) => flag::run(ctx, args),
         Command::Pupil(args) => pupil::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
         Command::Case(c) => case::run(ctx, c),
         Command::Plan(c) => plan::run(ctx, c),
         Command::Review(args) => review::run(ctx, args),

@@ -34,6 +34,18 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     let ay = AcademicYear::of(period.to);
     let main = Frame::new(&reg.grid, &cal, period.clone());
     let an = main.analyse(i);
+    if let Some(path) = &args.html {
+        let picture =
+            attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
+        let page = attend::report::html::pupil_page(&picture)?;
+        attend::fsutil::write_atomic(path, page.as_bytes())
+            .with_context(|| format!("cannot write the pupil's page to {}", path.display()))?;
+        ctx.say(format!(
+            "Wrote {}'s page to {} (open it in a browser to print; it holds personal data: keep it safe)",
+            id,
+            path.display()
+        ));
+    }
     // each term of the academic year, to the period's end
     let mut rows: Vec<(String, Frame<'_>, Analysis)> = Vec::new();
     for (term, from, to) in terms_to_date(ay, period.to) {

@@ -166,7 +166,8 @@ impl Store {
                     self.pupils_changed = true;
                 }
                 Some(mut o) => {
-                    for &field in &detail_fields {
+                    for field in &detail_fields {
+                        let field: &str = field;
                         let (was, now) = (o.field(field), new.field(field));
                         if !now.is_empty() && was != now {
                             let mut row = log_prefix.to_vec();

@@ -33,6 +33,8 @@ pub struct Pupil {
     pub fsm: String,
     pub sen: String,
     pub eal: String,
+    /// The school's own pupil columns (`import.pupil_columns` in attend.yaml), by name.
+    pub extra: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for PupilId {
@@ -73,7 +75,7 @@ impl Pupil {
             "fsm" => self.fsm.clone(),
             "sen" => self.sen.clone(),
             "eal" => self.eal.clone(),
-            _ => String::new(),
+            other => self.extra.get(other).cloned().unwrap_or_default(),
         }
     }
 
@@ -92,7 +94,9 @@ impl Pupil {
             "fsm" => self.fsm = value,
             "sen" => self.sen = value,
             "eal" => self.eal = value,
-            _ => {}
+            other => {
+                self.extra.insert(other.to_string(), value);
+            }
         }
     }
 

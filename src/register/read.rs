@@ -20,6 +20,7 @@ use crate::upn::{PupilId, Upn};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs::File;
@@ -64,6 +65,8 @@ pub struct ReadOptions {
     pub code_map: BTreeMap<String, Code>,
     /// Show a progress bar (the caller decides: only on a terminal).
     pub progress: bool,
+    /// The school's own pupil columns to keep: (name in attend, the export's headers for it).
+    pub pupil_columns: Vec<(String, Vec<String>)>,
 }
 
 /// One pupil as an export gives them.
@@ -98,7 +101,7 @@ pub struct Export {
     /// [`NOT_COVERED`], 0 (covered, no mark), or a code. See [`Export::row`].
     pub marks: Vec<u8>,
     /// Pupil detail fields (names as in `pupils.csv`) that the export has columns for.
-    pub detail_fields: Vec<&'static str>,
+    pub detail_fields: Vec<Cow<'static, str>>,
     /// Distinct sessions the export covers.
     pub sessions: usize,
     pub first_session: Option<Session>,
@@ -1189,22 +1192,39 @@ fn wrong_set_reason(code: Code, date: NaiveDate) -> String {
 
 struct Columns {
     /// detail field name -> column index
-    pupil: Vec<(&'static str, usize)>,
+    pupil: Vec<(Cow<'static, str>, usize)>,
     upn: Option<usize>,
     adno: Option<usize>,
     ignored: Vec<String>,
 }
 
-fn find_pupil_columns(header: &[String], skip: &BTreeSet<usize>) -> Columns {
-    let mut pupil = Vec::new();
+fn find_pupil_columns(
+    header: &[String],
+    skip: &BTreeSet<usize>,
+    own: &[(String, Vec<String>)],
+) -> Columns {
+    let mut pupil: Vec<(Cow<'static, str>, usize)> = Vec::new();
     let mut ignored = Vec::new();
     let mut taken: BTreeSet<&str> = BTreeSet::new();
+    let mut own_taken: BTreeSet<&str> = BTreeSet::new();
     for (k, h) in header.iter().enumerate() {
         if skip.contains(&k) {
             continue;
         }
         let n = norm_header(h);
         if n.is_empty() {
+            continue;
+        }
+        // the school's own columns first: a school that names a column has the last word
+        if let Some((name, _)) = own
+            .iter()
+            .find(|(_, hs)| hs.iter().any(|x| norm_header(x) == n))
+        {
+            if own_taken.insert(name.as_str()) {
+                pupil.push((Cow::Owned(name.clone()), k));
+            } else {
+                ignored.push(h.trim().to_string());
+            }
             continue;
         }
         let found = PUPIL_ALIASES
@@ -1214,15 +1234,15 @@ fn find_pupil_columns(header: &[String], skip: &BTreeSet<usize>) -> Columns {
         match found {
             Some(f) if !taken.contains(f) => {
                 taken.insert(f);
-                pupil.push((f, k));
+                pupil.push((Cow::Borrowed(f), k));
             }
             _ => ignored.push(h.trim().to_string()),
         }
     }
-    let upn = pupil.iter().find(|(f, _)| *f == "upn").map(|p| p.1);
+    let upn = pupil.iter().find(|(f, _)| f == "upn").map(|p| p.1);
     let adno = pupil
         .iter()
-        .find(|(f, _)| *f == "admission_number")
+        .find(|(f, _)| f == "admission_number")
         .map(|p| p.1);
     Columns {
         pupil,
@@ -1348,7 +1368,8 @@ impl<'a> Builder<'a> {
             id: id.clone(),
             ..Default::default()
         };
-        for &(field, k) in &cols.pupil {
+        for (field, k) in &cols.pupil {
+            let (field, k): (&str, usize) = (field, *k);
             if field == "upn" {
                 continue;
             }
@@ -1823,6 +1844,18 @@ fn finish(
                 .join(", ")
         ));
     }
+    for (name, headers) in &b.opts.pupil_columns {
+        if !columns.pupil.iter().any(|(f, _)| f == name) {
+            notices.push(format!(
+                "attend.yaml's pupil column {name:?} is not in this export (looked for {}): pupils keep the value already held",
+                headers
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
+        }
+    }
     if let Some(line) = summary_skipped {
         notices.push(format!(
             "line {line} is a total/summary row, not a pupil: skipped"
@@ -1857,8 +1890,8 @@ fn finish(
         detail_fields: columns
             .pupil
             .iter()
-            .map(|(f, _)| *f)
-            .filter(|f| *f != "upn")
+            .map(|(f, _)| f.clone())
+            .filter(|f| f != "upn")
             .collect(),
         sessions: slots.len(),
         first_session: slots.first().map(|&j| sess(j)),
@@ -1938,7 +1971,7 @@ fn read_wide<R: Read>(
         .filter(|(_, s)| s.is_some())
         .map(|(k, _)| k)
         .collect();
-    let cols = find_pupil_columns(&header, &skip);
+    let cols = find_pupil_columns(&header, &skip, &b.opts.pupil_columns);
     if cols.upn.is_none()
         && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some())
     {
@@ -2333,7 +2366,7 @@ fn read_long<R: Read>(
         .into_iter()
         .flatten()
         .collect();
-    let cols = find_pupil_columns(&header, &skip);
+    let cols = find_pupil_columns(&header, &skip, &b.opts.pupil_columns);
     if cols.upn.is_none()
         && !(b.opts.identify_by == IdentifyBy::AdmissionNumber && cols.adno.is_some())
     {

@@ -81,12 +81,16 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
         .headers()
         .with_context(|| format!("{} cannot be read", path.display()))?
         .clone();
-    if header.iter().collect::<Vec<_>>().join(",") != PUPILS_HEADER {
+    let fixed = PUPILS_HEADER.split(',').count();
+    if header.len() < fixed || header.iter().take(fixed).collect::<Vec<_>>().join(",") != PUPILS_HEADER
+    {
         bail!(
             "{} does not have attend's columns ({PUPILS_HEADER}); was it edited by hand? Restore it from git",
             path.display()
         );
     }
+    // the school's own columns follow attend's
+    let extra: Vec<String> = header.iter().skip(fixed).map(str::to_string).collect();
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
@@ -119,6 +123,14 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
             fsm: get(10),
             sen: get(11),
             eal: get(12),
+            extra: extra
+                .iter()
+                .enumerate()
+                .filter_map(|(k, name)| {
+                    let v = get(fixed + k);
+                    (!v.is_empty()).then(|| (name.clone(), v))
+                })
+                .collect(),
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -126,14 +138,22 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
 }
 
 /// The text of `pupils.csv` for pupils sorted by id.
-pub fn pupils_text<'a>(pupils: impl ExactSizeIterator<Item = &'a Pupil>) -> String {
+pub fn pupils_text<'a>(pupils: impl ExactSizeIterator<Item = &'a Pupil> + Clone) -> String {
+    // the school's own columns any pupil has, after attend's, by name
+    let extra: std::collections::BTreeSet<&String> =
+        pupils.clone().flat_map(|p| p.extra.keys()).collect();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::with_capacity(pupils.len() * 96 + 256));
-    w.write_record(PUPILS_HEADER.split(',')).expect("in memory");
+    w.write_record(
+        PUPILS_HEADER
+            .split(',')
+            .chain(extra.iter().map(|s| s.as_str())),
+    )
+    .expect("in memory");
     for p in pupils {
         let dob = p.dob.map(|d| d.to_string()).unwrap_or_default();
-        w.write_record([
+        let fixed = [
             p.id.as_str(),
             &p.admission_number,
             &p.surname,
@@ -147,8 +167,16 @@ pub fn pupils_text<'a>(pupils: impl ExactSizeIterator<Item = &'a Pupil>) -> Stri
             &p.fsm,
             &p.sen,
             &p.eal,
-        ])
-        .expect("in memory");
+        ];
+        if extra.is_empty() {
+            w.write_record(fixed).expect("in memory");
+        } else {
+            let own = extra
+                .iter()
+                .map(|k| p.extra.get(*k).map(String::as_str).unwrap_or(""));
+            w.write_record(fixed.into_iter().chain(own))
+                .expect("in memory");
+        }
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
 }

@@ -66,12 +66,12 @@ impl Sessions {
         }
     }
 
-    /// Attendance as a number (for charts), exact to the float.
+    /// Attendance in percent (0 to 100) as a number, for charts.
     pub fn attendance(&self) -> Option<f64> {
         Fraction::new(self.attended, self.possible).map(Fraction::as_f64)
     }
 
-    /// Overall absence (authorised + unauthorised) as a number, for charts.
+    /// Overall absence (authorised + unauthorised) in percent as a number, for charts.
     pub fn absence(&self) -> Option<f64> {
         Fraction::new(self.authorised + self.unauthorised, self.possible).map(Fraction::as_f64)
     }
@@ -93,7 +93,7 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// The persistent-absence rate as a number, for charts.
+    /// The persistent-absence rate in percent of pupils as a number, for charts.
     pub fn persistent_rate(&self) -> Option<f64> {
         Fraction::new(self.persistent, self.pupils).map(Fraction::as_f64)
     }
@@ -237,6 +237,7 @@ pub struct Report {
     /// Whether small groups' figures are withheld in this copy.
     pub small_groups_withheld: bool,
     pub whole_school: Figures,
+    /// One per pupil characteristic the register holds (one no export gave is left out).
     pub breakdowns: Vec<Breakdown>,
     pub weeks: Vec<Week>,
     pub weekdays: Vec<Weekday>,
@@ -306,7 +307,12 @@ fn group_order(key: &str, a: &str, b: &str) -> std::cmp::Ordering {
                 return (0, n, v.to_string());
             }
         }
-        (1, 0, v.to_lowercase())
+        // "7A" before "10A": a leading number compares as a number
+        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+        match digits.parse::<i64>() {
+            Ok(n) => (1, n, v[digits.len()..].to_lowercase()),
+            Err(_) => (2, 0, v.to_lowercase()),
+        }
     }
     rank(key, a).cmp(&rank(key, b))
 }
@@ -396,6 +402,8 @@ pub fn build(input: &ReportInput) -> Report {
     let breakdowns = columns
         .into_iter()
         .zip(accs)
+        // a characteristic the exports never gave (every pupil "not recorded") is left out
+        .filter(|(_, acc)| acc.keys().any(|k| k != NOT_RECORDED))
         .map(|((key, title), acc)| {
             let mut groups: Vec<(String, Acc)> = acc.into_iter().collect();
             groups.sort_by(|a, b| group_order(&key, &a.0, &b.0));
@@ -620,6 +628,8 @@ pub struct PupilPicture {
     pub figures: Sessions,
     /// "persistent absence", "severe absence", "at risk" or "".
     pub band: String,
+    /// The persistent-absence line (percent) the band was judged against, for the chart.
+    pub persistent_threshold: u32,
     pub weeks: Vec<Week>,
     pub marks: Vec<MarkWeek>,
     pub codes: Vec<CodeUse>,
@@ -696,6 +706,7 @@ pub fn pupil_picture(reg: &Register, frame: &Frame, i: usize, t: &Thresholds, sc
         to: frame.period.to,
         figures: Sessions::of(&counts),
         band: counts.band(t).label().to_string(),
+        persistent_threshold: t.persistent,
         weeks,
         marks,
         codes: code_use(&counts, frame.period.to),

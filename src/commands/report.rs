@@ -1,0 +1,432 @@
+//! `attend report`: whole-school figures by group, week, weekday and code, with the caseload.
+
+use super::Ctx;
+use super::output::{Format, table, thousands, write_csv};
+use crate::cli::ReportArgs;
+use anyhow::{Context, Result};
+use attend::attendance::{Frame, SchoolCalendar};
+use attend::dates::AcademicYear;
+use attend::register::{Register, Years};
+use attend::report::{Figures, Report, ReportInput, Sessions, build, html};
+use comfy_table::CellAlignment;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// The CSV columns: one table holding every section of the report.
+pub const CSV_COLUMNS: &[&str] = &[
+    "section",
+    "breakdown",
+    "group",
+    "pupils",
+    "possible",
+    "attended",
+    "authorised",
+    "unauthorised",
+    "late_before_close",
+    "late_after_close",
+    "attendance_pct",
+    "authorised_pct",
+    "unauthorised_pct",
+    "late_before_close_pct",
+    "late_after_close_pct",
+    "persistent",
+    "persistent_pct",
+    "severe",
+    "severe_pct",
+    "count",
+    "share_pct",
+];
+
+pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let t = ws.config.thresholds.clone();
+    let spec = args.period.spec();
+    let years = match (spec.from, spec.to) {
+        (Some(a), Some(b)) => Years::Span(a, b),
+        (Some(a), None) => Years::Span(a, ctx.as_of.max(a)),
+        (None, Some(b)) => Years::Span(b, b),
+        _ => Years::Latest {
+            with_previous: false,
+        },
+    };
+    let t0 = std::time::Instant::now();
+    let reg = Register::load(&ws.register_dir(), years)?;
+    attend::timing("load register", t0);
+    if reg.is_empty() {
+        anyhow::bail!(
+            "the register is empty: import an export first (attend import FILE.csv), then run attend report"
+        );
+    }
+    let cal = SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(&reg.grid, &spec)
+        .context("cannot work out the period to report on")?;
+    let frame = Frame::new(&reg.grid, &cal, period);
+    let (cases, problems) = attend::cases::store::load_all(&ws)?;
+    for p in &problems {
+        ctx.say(format!("warning: a case file is left out of the caseload: {p:#}"));
+    }
+    let t1 = std::time::Instant::now();
+    let input = ReportInput {
+        register: &reg,
+        frame: &frame,
+        thresholds: &t,
+        school: ws.config.school.name.clone(),
+        extra_groups: ws.config.extra_columns(),
+        small_group: ws.config.report.small_group,
+        benchmarks: ws
+            .config
+            .benchmarks_for(AcademicYear::of(frame.period.to)),
+        cases: (!cases.is_empty()).then_some(cases.as_slice()),
+        today: ctx.as_of,
+    };
+    let report = build(&input);
+    attend::timing("figures", t1);
+    let shared = if args.show_small_groups {
+        report.clone()
+    } else {
+        report.clone().for_sharing()
+    };
+    if let Some(path) = &args.html {
+        let page = html::report_page(&shared)?;
+        attend::fsutil::write_atomic(path, page.as_bytes())
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        ctx.say(format!(
+            "Wrote the report to {}{}",
+            path.display(),
+            if shared.small_groups_withheld {
+                format!(
+                    " (groups of fewer than {} pupils withheld)",
+                    shared.small_group
+                )
+            } else {
+                " (small groups shown: for use inside the school only)".to_string()
+            }
+        ));
+    }
+    match args.format {
+        Format::Table => print_table(ctx, &report),
+        Format::Csv => print_csv(&shared),
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &shared)?;
+            writeln!(out)?;
+            Ok(())
+        }
+    }?;
+    attend::timing("report total", t0);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn or_blank(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn session_cells(s: &Sessions) -> Vec<String> {
+    vec![
+        s.possible.to_string(),
+        s.attended.to_string(),
+        s.authorised.to_string(),
+        s.unauthorised.to_string(),
+        s.late_before_close.to_string(),
+        s.late_after_close.to_string(),
+        or_blank(&s.attendance_pct),
+        or_blank(&s.authorised_pct),
+        or_blank(&s.unauthorised_pct),
+        or_blank(&s.late_before_close_pct),
+        or_blank(&s.late_after_close_pct),
+    ]
+}
+
+fn figure_cells(f: &Figures) -> Vec<String> {
+    let mut v = vec![f.pupils.to_string()];
+    v.extend(session_cells(&f.sessions));
+    v.extend([
+        f.persistent.to_string(),
+        or_blank(&f.persistent_pct),
+        f.severe.to_string(),
+        or_blank(&f.severe_pct),
+    ]);
+    v
+}
+
+fn row(section: &str, breakdown: &str, group: &str, middle: Vec<String>) -> Vec<String> {
+    let mut v = vec![section.to_string(), breakdown.to_string(), group.to_string()];
+    v.extend(middle);
+    v.resize(CSV_COLUMNS.len(), String::new());
+    v
+}
+
+fn print_csv(r: &Report) -> Result<()> {
+    let mut rows = vec![row(
+        "school",
+        "",
+        "whole school",
+        figure_cells(&r.whole_school),
+    )];
+    for b in &r.benchmarks {
+        let mut v = row("benchmark", "", &b.name, vec![]);
+        v[10] = or_blank(&b.attendance_pct);
+        v[11] = or_blank(&b.authorised_pct);
+        v[12] = or_blank(&b.unauthorised_pct);
+        v[16] = or_blank(&b.persistent_pct);
+        v[18] = or_blank(&b.severe_pct);
+        rows.push(v);
+    }
+    for b in &r.breakdowns {
+        for g in &b.groups {
+            rows.push(match (&g.figures, &g.withheld) {
+                (Some(f), _) => row("group", &b.title, &g.group, figure_cells(f)),
+                (None, w) => row("group", &b.title, &g.group, vec![or_blank(w)]),
+            });
+        }
+    }
+    for w in &r.weeks {
+        let mut m = vec![String::new()];
+        m.extend(session_cells(&w.sessions));
+        rows.push(row("week", "", &w.week_beginning.to_string(), m));
+    }
+    for d in &r.weekdays {
+        let mut m = vec![String::new()];
+        m.extend(session_cells(&d.sessions));
+        rows.push(row("weekday", "", &d.weekday, m));
+    }
+    for c in &r.absence_codes {
+        let mut v = row("absence_code", &c.counts_as, &c.code, vec![]);
+        v[19] = c.sessions.to_string();
+        v[20] = or_blank(&c.share_pct);
+        rows.push(v);
+    }
+    if let Some(c) = &r.caseload {
+        for s in &c.by_stage {
+            let mut v = row("caseload", "stage", &s.stage, vec![]);
+            v[19] = s.cases.to_string();
+            rows.push(v);
+        }
+        for (what, n) in [
+            ("reviews held", c.reviews_held),
+            ("reviewed on time", c.reviewed_on_time),
+            ("reviews overdue", c.reviews_overdue),
+            ("outcome: target met", c.outcome_met),
+            ("outcome: some improvement", c.outcome_some_improvement),
+            ("outcome: target not met", c.outcome_not_met),
+        ] {
+            let mut v = row("caseload", "reviews", what, vec![]);
+            v[19] = n.to_string();
+            rows.push(v);
+        }
+    }
+    write_csv(CSV_COLUMNS, &rows)
+}
+
+fn right(t: &mut comfy_table::Table, from: usize, to: usize) {
+    for c in from..to {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+fn with_pct(n: u32, pct: &Option<String>) -> String {
+    match pct {
+        Some(p) => format!("{n} ({p}%)"),
+        None => n.to_string(),
+    }
+}
+
+fn pct_cell(p: &Option<String>) -> String {
+    p.as_ref().map(|p| format!("{p}%")).unwrap_or_default()
+}
+
+fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let school = if r.school.is_empty() {
+        "Whole school".to_string()
+    } else {
+        r.school.clone()
+    };
+    writeln!(
+        out,
+        "{school}: attendance, {} ({} to {}, {} school week{})",
+        r.period,
+        r.from.format("%d/%m/%Y"),
+        r.to.format("%d/%m/%Y"),
+        r.school_weeks,
+        if r.school_weeks == 1 { "" } else { "s" }
+    )?;
+    writeln!(
+        out,
+        "Persistent absence: attendance {}% or less; severe absence: {}% or less.",
+        r.persistent_threshold, r.severe_threshold
+    )?;
+    writeln!(out)?;
+    let header = [
+        "",
+        "Pupils",
+        "Attendance",
+        "Authorised",
+        "Unauthorised",
+        "Persistent",
+        "Severe",
+        "Late (L)",
+        "Late after close (U)",
+    ];
+    let mut tb = table(&header, ctx.color);
+    right(&mut tb, 1, header.len());
+    let w = &r.whole_school;
+    tb.add_row(figure_row("This school", w));
+    for b in &r.benchmarks {
+        tb.add_row(vec![
+            b.name.clone(),
+            String::new(),
+            pct_cell(&b.attendance_pct),
+            pct_cell(&b.authorised_pct),
+            pct_cell(&b.unauthorised_pct),
+            pct_cell(&b.persistent_pct),
+            pct_cell(&b.severe_pct),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    writeln!(out, "{tb}")?;
+    let mut small = false;
+    for b in &r.breakdowns {
+        let mut h = header;
+        h[0] = &b.title;
+        let mut tb = table(&h, ctx.color);
+        right(&mut tb, 1, h.len());
+        for g in &b.groups {
+            let name = if g.small {
+                small = true;
+                format!("{} *", g.group)
+            } else {
+                g.group.clone()
+            };
+            match &g.figures {
+                Some(f) => tb.add_row(figure_row(&name, f)),
+                None => tb.add_row(vec![name, or_blank(&g.withheld)]),
+            };
+        }
+        writeln!(out, "\n{tb}")?;
+    }
+    if small {
+        writeln!(
+            out,
+            "* fewer than {} pupils: shown here, withheld in CSV, JSON and HTML (--show-small-groups shows them).",
+            r.small_group
+        )?;
+    }
+    let mut tb = table(
+        &["Week beginning", "Possible", "Attendance", "Unauthorised", ""],
+        ctx.color,
+    );
+    right(&mut tb, 1, 4);
+    for w in &r.weeks {
+        tb.add_row(vec![
+            w.week_beginning.format("%d/%m/%Y").to_string(),
+            thousands(w.sessions.possible as usize),
+            pct_cell(&w.sessions.attendance_pct),
+            pct_cell(&w.sessions.unauthorised_pct),
+            bar(w.sessions.attendance(), r.persistent_threshold),
+        ]);
+    }
+    writeln!(out, "\nWeek by week\n{tb}")?;
+    let mut tb = table(
+        &["Weekday", "Possible", "Attendance", "Authorised", "Unauthorised"],
+        ctx.color,
+    );
+    right(&mut tb, 1, 5);
+    for d in &r.weekdays {
+        tb.add_row(vec![
+            d.weekday.clone(),
+            thousands(d.sessions.possible as usize),
+            pct_cell(&d.sessions.attendance_pct),
+            pct_cell(&d.sessions.authorised_pct),
+            pct_cell(&d.sessions.unauthorised_pct),
+        ]);
+    }
+    writeln!(out, "\n{tb}")?;
+    let mut tb = table(
+        &["Code", "Meaning", "Counts as", "Sessions", "Share of absence"],
+        ctx.color,
+    );
+    right(&mut tb, 3, 5);
+    for c in r.absence_codes.iter().take(10) {
+        tb.add_row(vec![
+            c.code.clone(),
+            c.meaning.clone(),
+            c.counts_as.clone(),
+            thousands(c.sessions as usize),
+            pct_cell(&c.share_pct),
+        ]);
+    }
+    writeln!(out, "\nMost used absence codes\n{tb}")?;
+    if let Some(c) = &r.caseload {
+        let stages = c
+            .by_stage
+            .iter()
+            .map(|s| format!("{} {}", s.stage, s.cases))
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(out, "\nCaseload: {stages}.")?;
+        writeln!(
+            out,
+            "Reviews held in the period: {} ({} on time); overdue now: {}. Outcomes: target met {}, some improvement {}, not met {}.",
+            c.reviews_held,
+            c.reviewed_on_time,
+            c.reviews_overdue,
+            c.outcome_met,
+            c.outcome_some_improvement,
+            c.outcome_not_met
+        )?;
+    }
+    if r.pupils_without_sessions > 0 {
+        writeln!(
+            out,
+            "\n{} pupil{} in the register had no possible session in the period and {} left out.",
+            r.pupils_without_sessions,
+            if r.pupils_without_sessions == 1 { "" } else { "s" },
+            if r.pupils_without_sessions == 1 { "is" } else { "are" }
+        )?;
+    }
+    Ok(())
+}
+
+fn figure_row(name: &str, f: &Figures) -> Vec<String> {
+    let s = &f.sessions;
+    vec![
+        name.to_string(),
+        thousands(f.pupils as usize),
+        pct_cell(&s.attendance_pct),
+        pct_cell(&s.authorised_pct),
+        pct_cell(&s.unauthorised_pct),
+        with_pct(f.persistent, &f.persistent_pct),
+        with_pct(f.severe, &f.severe_pct),
+        pct_cell(&s.late_before_close_pct),
+        pct_cell(&s.late_after_close_pct),
+    ]
+}
+
+/// A text bar of attendance from 80% (empty) to 100% (full), with `|` at the persistent line.
+fn bar(rate: Option<f64>, line: u32) -> String {
+    let Some(r) = rate else {
+        return String::new();
+    };
+    let width = 20usize;
+    let scale = |p: f64| (((p - 80.0) / 20.0).clamp(0.0, 1.0) * width as f64).round() as usize;
+    let filled = scale(r);
+    let mark = scale(f64::from(line));
+    (0..width)
+        .map(|i| {
+            if i == mark && line > 80 {
+                '|'
+            } else if i < filled {
+                '█'
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+}
