@@ -9,6 +9,7 @@
 # $RUNS (default 3), with peak memory:
 #   import   attend init + attend import FILE, into an empty workspace
 #   flag     attend flag --all --format csv, over the workspace just imported
+#   report   attend report --format csv --html FILE, over the same workspace (goal: within 2x flag)
 #   both     import followed by flag
 # then checks attend's figures against the generator's truth (check_truth.py). Timings are appended
 # to $ATTEND_BENCH_DATA/results.csv; the baselines' rows for the same file are printed beside them
@@ -29,6 +30,8 @@ for f in $files; do
   "$BENCH/bench.sh" compare attend-import "$f" -- \
     sh -c 'rm -rf "$1" && "$0" --dir "$1" init -q && "$0" --dir "$1" import -q {}' "$A" "$WS"
   "$BENCH/bench.sh" compare attend-flag "$f" -- "$A" --dir "$WS" flag --all --format csv
+  "$BENCH/bench.sh" compare attend-report "$f" -- \
+    "$A" --dir "$WS" -q report --format csv --html "${TMPDIR:-/tmp}/attend-bench-report.html"
   "$BENCH/bench.sh" compare attend-import+flag "$f" -- \
     sh -c 'rm -rf "$1" && "$0" --dir "$1" init -q && "$0" --dir "$1" import -q {} && "$0" --dir "$1" flag --all --format csv' "$A" "$WS"
   "$A" --dir "$WS" flag --all --format csv > "$DATA/$f.attend.csv"
