@@ -2,7 +2,8 @@
 # Render every built-in document for the bundled fictional cases, and turn each PDF into PNG
 # pages to look at: letterhead, no clipped tables, sensible page breaks, nothing that reads as a
 # template artefact. The text of each PDF is also checked for artefacts ({{, {%, None, null,
-# undefined, NaN) and for empty section headings.
+# undefined, NaN), and its typst source (written beside it with --source) for headings with
+# nothing under them.
 #
 #   scripts/render-documents.sh [FOLDER]   (default: target/documents; an existing one is replaced)
 #
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 out=${1:-target/documents}
 if [ -z "${ATTEND:-}" ]; then
   cargo build --release --locked --quiet
-  ATTEND=target/release/attend
+  ATTEND=${CARGO_TARGET_DIR:-target}/release/attend
 fi
 for tool in pdftoppm pdftotext; do
   command -v $tool >/dev/null 2>&1 || { echo "needs $tool (apt-get install poppler-utils)" >&2; exit 1; }
@@ -32,7 +33,7 @@ cp -r cases/C815381816030 "$ws/cases/"
 mkdir -p "$ws/cases/K815375514034"
 cp tests/fixtures/documents/K815375514034.yaml "$ws/cases/K815375514034/case.yaml"
 
-a() { $ATTEND --dir "$ws" --as-of 2025-02-24 "$@"; }
+a() { $ATTEND --dir "$ws" --as-of 2025-02-24 --quiet "$@" --source; }
 a letter concern-letter C815381816030
 a letter invitation C815381816030 --date 2025-03-03 --time 9:30 --place "Meeting room 2, Townley Academy" \
   --minutes 30 --attendee "Priya Shah|Attendance Officer" --attendee "Tom Reid|Head of Year 8"
@@ -58,6 +59,27 @@ for pdf in "$ws"/cases/*/documents/*.pdf; do
     echo "  ^ template artefact in $pdf" >&2
     status=1
   fi
+  # a heading followed by nothing, or by a heading of the same or a higher level
+  awk '
+    function level(s,  t, n) {
+      t = s; sub(/^[ \t]+/, "", t)
+      if (!match(t, /^=+/)) return 0
+      n = RLENGTH
+      return (length(t) == n || substr(t, n + 1, 1) ~ /[ \t]/) ? n : 0
+    }
+    { line[NR] = $0 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        n = level(line[i]); if (!n) continue
+        title = line[i]; sub(/^[ \t]*=+[ \t]*/, "", title)
+        for (j = i + 1; j <= NR; j++) { s = line[j]; gsub(/^[ \t]+|[ \t]+$/, "", s); if (s != "") break }
+        if (title == "" || j > NR || s == "]" || index(s, "#metadata(\"part-end\")") == 1 || (level(s) && level(s) <= n)) {
+          printf "%s: line %d: the heading \"%s\" has nothing under it\n", FILENAME, i, title
+          bad = 1
+        }
+      }
+      exit bad
+    }' "${pdf%.pdf}.typ" >&2 || status=1
 done
 echo "PNG pages in $out (look at each one)."
 exit $status

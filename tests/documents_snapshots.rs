@@ -17,9 +17,7 @@ fn the_typst_source_of_every_built_in_document_is_pinned() {
         );
         let source = String::from_utf8(source).unwrap();
         // nothing a family could read as a template artefact
-        for bad in ["{{", "{%", "None", "null", "undefined"] {
-            assert!(!source.contains(bad), "{name}: {bad:?} in the source");
-        }
+        assert_no_artefacts(name, &source);
         insta::assert_snapshot!(name, source);
     }
 }
@@ -74,4 +72,99 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
             "{name}: the timeline does not hold the file's SHA-256 {sha}:\n{last}"
         );
     }
+}
+
+#[test]
+fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts() {
+    // The fictional cases are full. A case opened by plan new, with one parent known by name
+    // only (no relationship, no address), one attendee, one action and no review yet, must
+    // still give every document without an empty section, a stray value or a template artefact.
+    let ws = workspace();
+    let id = "E815399614010";
+    run_ok(at(ws.path(), AS_OF).args([
+        "plan",
+        "new",
+        id,
+        "--target",
+        "no-unauthorised",
+        "--weeks",
+        "3",
+        "--attendee",
+        "Priya Shah|Attendance Officer",
+        "--parents-absent",
+        "--action",
+        "school|Daily check-in|Tom Reid",
+    ]));
+    let path = case_path(ws.path(), id);
+    let case = read(&path).replacen(
+        "\nopening_attendance:",
+        "\npeople:\n- name: Sam Rogers\n  parental_responsibility: true\nopening_attendance:",
+        1,
+    );
+    std::fs::write(&path, case).unwrap();
+    let check = |date: &str, args: &[&str]| {
+        let name = format!("{} ({date})", args[..2].join(" "));
+        let source = run_ok(
+            at(ws.path(), date)
+                .args(args)
+                .args(["--stdout", "--source"]),
+        );
+        assert_no_artefacts(&name, &String::from_utf8(source).unwrap());
+        let pdf = run_ok(at(ws.path(), date).args(args).arg("--stdout"));
+        let text = flat(&pdf_text(&pdf));
+        for bad in ["{{", "{%", "None", "null", "undefined", "NaN"] {
+            assert!(!text.contains(bad), "{name}: {bad:?} in the PDF:\n{text}");
+        }
+        text
+    };
+    let text = check(AS_OF, &["letter", "concern", id]);
+    assert!(text.contains("Dear Sam Rogers,"), "{text}");
+    check(
+        AS_OF,
+        &[
+            "letter",
+            "invitation",
+            id,
+            "--date",
+            "2025-03-03",
+            "--time",
+            "9:30",
+        ],
+    );
+    check(AS_OF, &["letter", "plan", id]);
+    let text = check(AS_OF, &["letter", "plan-letter", id]);
+    assert!(text.contains("made in your absence"), "{text}");
+    check(AS_OF, &["certificate", id]);
+    check(AS_OF, &["letter", "referral", id]);
+    run_ok(at(ws.path(), "2025-03-17").args([
+        "review",
+        id,
+        "--parents-absent",
+        "--action-status",
+        "1=done",
+        "--decision",
+        "continue",
+        "--next-action",
+        "school|Weekly call home|Tom Reid",
+    ]));
+    check("2025-03-17", &["letter", "review", id]);
+    check("2025-03-17", &["letter", "plan", id]);
+    check("2025-03-17", &["letter", "referral", id]);
+}
+
+#[test]
+#[should_panic(expected = "has nothing under it")]
+fn the_artefact_check_finds_a_heading_with_nothing_under_it() {
+    assert_no_artefacts(
+        "example",
+        "== Support in place in school\n\n== What is going well\nMason enjoys art.\n",
+    );
+}
+
+#[test]
+fn the_artefact_check_passes_a_heading_with_a_subheading_and_text() {
+    assert_no_artefacts(
+        "example",
+        "== Actions agreed\n\n=== School agrees to\n#datatable()\n\n== Review\nOn Monday.\n",
+    );
 }

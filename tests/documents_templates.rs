@@ -450,3 +450,61 @@ fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_
         "{plan}"
     );
 }
+
+#[test]
+fn documents_a_meeting_cannot_have_are_all_left_unwritten_and_the_meeting_stays_recorded() {
+    // Chloe Rogers has no case: plan new opens one, with nobody yet recorded as holding parental
+    // responsibility, so the covering letter has no one to go to. The plan is recorded; neither
+    // its record nor the letter is filed (half a mail-out is worse than none), and the command,
+    // which did what it was for, succeeds.
+    let ws = workspace();
+    let id = "E815399614010";
+    let before = tree(&ws.path().join("cases"));
+    let out = at(ws.path(), AS_OF)
+        .args([
+            "plan",
+            "new",
+            id,
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Priya Shah|Attendance Officer",
+            "--parents-absent",
+            "--action",
+            "school|Daily check-in|Tom Reid",
+            "--letters",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("the meeting is recorded, but its documents were not written"),
+        "{said}"
+    );
+    assert!(said.contains("parental responsibility"), "{said}");
+    assert!(
+        said.contains(&format!("attend letter plan-letter {id}")),
+        "{said}"
+    );
+    let case = read(&case_path(ws.path(), id));
+    assert!(case.contains("number: 1"), "{case}");
+    assert!(!case.contains("documents/"), "{case}");
+    let docs = ws.path().join("cases").join(id).join("documents");
+    assert!(
+        !docs.exists() || std::fs::read_dir(&docs).unwrap().next().is_none(),
+        "a document was filed"
+    );
+    let after = tree(&ws.path().join("cases"));
+    let changed: Vec<_> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(
+        changed,
+        vec![&std::path::PathBuf::from(id).join("case.yaml")],
+        "only the new case is written"
+    );
+}

@@ -226,10 +226,7 @@ fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
             ),
             None => String::new(),
         };
-        anyhow!(
-            "cannot write the {}: {e}{hint}",
-            p.kind.in_sentence()
-        )
+        anyhow!("cannot write the {}: {e}{hint}", p.kind.in_sentence())
     })
 }
 
@@ -602,14 +599,74 @@ pub fn offer_documents(
     if !wanted {
         return Ok(());
     }
+    // All of them or none: the meeting is recorded already, and a plan's record filed without
+    // its covering letter (or the other way round) would be half a mail-out. A document that
+    // cannot be written is a warning, not a failure: the command did what it was for, and a
+    // failed command changes no file.
+    if let Err(e) = file_together(ctx, ws, id, requests, by) {
+        let kinds = requests
+            .iter()
+            .map(|r| format!("attend letter {} {id}", r.kind().name()))
+            .collect::<Vec<_>>();
+        eprintln!(
+            "warning: the meeting is recorded, but its documents were not written (none of them): {e:#}
+  Write them once that is put right: {}",
+            kinds.join("; ")
+        );
+    }
+    Ok(())
+}
+
+/// Several documents for one pupil's case, filed in one transaction: all of them, or (if any
+/// cannot be written) none.
+fn file_together(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    requests: &[Request],
+    by: &crate::cli::case::ByArg,
+) -> Result<()> {
+    let _lock = ws.lock()?;
+    let Some(mut case) = store::load(ws, id)? else {
+        bail!("{id} has no case to file the documents in");
+    };
+    let set = templates(ws)?;
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let mut filed = Vec::new();
     for req in requests {
-        let out = OutputArgs::default();
-        one(ctx, ws, id, req, &out, by).map_err(|e| {
-            anyhow!(
-                "{e:#}\n  The meeting is recorded; write its documents later with attend letter {} {id}",
-                req.kind().name()
-            )
-        })?;
+        let reg = register_for_request(ws, req, ctx.as_of)?;
+        let reg_ref = reg.index_of(id).map(|_| &reg);
+        let prepared = prepare(ws, id, Some(&case), reg_ref, req, ctx.as_of)?;
+        let markup = render(&set, &prepared)?;
+        let pdf = typeset(ws, &markup, ctx.as_of, &prepared.kind.in_sentence())?;
+        let f = issue::stage(
+            &mut tx, ws, &mut case, &prepared, &pdf, None, ctx.as_of, &by,
+        )?;
+        filed.push((prepared, f));
+    }
+    tx.commit()?;
+    for (p, f) in &filed {
+        for w in &p.warnings {
+            eprintln!("warning: {w}");
+        }
+        report_filed(ctx, ws, &case, p, f);
+    }
+    if filed.iter().any(|(_, f)| !f.unchanged) {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            std::slice::from_ref(id),
+            &format!(
+                "{} for {id}",
+                documents::context::join_and(
+                    &filed
+                        .iter()
+                        .map(|(p, _)| p.kind.title().to_string())
+                        .collect::<Vec<_>>()
+                )
+            ),
+        );
+        report_commit(ctx, &commit);
     }
     Ok(())
 }

@@ -227,3 +227,44 @@ pub fn documents() -> Vec<(&'static str, Vec<&'static str>)> {
         ("referral", vec!["letter", "referral", MASON]),
     ]
 }
+
+/// Fail when typst source `source` of document `name` holds anything a family could read as a
+/// template artefact: tera syntax left over, a `None`/`null`/`undefined`/`NaN` where a value
+/// should be, or a heading with nothing under it (an empty section).
+pub fn assert_no_artefacts(name: &str, source: &str) {
+    for bad in ["{{", "{%", "{#", "None", "null", "undefined", "NaN"] {
+        assert!(!source.contains(bad), "{name}: {bad:?} in the source");
+    }
+    let lines: Vec<&str> = source.lines().collect();
+    let level = |l: &str| {
+        let t = l.trim_start();
+        let n = t.chars().take_while(|c| *c == '=').count();
+        (n > 0 && (t.len() == n || t[n..].starts_with([' ', '\t']))).then_some(n)
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let Some(n) = level(line) else { continue };
+        let title = line.trim_start()[n..].trim();
+        assert!(
+            !title.is_empty(),
+            "{name}: an empty heading on line {}",
+            i + 1
+        );
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        let empty = match next {
+            None => true,
+            Some(l) => {
+                l == "]"
+                    || l.starts_with("#metadata(\"part-end\")")
+                    || level(l).is_some_and(|m| m <= n)
+            }
+        };
+        assert!(
+            !empty,
+            "{name}: the heading {title:?} on line {} has nothing under it",
+            i + 1
+        );
+    }
+}
