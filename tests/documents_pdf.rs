@@ -690,3 +690,38 @@ fn the_school_logo_goes_on_the_letterhead() {
     let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout"]));
     assert!(err.contains("school.logo"), "{err}");
 }
+
+#[test]
+fn a_certificate_warns_of_an_out_of_date_register_only_when_its_period_runs_into_the_gap() {
+    // The register runs to 28 March 2025.
+    let ws = workspace();
+    let said = |date: &str, args: &[&str]| {
+        let out = at(ws.path(), date)
+            .args(["certificate", MASON])
+            .args(args)
+            .args(["--stdout", "--source"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let stale = "the register's latest session is";
+    // a past term is complete, whatever has been imported since
+    let s = said("2025-04-30", &["--term", "autumn"]);
+    assert!(!s.contains(stale), "{s}");
+    let s = said(
+        "2025-04-30",
+        &["--from", "2025-01-06", "--to", "2025-02-14"],
+    );
+    assert!(!s.contains(stale), "{s}");
+    // the year to date stops at 28 March, a month before the certificate's date
+    let s = said("2025-04-30", &[]);
+    assert!(s.contains(&format!("{stale} 28/03/2025")), "{s}");
+    // up to date: no warning
+    let s = said("2025-03-28", &[]);
+    assert!(!s.contains(stale), "{s}");
+}

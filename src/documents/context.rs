@@ -60,7 +60,7 @@ pub struct ReviewMeeting {
 pub struct NoticeDetails {
     /// The improvement period, in weeks: 3 to 6.
     pub weeks: u32,
-    /// Its first day (default: the next weekday after the notice).
+    /// Its first day (default: the Monday after the notice).
     pub start: Option<NaiveDate>,
     /// Attendance to reach during the period, besides no unauthorised absence.
     pub target: Option<Percent>,
@@ -296,10 +296,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     None => "no possible sessions".into(),
                 }
             );
+            // The register is out of date only if the period ends at its latest session (a
+            // past term, or a --to before it, ends where it ends whatever was imported since).
+            let last = attendance::SchoolCalendar::of(&reg.grid).last_date;
             if let Some(to) = cert["period"]["to"]
                 .as_str()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                && period.to.is_none()
+                && Some(to) == last
                 && src.as_of - to > Duration::days(STALE_DAYS)
             {
                 warnings.push(stale_warning(to));
