@@ -124,23 +124,6 @@ impl OneOrMany {
     }
 }
 
-/// The built-in pupil detail names a school's own column may not take.
-const RESERVED_COLUMNS: [&str; 13] = [
-    "upn",
-    "admission_number",
-    "surname",
-    "forename",
-    "preferred_surname",
-    "preferred_forename",
-    "gender",
-    "dob",
-    "year",
-    "reg_group",
-    "fsm",
-    "sen",
-    "eal",
-];
-
 /// `attend report`: what to share and what to compare with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -270,7 +253,8 @@ impl Config {
                     path.display()
                 );
             }
-            if RESERVED_COLUMNS.contains(&n.to_ascii_lowercase().as_str()) {
+            let lower = n.to_ascii_lowercase();
+            if lower == "upn" || crate::register::DETAIL_FIELDS.contains(&lower.as_str()) {
                 bail!(
                     "{}: import.pupil_columns: {name:?} is already one of attend's own pupil columns; choose another name",
                     path.display()
@@ -381,5 +365,52 @@ mod tests {
         assert!(err.contains("not a DfE attendance code"), "{err}");
         let c = Config::parse("import:\n  code_map:\n    '<': C1\n", Path::new("a.yaml")).unwrap();
         assert_eq!(c.code_map().get("<"), Some(&Code::C1));
+    }
+
+    #[test]
+    fn school_columns_and_benchmarks_are_checked() {
+        let p = Path::new("attend.yaml");
+        let ok = Config::parse(
+            "import:\n  pupil_columns:\n    Social worker: [\"Social Worker\", CIN]\n    Young carer: Young Carer\nreport:\n  benchmarks:\n    \"2024/25\":\n      National: {attendance: 93.0}\n",
+            p,
+        )
+        .unwrap();
+        assert_eq!(ok.extra_columns(), ["Social worker", "Young carer"]);
+        assert_eq!(
+            ok.import.pupil_columns["Social worker"].items(),
+            ["Social Worker", "CIN"]
+        );
+        let y = crate::dates::AcademicYear(2024);
+        assert_eq!(ok.benchmarks_for(y).len(), 1);
+        assert!(
+            ok.benchmarks_for(crate::dates::AcademicYear(2023))
+                .is_empty()
+        );
+        for (bad, says) in [
+            (
+                "import:\n  pupil_columns:\n    FSM: Free Meals\n",
+                "already one of attend's own",
+            ),
+            (
+                "import:\n  pupil_columns:\n    \"a,b\": X\n",
+                "cannot be a column name",
+            ),
+            (
+                "import:\n  pupil_columns:\n    Carer: \"\"\n",
+                "needs the export's column header",
+            ),
+            (
+                "report:\n  benchmarks:\n    \"2024\":\n      National: {attendance: 93}\n",
+                "not an academic year",
+            ),
+            (
+                "report:\n  benchmarks:\n    \"2024/25\":\n      National: {attendance: 193}\n",
+                "from 0 to 100",
+            ),
+            ("report:\n  small_group: 500\n", "too large"),
+        ] {
+            let e = Config::parse(bad, p).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::cli::FlagArgs;
 use anyhow::{Context, Result};
 use attend::attendance::{Frame, SchoolCalendar, pct_or_blank};
 use attend::flag::{FlagQuery, FlagRow, Flagged, flag};
-use attend::register::{Register, Years};
+use attend::register::Register;
 use attend::upn::PupilId;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -49,14 +49,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
-    let years = match (spec.from, spec.to) {
-        (Some(a), Some(b)) => Years::Span(a, b),
-        (Some(a), None) => Years::Span(a, ctx.as_of.max(a)),
-        (None, Some(b)) => Years::Span(b, b),
-        _ => Years::Latest {
-            with_previous: false,
-        },
-    };
+    let years = super::years_for(&spec, ctx.as_of);
     let t0 = std::time::Instant::now();
     let reg = Register::load(&ws.register_dir(), years)?;
     attend::timing("load register", t0);

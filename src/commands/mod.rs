@@ -63,6 +63,22 @@ impl Ctx {
     }
 }
 
+/// The academic years of register a period needs (the latest year when no date is given).
+pub fn years_for(
+    spec: &attend::attendance::PeriodSpec,
+    as_of: NaiveDate,
+) -> attend::register::Years {
+    use attend::register::Years;
+    match (spec.from, spec.to) {
+        (Some(a), Some(b)) => Years::Span(a, b),
+        (Some(a), None) => Years::Span(a, as_of.max(a)),
+        (None, Some(b)) => Years::Span(b, b),
+        _ => Years::Latest {
+            with_previous: false,
+        },
+    }
+}
+
 pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
     match command {
         Command::Init { folder } => init::run(ctx, folder),

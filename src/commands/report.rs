@@ -6,7 +6,7 @@ use crate::cli::ReportArgs;
 use anyhow::{Context, Result};
 use attend::attendance::{Frame, SchoolCalendar};
 use attend::dates::AcademicYear;
-use attend::register::{Register, Years};
+use attend::register::Register;
 use attend::report::{Figures, Report, ReportInput, Sessions, build, html};
 use comfy_table::CellAlignment;
 use std::io::Write;
@@ -41,14 +41,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
-    let years = match (spec.from, spec.to) {
-        (Some(a), Some(b)) => Years::Span(a, b),
-        (Some(a), None) => Years::Span(a, ctx.as_of.max(a)),
-        (None, Some(b)) => Years::Span(b, b),
-        _ => Years::Latest {
-            with_previous: false,
-        },
-    };
+    let years = super::years_for(&spec, ctx.as_of);
     let t0 = std::time::Instant::now();
     let reg = Register::load(&ws.register_dir(), years)?;
     attend::timing("load register", t0);
@@ -64,7 +57,9 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
     let frame = Frame::new(&reg.grid, &cal, period);
     let (cases, problems) = attend::cases::store::load_all(&ws)?;
     for p in &problems {
-        ctx.say(format!("warning: a case file is left out of the caseload: {p:#}"));
+        ctx.say(format!(
+            "warning: a case file is left out of the caseload: {p:#}"
+        ));
     }
     let t1 = std::time::Instant::now();
     let input = ReportInput {
@@ -74,9 +69,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
         school: ws.config.school.name.clone(),
         extra_groups: ws.config.extra_columns(),
         small_group: ws.config.report.small_group,
-        benchmarks: ws
-            .config
-            .benchmarks_for(AcademicYear::of(frame.period.to)),
+        benchmarks: ws.config.benchmarks_for(AcademicYear::of(frame.period.to)),
         cases: (!cases.is_empty()).then_some(cases.as_slice()),
         today: ctx.as_of,
     };
@@ -151,7 +144,11 @@ fn figure_cells(f: &Figures) -> Vec<String> {
 }
 
 fn row(section: &str, breakdown: &str, group: &str, middle: Vec<String>) -> Vec<String> {
-    let mut v = vec![section.to_string(), breakdown.to_string(), group.to_string()];
+    let mut v = vec![
+        section.to_string(),
+        breakdown.to_string(),
+        group.to_string(),
+    ];
     v.extend(middle);
     v.resize(CSV_COLUMNS.len(), String::new());
     v
@@ -317,7 +314,13 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
         )?;
     }
     let mut tb = table(
-        &["Week beginning", "Possible", "Attendance", "Unauthorised", ""],
+        &[
+            "Week beginning",
+            "Possible",
+            "Attendance",
+            "Unauthorised",
+            "",
+        ],
         ctx.color,
     );
     right(&mut tb, 1, 4);
@@ -332,7 +335,13 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
     }
     writeln!(out, "\nWeek by week\n{tb}")?;
     let mut tb = table(
-        &["Weekday", "Possible", "Attendance", "Authorised", "Unauthorised"],
+        &[
+            "Weekday",
+            "Possible",
+            "Attendance",
+            "Authorised",
+            "Unauthorised",
+        ],
         ctx.color,
     );
     right(&mut tb, 1, 5);
@@ -347,7 +356,13 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
     }
     writeln!(out, "\n{tb}")?;
     let mut tb = table(
-        &["Code", "Meaning", "Counts as", "Sessions", "Share of absence"],
+        &[
+            "Code",
+            "Meaning",
+            "Counts as",
+            "Sessions",
+            "Share of absence",
+        ],
         ctx.color,
     );
     right(&mut tb, 3, 5);
@@ -385,8 +400,16 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             out,
             "\n{} pupil{} in the register had no possible session in the period and {} left out.",
             r.pupils_without_sessions,
-            if r.pupils_without_sessions == 1 { "" } else { "s" },
-            if r.pupils_without_sessions == 1 { "is" } else { "are" }
+            if r.pupils_without_sessions == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if r.pupils_without_sessions == 1 {
+                "is"
+            } else {
+                "are"
+            }
         )?;
     }
     Ok(())
