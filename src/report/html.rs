@@ -559,6 +559,48 @@ fn axis_floor(lowest: f64) -> f64 {
     (((lowest - 5.0) / 10.0).floor() * 10.0).clamp(0.0, 90.0)
 }
 
+/// How many ticks a percentage axis from `lo` to 100 gets: every 5, 10 or 20 points.
+fn y_ticks(lo: f64) -> usize {
+    let span = 100.0 - lo;
+    let step = if span <= 30.0 {
+        5.0
+    } else if span <= 60.0 {
+        10.0
+    } else {
+        20.0
+    };
+    (span / step) as usize + 1
+}
+
+/// A label's backing: a box of `fill` behind text of `size` drawn at `offset` from its anchor
+/// with position `pos`, so a line or bar behind it does not cross the words.
+fn backing(
+    text: (u32, u32),
+    offset: (i32, i32),
+    pos: Pos,
+    fill: ShapeStyle,
+) -> Rectangle<(i32, i32)> {
+    Rectangle::new(label_box(text, offset, pos), fill)
+}
+
+/// The box (corners, relative to the anchor) that text of `size` takes at `offset` and `pos`.
+fn label_box(text: (u32, u32), offset: (i32, i32), pos: Pos) -> [(i32, i32); 2] {
+    // the layout estimate is made at 1.24 × the size the SVG prints (see LABEL)
+    let w = (f64::from(text.0) / 1.24).ceil() as i32 + 4;
+    let h = (f64::from(text.1) * 1.15).ceil() as i32 + 2;
+    let x0 = match pos.h_pos {
+        HPos::Left => offset.0 - 2,
+        HPos::Center => offset.0 - w / 2,
+        HPos::Right => offset.0 - w + 2,
+    };
+    let y0 = match pos.v_pos {
+        VPos::Top => offset.1 - 1,
+        VPos::Center => offset.1 - h / 2,
+        VPos::Bottom => offset.1 - h + 1,
+    };
+    [(x0, y0), (x0 + w, y0 + h)]
+}
+
 /// Weekly attendance as a line against the persistent-absence line; `None` with no weeks.
 fn trend_chart(weeks: &[Week], threshold: u32, w: u32, h: u32) -> Result<Option<String>> {
     let points: Vec<(i32, f64)> = weeks
@@ -589,7 +631,7 @@ fn trend_chart(weeks: &[Week], threshold: u32, w: u32, h: u32) -> Result<Option<
         chart
             .configure_mesh()
             .x_labels(weeks.len().clamp(2, 10))
-            .y_labels(((100.0 - lo) / 5.0) as usize + 1)
+            .y_labels(y_ticks(lo))
             .x_label_formatter(&fmt_x)
             .y_label_formatter(&fmt_y)
             .light_line_style(TRANSPARENT)
@@ -609,19 +651,52 @@ fn trend_chart(weeks: &[Week], threshold: u32, w: u32, h: u32) -> Result<Option<
                 THRESHOLD.stroke_width(2),
             ))
             .map_err(drawing)?;
-        let style = ("sans-serif", SMALL)
-            .into_font()
-            .color(&THRESHOLD)
-            .pos(Pos::new(HPos::Right, VPos::Top));
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at((last, thr)) + Text::new(label.clone(), (-2, 4), style),
-            ))
-            .map_err(drawing)?;
         chart
             .draw_series(
                 LineSeries::new(points.iter().copied(), LINE.stroke_width(2)).point_size(3),
             )
+            .map_err(drawing)?;
+        // The label goes at an end of the line, above or below it, where the weekly line
+        // crosses it least: the line in pixels, sampled between the weeks.
+        let font = ("sans-serif", SMALL).into_font().color(&THRESHOLD);
+        let size = root.estimate_text_size(&label, &font).map_err(drawing)?;
+        let px: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(p)).collect();
+        let mut samples = px.clone();
+        for w in px.windows(2) {
+            for k in 1..12 {
+                let t = f64::from(k) / 12.0;
+                let at = |a: i32, b: i32| a + (f64::from(b - a) * t).round() as i32;
+                samples.push((at(w[0].0, w[1].0), at(w[0].1, w[1].1)));
+            }
+        }
+        let candidates = [
+            (last, Pos::new(HPos::Right, VPos::Top), (-4, 5)),
+            (last, Pos::new(HPos::Right, VPos::Bottom), (-4, -5)),
+            (0, Pos::new(HPos::Left, VPos::Top), (4, 5)),
+            (0, Pos::new(HPos::Left, VPos::Bottom), (4, -5)),
+        ];
+        let crossings = |(x, pos, offset): &(i32, Pos, (i32, i32))| {
+            let (ax, ay) = chart.backend_coord(&(*x, thr));
+            let [(x0, y0), (x1, y1)] = label_box(size, *offset, *pos);
+            samples
+                .iter()
+                .filter(|(sx, sy)| {
+                    (ax + x0 - 3..=ax + x1 + 3).contains(sx)
+                        && (ay + y0 - 3..=ay + y1 + 3).contains(sy)
+                })
+                .count()
+        };
+        let (x, pos, offset) = candidates
+            .iter()
+            .min_by_key(|c| crossings(c))
+            .copied()
+            .unwrap_or(candidates[0]);
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at((x, thr))
+                    + backing(size, offset, pos, WHITE.mix(0.85).filled())
+                    + Text::new(label.clone(), offset, font.pos(pos)),
+            ))
             .map_err(drawing)?;
         Ok(())
     })?;
@@ -651,13 +726,13 @@ fn short_label(s: &str, max: usize) -> String {
 fn hbar_chart(
     bars: &[Bar],
     w: u32,
+    row: u32,
     x_desc: &str,
     percent: bool,
     reference: Option<(f64, String)>,
     aria: &str,
 ) -> Result<String> {
     let n = bars.len();
-    let row = 22;
     let h = 24 + 50 + row * n as u32 + if reference.is_some() { 18 } else { 0 };
     let max = bars
         .iter()
@@ -666,6 +741,7 @@ fn hbar_chart(
         .fold(0.0, f64::max);
     // room on the right for the value printed after the longest bar
     let top = nice_ceiling(max * 1.3).max(if percent { 10.0 } else { 5.0 });
+    let top = if percent { top.min(100.0) } else { top };
     let labels: Vec<String> = bars.iter().map(|b| short_label(&b.label, 18)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1);
     let label_area = (longest as u32 * 8 + 14).clamp(40, 160);
@@ -676,7 +752,7 @@ fn hbar_chart(
             .margin_left(4)
             .x_label_area_size(46)
             .y_label_area_size(label_area)
-            .build_cartesian_2d(0.0..top, (0..n).into_segmented())
+            .build_cartesian_2d(0.0..top, (0..n - 1).into_segmented())
             .map_err(drawing)?;
         let fmt_y = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - *i].clone(),
@@ -718,17 +794,6 @@ fn hbar_chart(
                 r
             }))
             .map_err(drawing)?;
-        let style = ("sans-serif", SMALL)
-            .into_font()
-            .color(&INK)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        chart
-            .draw_series(bars.iter().enumerate().map(|(k, b)| {
-                let i = n - 1 - k;
-                EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
-                    + Text::new(b.text.clone(), (4, 0), style.clone())
-            }))
-            .map_err(drawing)?;
         if let Some((x, text)) = &reference {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -749,17 +814,30 @@ fn hbar_chart(
                 ))
                 .map_err(drawing)?;
         }
+        let pos = Pos::new(HPos::Left, VPos::Center);
+        let font = ("sans-serif", SMALL).into_font().color(&INK);
+        let mut labels = Vec::with_capacity(n);
+        for (k, b) in bars.iter().enumerate() {
+            let i = n - 1 - k;
+            let size = root.estimate_text_size(&b.text, &font).map_err(drawing)?;
+            labels.push(
+                EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
+                    + backing(size, (4, 0), pos, WHITE.mix(0.85).filled())
+                    + Text::new(b.text.clone(), (4, 0), font.clone().pos(pos)),
+            );
+        }
+        chart.draw_series(labels).map_err(drawing)?;
         Ok(())
     })
 }
 
-/// 1, 2, 2.5 or 5 times a power of ten, at or above `x`.
+/// A round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at or above `x`.
 fn nice_ceiling(x: f64) -> f64 {
     if x <= 0.0 || !x.is_finite() {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|m| m * p)
         .find(|v| *v >= x - 1e-9)
@@ -796,6 +874,7 @@ fn group_chart(r: &Report, b: &super::Breakdown) -> Result<Option<Chart>> {
     let svg = hbar_chart(
         &bars,
         335,
+        22,
         "% of pupils persistently absent",
         true,
         reference,
@@ -842,7 +921,7 @@ fn weekday_chart(r: &Report) -> Result<Option<Chart>> {
             .margin_left(4)
             .x_label_area_size(30)
             .y_label_area_size(46)
-            .build_cartesian_2d((0..n).into_segmented(), lo..100.0)
+            .build_cartesian_2d((0..n - 1).into_segmented(), lo..100.0)
             .map_err(drawing)?;
         let fmt_x = |v: &SegmentValue<usize>| match v {
             SegmentValue::CenterOf(i) if *i < n => days[*i].0.clone(),
@@ -853,7 +932,7 @@ fn weekday_chart(r: &Report) -> Result<Option<Chart>> {
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
-            .y_labels(((100.0 - lo) / 5.0) as usize + 1)
+            .y_labels(y_ticks(lo))
             .x_label_formatter(&fmt_x)
             .y_label_formatter(&fmt_y)
             .light_line_style(TRANSPARENT)
@@ -922,7 +1001,7 @@ fn code_chart(codes: &[CodeUse]) -> Result<Option<Chart>> {
             colour: category_colour(&c.counts_as),
         })
         .collect();
-    let svg = hbar_chart(&bars, 335, "sessions", false, None, "Sessions by code")?;
+    let svg = hbar_chart(&bars, 300, 19, "sessions", false, None, "Sessions by code")?;
     Ok(Some(Chart {
         title: "Sessions by code".into(),
         svg,
@@ -1264,10 +1343,59 @@ mod tests {
     }
 
     #[test]
+    fn one_week_and_one_code_draw() {
+        let mut p = picture();
+        p.weeks.truncate(1);
+        p.marks.truncate(1);
+        p.codes.truncate(1);
+        let html = pupil_page(&p).unwrap();
+        assert_eq!(html.matches("<svg ").count(), 2);
+        let mut r = report();
+        r.weeks.truncate(1);
+        r.weekdays.truncate(1);
+        r.breakdowns[0].groups.truncate(2);
+        let html = report_page(&r).unwrap();
+        assert_eq!(html.matches("<svg ").count(), 4);
+    }
+
+    #[test]
+    fn a_school_year_of_weeks_and_many_groups_draw() {
+        let mut r = report();
+        r.weeks = (0..39)
+            .map(|i| Week {
+                week_beginning: d(2024, 9, 2) + chrono::Duration::weeks(i),
+                sessions: sessions(1000, 850 + (i as u32 * 7) % 120, 20, 10, 3),
+            })
+            .collect();
+        r.breakdowns[0].groups = (0..30)
+            .map(|i| {
+                group(
+                    &format!("Form {i} with a rather long name"),
+                    figures(10, sessions(100, 90, 5, 1, 1), i % 10, 0),
+                )
+            })
+            .collect();
+        let html = report_page(&r).unwrap();
+        assert_eq!(html.matches("<svg ").count(), 4);
+        // long names are shortened on the chart, whole in the table
+        assert!(html.contains("Form 3 with a rat…"));
+        assert!(html.contains("<td>Form 3 with a rather long name</td>"));
+        // one group more than a page holds: the chart is left to the table
+        r.breakdowns[0].groups.push(group(
+            "extra",
+            figures(10, sessions(100, 90, 5, 1, 1), 1, 0),
+        ));
+        assert_eq!(report_page(&r).unwrap().matches("<svg ").count(), 3);
+    }
+
+    #[test]
     fn nice_numbers() {
-        assert_eq!(nice_ceiling(13.0), 20.0);
+        assert_eq!(nice_ceiling(13.0), 15.0);
         assert_eq!(nice_ceiling(2.1), 2.5);
-        assert_eq!(nice_ceiling(40.0), 50.0);
+        assert_eq!(nice_ceiling(41.0), 50.0);
+        assert_eq!(nice_ceiling(158.6), 200.0);
+        assert_eq!(y_ticks(80.0), 5);
+        assert_eq!(y_ticks(0.0), 6);
         assert_eq!(axis_floor(93.2), 80.0);
         assert_eq!(axis_floor(2.0), 0.0);
     }
