@@ -14,8 +14,8 @@
 
 use crate::codes::{Category, Code, CodeSet, category_table};
 use crate::config::Thresholds;
-use crate::dates::{AcademicYear, Term, monday_of};
 use crate::dates::Session;
+use crate::dates::{AcademicYear, Term, monday_of};
 use crate::register::{MarkGrid, WEEK_SLOTS};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
@@ -862,14 +862,21 @@ impl<'g> Frame<'g> {
                 }
             }
         }
-        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024].into_iter().zip(&tally) {
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
+            .into_iter()
+            .zip(&tally)
+        {
             for (b, &n) in t.iter().enumerate().skip(1) {
                 an.counts.add_n(b as u8, set, n);
             }
         }
         an.counts.no_mark = no_mark;
         for (k, &m) in row.iter().enumerate().skip(self.last4_from) {
-            let set = if self.set[k] == 0 { CodeSet::Regs2006 } else { CodeSet::Regs2024 };
+            let set = if self.set[k] == 0 {
+                CodeSet::Regs2006
+            } else {
+                CodeSet::Regs2024
+            };
             an.last4.add(m, set);
         }
         for d in 0..5 {
@@ -915,7 +922,10 @@ impl<'g> Frame<'g> {
             no_mark += u32::from(m == 0) & u32::from(self.held[k]);
         }
         let mut c = Counts::default();
-        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024].into_iter().zip(&per_set) {
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
+            .into_iter()
+            .zip(&per_set)
+        {
             for (b, &n) in t.iter().enumerate().skip(1) {
                 c.add_n(b as u8, set, n);
             }

@@ -90,7 +90,10 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     let mut order: Vec<u32> = (0..unsorted.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| {
         let (a, b) = (&unsorted[a as usize], &unsorted[b as usize]);
-        let (fa, fb) = (a.analysis.counts.attendance(), b.analysis.counts.attendance());
+        let (fa, fb) = (
+            a.analysis.counts.attendance(),
+            b.analysis.counts.attendance(),
+        );
         match (fa, fb) {
             (Some(x), Some(y)) => x.cmp_rate(y),
             (Some(_), None) => std::cmp::Ordering::Less,

@@ -254,7 +254,11 @@ fn weeks_weekdays_and_codes_equal_the_marks_counted_from_the_export() {
             .args(["--from", &from, "--to", &to])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let expect: Value = serde_json::from_slice(&out.stdout).unwrap();
         let check = |got: &Value, e: &Value, what: &str| {
             for k in [
@@ -276,7 +280,11 @@ fn weeks_weekdays_and_codes_equal_the_marks_counted_from_the_export() {
         };
         let weeks = r["weeks"].as_array().unwrap();
         let expected_weeks = expect["weeks"].as_object().unwrap();
-        assert_eq!(weeks.len(), expected_weeks.len(), "{period:?}: school weeks");
+        assert_eq!(
+            weeks.len(),
+            expected_weeks.len(),
+            "{period:?}: school weeks"
+        );
         assert_eq!(r["school_weeks"], Value::from(weeks.len()));
         for w in weeks {
             let monday = w["week_beginning"].as_str().unwrap();
@@ -292,7 +300,10 @@ fn weeks_weekdays_and_codes_equal_the_marks_counted_from_the_export() {
         let mut last = u64::MAX;
         for c in codes {
             let n = c["sessions"].as_u64().unwrap();
-            assert_eq!(Some(n), expected_codes[c["code"].as_str().unwrap()].as_u64());
+            assert_eq!(
+                Some(n),
+                expected_codes[c["code"].as_str().unwrap()].as_u64()
+            );
             assert!(n <= last, "most used first");
             last = n;
         }
@@ -390,7 +401,9 @@ fn small_groups_are_withheld_from_shared_outputs_but_shown_to_the_officer() {
         .arg("report")
         .assert()
         .success()
-        .stdout(predicate::str::contains("* fewer than 5 pupils: shown here"));
+        .stdout(predicate::str::contains(
+            "* fewer than 5 pupils: shown here",
+        ));
     // a school with a larger minimum
     let p = ws.path().join("attend.yaml");
     std::fs::write(&p, read(&p).replace("small_group: 5", "small_group: 10")).unwrap();

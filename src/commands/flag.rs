@@ -251,19 +251,52 @@ fn print_csv(
     r: &Flagged,
     stages: &BTreeMap<PupilId, String>,
 ) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 20)
-        .from_writer(stdout.lock());
-    w.write_record(CSV_COLUMNS)?;
-    for row in &r.rows {
-        w.write_record(record(reg, frame, row, false, stages))?;
+    // every row is rendered on its own, so the rows are rendered on the machine's cores, in
+    // order, and written out together
+    let rows: Vec<(&FlagRow, bool)> = r
+        .rows
+        .iter()
+        .map(|x| (x, false))
+        .chain(r.few_sessions.iter().map(|x| (x, true)))
+        .collect();
+    let render = |part: &[(&FlagRow, bool)], header: bool| -> Result<Vec<u8>> {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::with_capacity(part.len() * 160 + 512));
+        if header {
+            w.write_record(CSV_COLUMNS)?;
+        }
+        for (row, few) in part {
+            w.write_record(record(reg, frame, row, *few, stages))?;
+        }
+        Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let chunk = rows.len().div_ceil(threads).max(4096);
+    let parts: Vec<Result<Vec<u8>>> = if rows.len() <= chunk {
+        vec![render(&rows, true)]
+    } else {
+        std::thread::scope(|sc| {
+            let render = &render;
+            let handles: Vec<_> = rows
+                .chunks(chunk)
+                .enumerate()
+                .map(|(k, part)| sc.spawn(move || render(part, k == 0)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("worker"))
+                .collect()
+        })
+    };
+    let mut out = std::io::stdout().lock();
+    for part in parts {
+        out.write_all(&part?)?;
     }
-    for row in &r.few_sessions {
-        w.write_record(record(reg, frame, row, true, stages))?;
-    }
-    w.flush()?;
+    out.flush()?;
     Ok(())
 }
 

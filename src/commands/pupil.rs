@@ -35,8 +35,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     let main = Frame::new(&reg.grid, &cal, period.clone());
     let an = main.analyse(i);
     if let Some(path) = &args.html {
-        let picture =
-            attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
+        let picture = attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
         let page = attend::report::html::pupil_page(&picture)?;
         attend::fsutil::write_atomic(path, page.as_bytes())
             .with_context(|| format!("cannot write the pupil's page to {}", path.display()))?;

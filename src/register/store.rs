@@ -82,7 +82,8 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
         .with_context(|| format!("{} cannot be read", path.display()))?
         .clone();
     let fixed = PUPILS_HEADER.split(',').count();
-    if header.len() < fixed || header.iter().take(fixed).collect::<Vec<_>>().join(",") != PUPILS_HEADER
+    if header.len() < fixed
+        || header.iter().take(fixed).collect::<Vec<_>>().join(",") != PUPILS_HEADER
     {
         bail!(
             "{} does not have attend's columns ({PUPILS_HEADER}); was it edited by hand? Restore it from git",
@@ -340,7 +341,8 @@ fn parse_pupil_lines(
     let mut line_start = 0;
     let mut k = 0;
     while line_start < part.len() {
-        let line_end = memchr::memchr(b'\n', &part[line_start..]).map_or(part.len(), |p| line_start + p);
+        let line_end =
+            memchr::memchr(b'\n', &part[line_start..]).map_or(part.len(), |p| line_start + p);
         let line = &part[line_start..line_end];
         line_start = line_end + 1;
         let i = line0 + k;
@@ -364,17 +366,15 @@ fn parse_pupil_lines(
             let out = &mut marks[start + w * WEEK_SLOTS..start + (w + 1) * WEEK_SLOTS];
             // the usual week: ten one-character codes, then a space or the line's end
             let end = pos + WEEK_SLOTS;
-            let fast = end <= line.len()
-                && (end == line.len() || line[end] == b' ')
-                && {
-                    let mut ok = true;
-                    for (o, &c) in out.iter_mut().zip(&line[pos..end]) {
-                        let v = single[c as usize];
-                        ok &= v != 0xFF;
-                        *o = v;
-                    }
-                    ok
-                };
+            let fast = end <= line.len() && (end == line.len() || line[end] == b' ') && {
+                let mut ok = true;
+                for (o, &c) in out.iter_mut().zip(&line[pos..end]) {
+                    let v = single[c as usize];
+                    ok &= v != 0xFF;
+                    *o = v;
+                }
+                ok
+            };
             let end = if fast {
                 end
             } else {

@@ -650,7 +650,13 @@ fn kind_of(m: u8, held: bool, date: NaiveDate) -> (String, &'static str) {
 }
 
 /// The picture of pupil row `i` over the frame's period.
-pub fn pupil_picture(reg: &Register, frame: &Frame, i: usize, t: &Thresholds, school: &str) -> PupilPicture {
+pub fn pupil_picture(
+    reg: &Register,
+    frame: &Frame,
+    i: usize,
+    t: &Thresholds,
+    school: &str,
+) -> PupilPicture {
     let p = &reg.pupils[i];
     let mut tally = frame.new_tally();
     let counts = frame.counts_tallied(i, &mut tally);
@@ -721,7 +727,10 @@ mod tests {
     fn year_groups_in_school_order() {
         let mut v = vec!["10", "9", "R", "(not recorded)", "Year 11", "N2", "1", "13"];
         v.sort_by(|a, b| group_order("year", a, b));
-        assert_eq!(v, ["N2", "R", "1", "9", "10", "Year 11", "13", "(not recorded)"]);
+        assert_eq!(
+            v,
+            ["N2", "R", "1", "9", "10", "Year 11", "13", "(not recorded)"]
+        );
     }
 
     #[test]
