@@ -11,6 +11,16 @@ fn main() -> ExitCode {
     let ctx = commands::Ctx::new(&cli);
     match commands::run(&ctx, cli.command) {
         Ok(code) => code,
+        // the reader of the output went away (`attend flag | head`): that is not a failure
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.to_string().contains("Broken pipe")
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // anyhow's chain, most general first: "what failed: why"
             let mut msg = format!("{e}");

@@ -92,7 +92,7 @@ pub struct LetterArgs {
     /// Notice to Improve: the improvement period in weeks, 3 to 6 (default 6).
     #[arg(long, value_name = "N")]
     pub weeks: Option<u32>,
-    /// Notice to Improve: the first day of the improvement period (default: the next weekday).
+    /// Notice to Improve: the first day of the improvement period (default: the Monday after the notice).
     #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
     pub start: Option<NaiveDate>,
     /// Notice to Improve: attendance to reach over the improvement period, besides no unauthorised absence.

@@ -269,7 +269,7 @@ fn print_csv(
         for (row, few) in part {
             w.write_record(record(reg, frame, row, *few, stages))?;
         }
-        Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
