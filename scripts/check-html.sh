@@ -24,7 +24,7 @@ ws="$out/workspace"
 $attend init "$ws" --quiet
 cp examples/attend.yaml "$ws/attend.yaml"
 $attend --dir "$ws" import examples/riverside-wide.csv --quiet
-$attend --dir "$ws" report --html "$out/report.html"
+$attend --dir "$ws" report --html "$out/report.html" > /dev/null
 # the pupil with the lowest attendance: the fullest heat-map
 upn=$($attend --dir "$ws" flag --format csv | sed -n 2p | cut -d, -f1)
 $attend --dir "$ws" pupil "$upn" --html "$out/pupil.html" > /dev/null

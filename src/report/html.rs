@@ -814,16 +814,25 @@ fn hbar_chart(
                 ))
                 .map_err(drawing)?;
         }
-        let pos = Pos::new(HPos::Left, VPos::Center);
+        // each bar's figure after its end, or inside it (in white) where it would not fit
         let font = ("sans-serif", SMALL).into_font().color(&INK);
+        let right = chart.backend_coord(&(top, SegmentValue::Exact(0))).0;
         let mut labels = Vec::with_capacity(n);
         for (k, b) in bars.iter().enumerate() {
             let i = n - 1 - k;
+            let at = (b.value, SegmentValue::CenterOf(i));
             let size = root.estimate_text_size(&b.text, &font).map_err(drawing)?;
+            let [_, (x1, _)] = label_box(size, (4, 0), Pos::new(HPos::Left, VPos::Center));
+            let (pos, offset, fill, colour) = if chart.backend_coord(&at).0 + x1 <= right {
+                (HPos::Left, (4, 0), WHITE.mix(0.85), &INK)
+            } else {
+                (HPos::Right, (-4, 0), b.colour.to_rgba(), &WHITE)
+            };
+            let pos = Pos::new(pos, VPos::Center);
             labels.push(
-                EmptyElement::at((b.value, SegmentValue::CenterOf(i)))
-                    + backing(size, (4, 0), pos, WHITE.mix(0.85).filled())
-                    + Text::new(b.text.clone(), (4, 0), font.clone().pos(pos)),
+                EmptyElement::at(at)
+                    + backing(size, offset, pos, fill.filled())
+                    + Text::new(b.text.clone(), offset, font.color(colour).pos(pos)),
             );
         }
         chart.draw_series(labels).map_err(drawing)?;
