@@ -3,8 +3,8 @@
 use super::Ctx;
 use super::output::{Format, table, thousands};
 use crate::cli::FlagArgs;
-use anyhow::{Context, Result};
-use attend::attendance::{Frame, SchoolCalendar, pct_or_blank};
+use anyhow::Result;
+use attend::attendance::{Frame, pct_or_blank};
 use attend::flag::{FlagQuery, FlagRow, Flagged, flag};
 use attend::register::Register;
 use attend::upn::PupilId;
@@ -49,17 +49,9 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
-    let years = super::years_for(&spec, ctx.as_of);
     let t0 = std::time::Instant::now();
-    let reg = Register::load(&ws.register_dir(), years)?;
-    attend::timing("load register", t0);
-    let tc = std::time::Instant::now();
-    let cal = SchoolCalendar::of(&reg.grid);
-    let period = cal
-        .resolve(&reg.grid, &spec)
-        .context("cannot work out the period to report on")?;
+    let (reg, cal, period) = super::register_for_period(ctx, &ws, &spec)?;
     let frame = Frame::new(&reg.grid, &cal, period);
-    attend::timing("calendar and period", tc);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
     let q = FlagQuery {
         threshold_hundredths: threshold,

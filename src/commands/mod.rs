@@ -79,6 +79,27 @@ pub fn years_for(
     }
 }
 
+/// The register a period needs, and the period resolved against it.
+pub fn register_for_period(
+    ctx: &Ctx,
+    ws: &Workspace,
+    spec: &attend::attendance::PeriodSpec,
+) -> Result<(
+    attend::register::Register,
+    attend::attendance::SchoolCalendar,
+    attend::attendance::Period,
+)> {
+    use anyhow::Context;
+    let t0 = std::time::Instant::now();
+    let reg = attend::register::Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
+    attend::timing("load register", t0);
+    let cal = attend::attendance::SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(&reg.grid, spec)
+        .context("cannot work out the period to report on")?;
+    Ok((reg, cal, period))
+}
+
 pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
     match command {
         Command::Init { folder } => init::run(ctx, folder),

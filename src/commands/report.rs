@@ -4,9 +4,8 @@ use super::Ctx;
 use super::output::{Format, table, thousands, write_csv};
 use crate::cli::ReportArgs;
 use anyhow::{Context, Result};
-use attend::attendance::{Frame, SchoolCalendar};
+use attend::attendance::Frame;
 use attend::dates::AcademicYear;
-use attend::register::Register;
 use attend::report::{Figures, Report, ReportInput, Sessions, build, html};
 use comfy_table::CellAlignment;
 use std::io::Write;
@@ -41,19 +40,13 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
-    let years = super::years_for(&spec, ctx.as_of);
     let t0 = std::time::Instant::now();
-    let reg = Register::load(&ws.register_dir(), years)?;
-    attend::timing("load register", t0);
+    let (reg, cal, period) = super::register_for_period(ctx, &ws, &spec)?;
     if reg.is_empty() {
         anyhow::bail!(
             "the register is empty: import an export first (attend import FILE.csv), then run attend report"
         );
     }
-    let cal = SchoolCalendar::of(&reg.grid);
-    let period = cal
-        .resolve(&reg.grid, &spec)
-        .context("cannot work out the period to report on")?;
     let frame = Frame::new(&reg.grid, &cal, period);
     let (cases, problems) = attend::cases::store::load_all(&ws)?;
     for p in &problems {

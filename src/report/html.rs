@@ -79,6 +79,27 @@ struct Card {
     detail: String,
 }
 
+/// The attendance, authorised and unauthorised cards every page starts with.
+fn session_cards(s: &super::Sessions) -> Vec<Card> {
+    vec![
+        Card {
+            label: "Attendance".into(),
+            value: pct_text(&s.attendance_pct),
+            detail: format!("{} of {} possible sessions", s.attended, s.possible),
+        },
+        Card {
+            label: "Authorised absence".into(),
+            value: pct_text(&s.authorised_pct),
+            detail: format!("{} sessions", s.authorised),
+        },
+        Card {
+            label: "Unauthorised absence".into(),
+            value: pct_text(&s.unauthorised_pct),
+            detail: format!("{} sessions", s.unauthorised),
+        },
+    ]
+}
+
 #[derive(Serialize)]
 struct Chart {
     title: String,
@@ -188,22 +209,8 @@ impl<'a> ReportView<'a> {
     fn of(r: &'a Report) -> Result<ReportView<'a>> {
         let w = &r.whole_school;
         let s = &w.sessions;
-        let cards = vec![
-            Card {
-                label: "Attendance".into(),
-                value: pct_text(&s.attendance_pct),
-                detail: format!("{} of {} possible sessions", s.attended, s.possible),
-            },
-            Card {
-                label: "Authorised absence".into(),
-                value: pct_text(&s.authorised_pct),
-                detail: format!("{} sessions", s.authorised),
-            },
-            Card {
-                label: "Unauthorised absence".into(),
-                value: pct_text(&s.unauthorised_pct),
-                detail: format!("{} sessions", s.unauthorised),
-            },
+        let mut cards = session_cards(s);
+        cards.extend([
             Card {
                 label: "Persistently absent".into(),
                 value: pct_text(&w.persistent_pct),
@@ -220,7 +227,7 @@ impl<'a> ReportView<'a> {
                     w.severe, w.pupils, r.severe_threshold
                 ),
             },
-        ];
+        ]);
         let mut benchmarks = Vec::new();
         if !r.benchmarks.is_empty() {
             benchmarks.push(BenchRow {
@@ -393,22 +400,8 @@ struct PupilView<'a> {
 impl<'a> PupilView<'a> {
     fn of(p: &'a PupilPicture) -> Result<PupilView<'a>> {
         let s = &p.figures;
-        let cards = vec![
-            Card {
-                label: "Attendance".into(),
-                value: pct_text(&s.attendance_pct),
-                detail: format!("{} of {} possible sessions", s.attended, s.possible),
-            },
-            Card {
-                label: "Authorised absence".into(),
-                value: pct_text(&s.authorised_pct),
-                detail: format!("{} sessions", s.authorised),
-            },
-            Card {
-                label: "Unauthorised absence".into(),
-                value: pct_text(&s.unauthorised_pct),
-                detail: format!("{} sessions", s.unauthorised),
-            },
+        let mut cards = session_cards(s);
+        cards.extend([
             Card {
                 label: "Late before close (L)".into(),
                 value: s.late_before_close.to_string(),
@@ -419,7 +412,7 @@ impl<'a> PupilView<'a> {
                 value: s.late_after_close.to_string(),
                 detail: "sessions, counted as unauthorised".into(),
             },
-        ];
+        ]);
         let band = if p.band.is_empty() {
             format!(
                 "above the persistent absence line ({}%)",
