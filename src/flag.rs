@@ -119,25 +119,10 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
 
 /// `items.filter_map(f)` on the machine's cores, keeping order.
 fn parallel_filter_map<T: Send>(items: &[usize], f: impl Fn(usize) -> Option<T> + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    if threads < 2 || items.len() < 2048 {
-        return items.iter().filter_map(|&i| f(i)).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                s.spawn(move || part.iter().filter_map(|&i| f(i)).collect::<Vec<T>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker"))
-            .collect()
+    crate::parallel::map_ranges(items.len(), 2048, |r| {
+        items[r].iter().filter_map(|&i| f(i)).collect::<Vec<T>>()
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -17,6 +17,7 @@ pub mod dates;
 pub mod documents;
 pub mod flag;
 pub mod fsutil;
+pub mod parallel;
 pub mod register;
 pub mod report;
 pub mod upn;

@@ -263,27 +263,8 @@ fn print_csv(
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    let chunk = rows.len().div_ceil(threads).max(4096);
-    let parts: Vec<Result<Vec<u8>>> = if rows.len() <= chunk {
-        vec![render(&rows, true)]
-    } else {
-        std::thread::scope(|sc| {
-            let render = &render;
-            let handles: Vec<_> = rows
-                .chunks(chunk)
-                .enumerate()
-                .map(|(k, part)| sc.spawn(move || render(part, k == 0)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("worker"))
-                .collect()
-        })
-    };
+    let parts =
+        attend::parallel::map_ranges(rows.len(), 4096, |r| render(&rows[r.clone()], r.start == 0));
     let mut out = std::io::stdout().lock();
     for part in parts {
         out.write_all(&part?)?;

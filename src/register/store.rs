@@ -252,7 +252,7 @@ pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
         l.as_ptr() as usize - text.as_ptr() as usize
     });
     let body = &text[body_start..];
-    let parts = split_at_lines(body, parallelism());
+    let parts = split_at_lines(body, crate::parallel::threads());
     let mut line_base = first_line;
     let mut ranges = Vec::new();
     for part in &parts {
@@ -285,14 +285,6 @@ pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
         }
     }
     Ok(grid)
-}
-
-/// How many threads to use for work that splits.
-fn parallelism() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
 }
 
 /// Split `text` into about `n` parts, each ending at a line end.

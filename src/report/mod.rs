@@ -336,29 +336,12 @@ pub struct ReportInput<'a> {
 /// Per pupil: counts over the period; and the tally of everyone's marks per session.
 fn count_all(reg: &Register, frame: &Frame) -> (Vec<Counts>, SlotTally) {
     let n = reg.pupils.len();
-    let threads = std::thread::available_parallelism()
-        .map(|t| t.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let chunk = n.div_ceil(threads).max(1024);
-    let parts: Vec<(Vec<Counts>, SlotTally)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..n)
-            .step_by(chunk)
-            .map(|start| {
-                let end = (start + chunk).min(n);
-                sc.spawn(move || {
-                    let mut tally = frame.new_tally();
-                    let counts = (start..end)
-                        .map(|i| frame.counts_tallied(i, &mut tally))
-                        .collect::<Vec<_>>();
-                    (counts, tally)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("counting thread"))
-            .collect()
+    let parts = crate::parallel::map_ranges(n, 1024, |rows| {
+        let mut tally = frame.new_tally();
+        let counts = rows
+            .map(|i| frame.counts_tallied(i, &mut tally))
+            .collect::<Vec<_>>();
+        (counts, tally)
     });
     let mut counts = Vec::with_capacity(n);
     let mut tally = frame.new_tally();
