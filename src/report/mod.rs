@@ -303,9 +303,6 @@ fn group_order(key: &str, a: &str, b: &str) -> std::cmp::Ordering {
             if let Ok(n) = t.parse::<i64>() {
                 return (0, n, v.to_string());
             }
-            if let Ok(n) = v.trim().parse::<i64>() {
-                return (0, n, v.to_string());
-            }
         }
         // "7A" before "10A": a leading number compares as a number
         let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
