@@ -9,7 +9,7 @@
 //!
 //! The original file is never touched by this loop.
 
-use super::file::CaseFileError;
+use super::problem::CaseFileError;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
@@ -140,7 +140,7 @@ pub fn edit_until_valid<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::file::Located;
+    use crate::cases::problem::Located;
 
     #[test]
     fn the_message_counts_its_own_lines() {

@@ -5,11 +5,12 @@ use super::output::{Format, table, write_csv};
 use crate::cli::case::*;
 use anyhow::{Context, Result, anyhow, bail};
 use attend::attendance::Snapshot;
+use attend::cases::OpenOptions;
 use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
 use attend::cases::git::Commit;
 use attend::cases::model::*;
 use attend::cases::plan::open_plan;
-use attend::cases::store::{self, OpenOptions};
+use attend::cases::store;
 use attend::cases::{Case, CaseFileError, Stage};
 use attend::register::{Register, Years};
 use attend::upn::PupilId;
@@ -714,7 +715,10 @@ fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     let mut c = store::load_existing(&ws, &id)?;
     let by = who(ctx, &ws, &a.by);
     let document = match &a.document {
-        Some(f) => Some(store::document_for(&store::case_dir(&ws, &id), f)?),
+        Some(f) => Some(attend::cases::timeline::document_for(
+            &store::case_dir(&ws, &id),
+            f,
+        )?),
         None => None,
     };
     let kind = a.kind.kind();
@@ -729,7 +733,7 @@ fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
         document,
     };
     let date = event.date;
-    store::log_event(&mut c, event, ctx.as_of)?;
+    attend::cases::timeline::log_event(&mut c, event, ctx.as_of)?;
     let commit = store::save(
         &ws,
         &c,
@@ -763,7 +767,7 @@ fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
             ctx.as_of
         );
     }
-    let change = store::change_stage(
+    let change = attend::cases::timeline::change_stage(
         &mut c,
         a.stage,
         a.reason.as_deref().unwrap_or(""),
@@ -802,7 +806,7 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
             p.number, p.review_date
         );
     }
-    store::close_case(&mut c, &a.reason, date, &by)?;
+    attend::cases::timeline::close_case(&mut c, &a.reason, date, &by)?;
     let commit = store::save(&ws, &c, &format!("Case of {id} closed"))?;
     ctx.say(format!(
         "Closed the case of {id}. To reopen it: attend case stage {id} monitor --reason \"...\""
@@ -871,12 +875,12 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
         |text| {
             let case = store::parse_for(&ws, &id, text, &path)?;
             if let Some(b) = &before {
-                store::check_edit(b, &case).map_err(|m| CaseFileError {
+                attend::cases::timeline::check_edit(b, &case).map_err(|m| CaseFileError {
                     file: shown.clone(),
-                    problems: vec![attend::cases::file::Located {
+                    problems: vec![attend::cases::problem::Located {
                         line: attend::cases::file::locate(
                             text,
-                            &attend::cases::file::FieldPath::root().key("stage"),
+                            &attend::cases::problem::FieldPath::root().key("stage"),
                         ),
                         field: None,
                         message: m,
@@ -913,7 +917,7 @@ fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     }
     let notes = before
         .as_ref()
-        .map(|b| store::check_edit(b, &case))
+        .map(|b| attend::cases::timeline::check_edit(b, &case))
         .transpose()
         .map_err(|m| anyhow!(m))?;
     let commit = store::save(&ws, &case, &format!("Case of {id} edited by hand"))?;

@@ -4,14 +4,16 @@ use super::Ctx;
 use super::case::{pupil_id, register_for, report_commit, who};
 use crate::cli::plan::{PlanCommand, PlanNewArgs, TargetArg};
 use anyhow::{Context, Result, anyhow, bail};
+use attend::cases::OpenOptions;
 use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
-use attend::cases::file::{CaseFileError, Located, Problem, parse_checked};
+use attend::cases::file::parse_checked;
 use attend::cases::model::{Aim, CopyTo};
 use attend::cases::plan::{
     CheckedPlan, FormAction, FormAttendee, PlanForm, check_plan_form, default_attendees,
     figures_on, open_plan, record_plan, render_plan_form,
 };
-use attend::cases::store::{self, OpenOptions};
+use attend::cases::problem::{CaseFileError, Located, Problem};
+use attend::cases::store;
 use attend::cases::{Case, Stage};
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
@@ -177,8 +179,8 @@ fn case_or_new(ws: &Workspace, id: &PupilId, today: NaiveDate, by: &str) -> Resu
     }
     let reg = register_for(ws, today, today)?;
     let opts = OpenOptions::new(today, by);
-    let opened = store::new_case(ws, &reg, id, &opts).map_err(|e| match e {
-        store::OpenError::NotInRegister { .. } => anyhow!(
+    let opened = attend::cases::open::new_case(ws, &reg, id, &opts).map_err(|e| match e {
+        attend::cases::open::OpenError::NotInRegister { .. } => anyhow!(
             "{id} has no case and is not in the register.\n  Open the case first, giving the pupil's names: attend case open {id} --surname NAME --forename NAME"
         ),
         other => anyhow!(other),

@@ -6,12 +6,13 @@ use super::plan::{Input, actions_of, attendees_of, flag_problems, input_mode, re
 use crate::cli::plan::{ReviewArgs, TargetArg};
 use anyhow::{Result, anyhow, bail};
 use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
-use attend::cases::file::{CaseFileError, Located, parse_checked};
+use attend::cases::file::parse_checked;
 use attend::cases::model::{Aim, Plan};
 use attend::cases::plan::{
     CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewFigures, ReviewForm,
     check_review_form, open_plan, record_review, render_review_form, review_figures,
 };
+use attend::cases::problem::{CaseFileError, Located};
 use attend::cases::store;
 use attend::cases::{Case, Stage};
 use attend::workspace::Workspace;
@@ -164,7 +165,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         Ok(f)
     };
     let check =
-        |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::file::Problem>>> {
+        |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::problem::Problem>>> {
             let f = figures_on(form.date.unwrap_or(today))?;
             Ok(check_review_form(form, &plan, &f, today, weeks))
         };
@@ -187,8 +188,8 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             let text = read_form(&path)?;
             let form: ReviewForm = parse_checked(&text, &path, |f: &ReviewForm| match check(f) {
                 Ok(r) => r.err().unwrap_or_default(),
-                Err(e) => vec![attend::cases::file::Problem::new(
-                    attend::cases::file::FieldPath::root(),
+                Err(e) => vec![attend::cases::problem::Problem::new(
+                    attend::cases::problem::FieldPath::root(),
                     e.to_string(),
                 )],
             })
@@ -217,8 +218,8 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
                     let form: ReviewForm =
                         parse_checked(t, label, |f: &ReviewForm| match check(f) {
                             Ok(r) => r.err().unwrap_or_default(),
-                            Err(e) => vec![attend::cases::file::Problem::new(
-                                attend::cases::file::FieldPath::root(),
+                            Err(e) => vec![attend::cases::problem::Problem::new(
+                                attend::cases::problem::FieldPath::root(),
                                 e.to_string(),
                             )],
                         })?;

@@ -6,7 +6,7 @@
 use super::Prepared;
 use crate::cases::Case;
 use crate::cases::model::{Document, Event};
-use crate::cases::store;
+use crate::cases::{store, timeline};
 use crate::fsutil::Transaction;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow, bail};
@@ -145,9 +145,10 @@ pub fn stage(
         plan: prepared.plan,
         document: Some(document.clone()),
     };
-    store::log_event(case, event, date).map_err(|e| anyhow!("cannot record the document: {e}"))?;
+    timeline::log_event(case, event, date)
+        .map_err(|e| anyhow!("cannot record the document: {e}"))?;
     if let Some(to) = prepared.kind.raises_to() {
-        store::raise_stage(
+        timeline::raise_stage(
             case,
             to,
             date,
