@@ -9,8 +9,9 @@ What it checks, over src/:
     means code in A names an item of B (`use`, or a path written inline). A parent's `pub use` of
     a child is a facade, not a dependency, and is followed through: `use super::Thing` where the
     parent re-exports `child::Thing` is an edge to `child`. Unit-test modules are left out.
-  * the binary's layers: `cli/` never names `commands`; the library never names the binary and
-    never uses clap or indicatif (UI crates belong to the binary).
+  * the binary's layers: `cli/` never names `commands`; a command handler never names another
+    handler (they share `commands::{common,documents,forms,output}`); the library never names the
+    binary and never uses clap or indicatif (UI crates belong to the binary).
   * no file over 1,000 lines, except those listed in LONG_FILES with the reason.
 
 It reads the source as text (no compiler needed), so it stays fast enough to run before each commit.
@@ -27,6 +28,8 @@ LIMIT = 1000
 LONG_FILES: dict[str, str] = {}
 UI_CRATES = ("clap", "indicatif", "comfy_table", "clap_complete", "clap_mangen", "rust_xlsxwriter")
 BINARY_DIRS = ("cli", "commands")
+# What command handlers may share; a handler never names another handler.
+SHARED_COMMANDS = ("common", "documents", "forms", "output")
 
 
 def module_of(path: Path) -> tuple[str, tuple[str, ...]]:
@@ -290,6 +293,11 @@ def main():
             for t in targets:
                 if t[0] == "bin" and t[1][:1] == ("commands",):
                     problems.append(f"{tree.files[key].relative_to(ROOT)}: cli names {name(t)} (cli must not import commands)")
+        if crate == "bin" and mod[:1] == ("commands",) and len(mod) >= 2 and mod[1] not in SHARED_COMMANDS:
+            for t in targets:
+                if (t[0] == "bin" and t[1][:1] == ("commands",) and len(t[1]) >= 2
+                        and t[1][1] not in SHARED_COMMANDS and t[1][1] != mod[1]):
+                    problems.append(f"{tree.files[key].relative_to(ROOT)}: the handler names {name(t)} (share it through commands::common instead)")
         if crate == "lib":
             code = tree.code[key]
             for ui in UI_CRATES:

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let ctx = commands::Ctx::new(&cli);
+    let ctx = commands::Ctx::new(&cli, commands::Env::read());
     match commands::run(&ctx, cli.command) {
         Ok(code) => code,
         // the reader of the output went away (`attend flag | head`): that is not a failure

@@ -1,5 +1,6 @@
-//! `attend case ...`: clap definitions (owned by the case-files work).
+//! `attend case ...`: clap definitions.
 
+use super::common::{ByArg, Format};
 use attend::cases::Stage;
 use attend::cases::model::EventKind;
 use attend::dates::parse_cli_date;
@@ -26,14 +27,6 @@ pub enum CaseCommand {
     /// Edit the case file in your editor (VISUAL or EDITOR): people, siblings, services, barriers...
     /// It is checked when you save; the case is left as it was until it is valid.
     Edit(EditArgs),
-}
-
-/// Who is recording (default: ATTEND_USER, else the attendance lead named in attend.yaml).
-#[derive(Debug, Args, Clone, Default)]
-pub struct ByArg {
-    /// Who is recording this, as it should appear on the record (e.g. "A. Patel, Attendance Officer").
-    #[arg(long, value_name = "NAME", env = "ATTEND_USER")]
-    pub by: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -75,7 +68,7 @@ pub struct ListArgs {
     pub all: bool,
     /// table (for reading), csv or json (for other programs; columns documented in README).
     #[arg(long, value_enum, default_value_t)]
-    pub format: crate::commands::output::Format,
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

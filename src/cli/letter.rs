@@ -1,13 +1,11 @@
-//! `attend letter`, `attend certificate`, `attend templates`: clap definitions.
+//! `attend letter`: clap definitions.
 
-use super::PeriodArgs;
-use super::case::ByArg;
+use super::common::{ByArg, OutputArgs, parse_percent, parse_threshold};
 use attend::cases::model::Percent;
 use attend::dates::parse_cli_date;
 use attend::documents::{Kind, TimeOfDay};
 use chrono::NaiveDate;
-use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use clap::Args;
 
 /// A document kind for `attend letter` (the certificate has its own command).
 pub fn parse_letter_kind(text: &str) -> Result<Kind, String> {
@@ -30,26 +28,6 @@ pub fn parse_time(text: &str) -> Result<TimeOfDay, String> {
     TimeOfDay::parse(text)
 }
 
-pub fn parse_percent(text: &str) -> Result<Percent, String> {
-    Percent::parse(text)
-}
-
-/// How a document is delivered: filed in the case (the default), printed, or inspected.
-#[derive(Debug, Clone, Args, Default)]
-pub struct OutputArgs {
-    /// Print the PDF to standard output instead of filing it in the case (redirect it: > letter.pdf).
-    /// With --source, print the typst source instead.
-    #[arg(long)]
-    pub stdout: bool,
-    /// Print the data the template receives, as JSON (to see what a school's own template can use);
-    /// nothing is rendered or recorded.
-    #[arg(long, conflicts_with = "stdout")]
-    pub context: bool,
-    /// Also write the typst source beside the PDF (<file>.typ), to adjust one letter by hand.
-    #[arg(long)]
-    pub source: bool,
-}
-
 #[derive(Debug, Args)]
 pub struct LetterArgs {
     /// Which document: concern-letter, invitation, plan, plan-letter, review, notice-to-improve or
@@ -67,7 +45,7 @@ pub struct LetterArgs {
     #[arg(long)]
     pub all_flagged: bool,
     /// With --all-flagged: pupils at or below this attendance (default thresholds.persistent in attend.yaml).
-    #[arg(long, value_name = "PERCENT", value_parser = super::parse_threshold, requires = "all_flagged")]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_threshold, requires = "all_flagged")]
     pub threshold: Option<u32>,
     /// Invitation: the date of the meeting.
     #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
@@ -106,48 +84,4 @@ pub struct LetterArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub by: ByArg,
-}
-
-#[derive(Debug, Args)]
-pub struct CertificateArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
-    #[arg(
-        required_unless_present = "all_flagged",
-        conflicts_with = "all_flagged"
-    )]
-    pub upn: Option<String>,
-    /// A certificate for every pupil attend flag lists who has an open case (meeting preparation).
-    #[arg(long)]
-    pub all_flagged: bool,
-    /// With --all-flagged: pupils at or below this attendance (default thresholds.persistent in attend.yaml).
-    #[arg(long, value_name = "PERCENT", value_parser = super::parse_threshold, requires = "all_flagged")]
-    pub threshold: Option<u32>,
-    #[command(flatten)]
-    pub period: PeriodArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
-    pub by: ByArg,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TemplatesCommand {
-    /// The built-in templates, and which the school has replaced with its own (in templates/).
-    List,
-    /// Copy the built-in templates into a folder (default: the workspace's templates/) to edit
-    /// them; a template there replaces the built-in one of the same name. Existing files are kept.
-    Export(ExportArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// Where to copy them (default: the workspace's templates/ folder).
-    #[arg(value_name = "DIR")]
-    pub folder: Option<PathBuf>,
-    /// Only these templates (e.g. invitation.typ.tera, or invitation); default: all of them.
-    #[arg(long = "only", value_name = "NAME")]
-    pub only: Vec<String>,
-    /// Replace files that are already there.
-    #[arg(long)]
-    pub force: bool,
 }

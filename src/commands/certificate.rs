@@ -1,9 +1,9 @@
 //! `attend certificate UPN [period]`: the registration certificate, filed in the pupil's case.
 
 use super::Ctx;
-use super::case::pupil_id;
-use super::letter::{batch, one};
-use crate::cli::letter::CertificateArgs;
+use super::common::pupil_id;
+use super::documents::{batch, one};
+use crate::cli::certificate::CertificateArgs;
 use anyhow::Result;
 use attend::documents::Request;
 use std::process::ExitCode;

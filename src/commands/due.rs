@@ -1,9 +1,10 @@
 //! `attend due`: what needs doing.
 
 use super::Ctx;
-use super::case::register_for;
-use super::output::{Format, table, write_csv};
-use crate::cli::plan::DueArgs;
+use super::common::register_for;
+use super::output::{table, write_csv};
+use crate::cli::common::Format;
+use crate::cli::due::DueArgs;
 use anyhow::Result;
 use attend::cases::due::{DueItem, due};
 use attend::cases::store;

@@ -1,13 +1,15 @@
 //! `attend flag`: who is at or below the threshold, lowest first, and why.
 
 use super::Ctx;
-use super::output::{Format, table, thousands};
-use crate::cli::FlagArgs;
+use super::output::{table, thousands};
+use crate::cli::common::Format;
+use crate::cli::flag::FlagArgs;
 use anyhow::Result;
 use attend::attendance::{Frame, pct_or_blank};
 use attend::flag::{FlagQuery, FlagRow, Flagged, flag};
 use attend::register::Register;
 use attend::upn::PupilId;
+use attend::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
@@ -50,7 +52,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
     let t0 = std::time::Instant::now();
-    let (reg, cal, period) = super::register_for_period(ctx, &ws, &spec)?;
+    let (reg, cal, period) = super::common::register_for_period(ctx, &ws, &spec)?;
     let frame = Frame::new(&reg.grid, &cal, period);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
     let q = FlagQuery {
@@ -67,12 +69,12 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let t1 = std::time::Instant::now();
     let result = flag(&reg, &frame, &q, &t);
     attend::timing("figures", t1);
-    let stages = super::case_stages(&ws)?;
+    let stages = super::common::case_stages(&ws)?;
     if args.open_cases {
-        super::open_cases_for(ctx, &ws, &reg, &result)?;
+        open_cases_for(ctx, &ws, &reg, &result)?;
     }
     let stages = if args.open_cases {
-        super::case_stages(&ws)?
+        super::common::case_stages(&ws)?
     } else {
         stages
     };
@@ -332,5 +334,47 @@ fn print_json(
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, &all)?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// `attend flag --open-cases`: open a case for every listed pupil who has none, all together, in
+/// one commit when git.auto_commit is on. Pupils listed apart for having few sessions are left out.
+pub fn open_cases_for(
+    ctx: &Ctx,
+    ws: &Workspace,
+    reg: &attend::register::Register,
+    r: &attend::flag::Flagged,
+) -> Result<()> {
+    let _lock = ws.lock()?;
+    let ids: Vec<attend::upn::PupilId> = r
+        .rows
+        .iter()
+        .map(|row| reg.pupils[row.index].id.clone())
+        .collect();
+    let by = ctx
+        .env
+        .user
+        .clone()
+        .unwrap_or_else(|| attend::cases::store::default_by(ws));
+    let mut opts = attend::cases::OpenOptions::new(ctx.as_of, by);
+    opts.reason = "listed by attend flag".into();
+    let done = attend::cases::open_cases(ws, reg, &ids, &opts)?;
+    ctx.say(format!(
+        "Opened {} case{}; {} listed pupil{} already had one.",
+        done.opened.len(),
+        if done.opened.len() == 1 { "" } else { "s" },
+        done.skipped.len(),
+        if done.skipped.len() == 1 { "" } else { "s" }
+    ));
+    if !r.few_sessions.is_empty() {
+        ctx.say(format!(
+            "  {} pupil{} with few possible sessions (listed apart) had no case opened: open one with attend case open UPN",
+            r.few_sessions.len(),
+            if r.few_sessions.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(w) = done.commit.warning() {
+        eprintln!("warning: {w}");
+    }
     Ok(())
 }

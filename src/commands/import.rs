@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::output::thousands;
-use crate::cli::ImportArgs;
+use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
 use attend::fsutil::Transaction;
 use attend::register::import::{ImportSummary, Store, timestamp_now};

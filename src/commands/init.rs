@@ -1,13 +1,13 @@
 //! `attend init [FOLDER]`
 
 use super::Ctx;
+use crate::cli::init::InitArgs;
 use anyhow::Result;
 use attend::workspace::Workspace;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub fn run(ctx: &Ctx, folder: Option<PathBuf>) -> Result<ExitCode> {
-    let root = match folder.or_else(|| ctx.dir.clone()) {
+pub fn run(ctx: &Ctx, args: InitArgs) -> Result<ExitCode> {
+    let root = match args.folder.or_else(|| ctx.dir.clone()) {
         Some(f) => f,
         None => std::env::current_dir()?,
     };

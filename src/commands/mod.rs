@@ -1,9 +1,14 @@
-//! One file per subcommand, each thin: parse, call the library, present.
+//! One file (or folder) per subcommand, 1:1 with `cli/`, each thin: parse, call the library,
+//! present. What handlers share lives in [`common`], [`documents`], [`forms`] and [`output`];
+//! a handler never borrows from another handler.
 
 pub mod case;
 pub mod certificate;
+pub mod common;
+pub mod documents;
 pub mod due;
 pub mod flag;
+pub mod forms;
 pub mod import;
 pub mod init;
 pub mod letter;
@@ -17,9 +22,47 @@ pub mod templates;
 use crate::cli::{Cli, Command};
 use anyhow::Result;
 use attend::workspace::Workspace;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The environment attend reads, read once, in one place (`Env::read`); nothing else in attend
+/// reads environment variables (clap aside, for its own options).
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `ATTEND_DIR`: the workspace when `--dir` is not given.
+    pub attend_dir: Option<PathBuf>,
+    /// `ATTEND_USER`: who is recording, when `--by` is not given.
+    pub user: Option<String>,
+    /// `VISUAL`, else `EDITOR`, else `vi`.
+    pub editor: String,
+    /// `NO_COLOR` set and not empty.
+    pub no_color: bool,
+    /// `SOURCE_DATE_EPOCH`: the time stamp written in the register's logs (reproducible runs).
+    pub source_date_epoch: Option<DateTime<Utc>>,
+}
+
+impl Env {
+    pub fn read() -> Env {
+        let text = |name: &str| {
+            std::env::var_os(name)
+                .map(|v: OsString| v.to_string_lossy().trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Env {
+            attend_dir: std::env::var_os("ATTEND_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            user: text("ATTEND_USER"),
+            editor: attend::cases::editor::editor_from_env(text("VISUAL"), text("EDITOR")),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            source_date_epoch: text("SOURCE_DATE_EPOCH")
+                .and_then(|s| s.parse::<i64>().ok())
+                .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+        }
+    }
+}
 
 /// What every command needs to know about how it was run.
 pub struct Ctx {
@@ -29,12 +72,13 @@ pub struct Ctx {
     pub color: bool,
     /// stderr is a terminal (progress bars, prompts).
     pub interactive: bool,
+    pub env: Env,
 }
 
 impl Ctx {
-    pub fn new(cli: &Cli) -> Ctx {
+    pub fn new(cli: &Cli, env: Env) -> Ctx {
         use std::io::IsTerminal;
-        let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_color = cli.no_color || env.no_color;
         Ctx {
             dir: cli.dir.clone(),
             as_of: cli
@@ -43,16 +87,19 @@ impl Ctx {
             quiet: cli.quiet,
             color: !no_color && std::io::stdout().is_terminal(),
             interactive: std::io::stderr().is_terminal(),
+            env,
         }
     }
 
     /// The workspace: --dir, ATTEND_DIR, or the current folder upwards.
     pub fn workspace(&self) -> Result<Workspace> {
-        let env_dir = std::env::var_os("ATTEND_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
         let cwd = std::env::current_dir()?;
-        Workspace::find(self.dir.as_deref(), env_dir.as_deref(), &cwd)
+        Workspace::find(self.dir.as_deref(), self.env.attend_dir.as_deref(), &cwd)
+    }
+
+    /// The time stamp for the register's logs: SOURCE_DATE_EPOCH when set, else now (UTC).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.env.source_date_epoch.unwrap_or_else(Utc::now)
     }
 
     /// Print a line for people (suppressed by --quiet) on stderr, keeping stdout for results.
@@ -63,46 +110,9 @@ impl Ctx {
     }
 }
 
-/// The academic years of register a period needs (the latest year when no date is given).
-pub fn years_for(
-    spec: &attend::attendance::PeriodSpec,
-    as_of: NaiveDate,
-) -> attend::register::Years {
-    use attend::register::Years;
-    match (spec.from, spec.to) {
-        (Some(a), Some(b)) => Years::Span(a, b),
-        (Some(a), None) => Years::Span(a, as_of.max(a)),
-        (None, Some(b)) => Years::Span(b, b),
-        _ => Years::Latest {
-            with_previous: false,
-        },
-    }
-}
-
-/// The register a period needs, and the period resolved against it.
-pub fn register_for_period(
-    ctx: &Ctx,
-    ws: &Workspace,
-    spec: &attend::attendance::PeriodSpec,
-) -> Result<(
-    attend::register::Register,
-    attend::attendance::SchoolCalendar,
-    attend::attendance::Period,
-)> {
-    use anyhow::Context;
-    let t0 = std::time::Instant::now();
-    let reg = attend::register::Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
-    attend::timing("load register", t0);
-    let cal = attend::attendance::SchoolCalendar::of(&reg.grid);
-    let period = cal
-        .resolve(&reg.grid, spec)
-        .context("cannot work out the period to report on")?;
-    Ok((reg, cal, period))
-}
-
 pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
     match command {
-        Command::Init { folder } => init::run(ctx, folder),
+        Command::Init(args) => init::run(ctx, args),
         Command::Import(args) => import::run(ctx, args),
         Command::Flag(args) => flag::run(ctx, args),
         Command::Pupil(args) => pupil::run(ctx, args),
@@ -115,60 +125,4 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Certificate(args) => certificate::run(ctx, args),
         Command::Templates(c) => templates::run(ctx, c),
     }
-}
-
-/// The stage of every pupil's case (fast: reads only each file's `stage:` line).
-pub fn case_stages(
-    ws: &Workspace,
-) -> Result<std::collections::BTreeMap<attend::upn::PupilId, String>> {
-    Ok(attend::cases::stages(ws)?
-        .into_iter()
-        .map(|(id, s)| (id, s.as_str().to_string()))
-        .collect())
-}
-
-pub fn case_stage(ws: &Workspace, id: &attend::upn::PupilId) -> Result<Option<String>> {
-    Ok(case_stages(ws)?.get(id).cloned())
-}
-
-/// `attend flag --open-cases`: open a case for every listed pupil who has none, all together, in
-/// one commit when git.auto_commit is on. Pupils listed apart for having few sessions are left out.
-pub fn open_cases_for(
-    ctx: &Ctx,
-    ws: &Workspace,
-    reg: &attend::register::Register,
-    r: &attend::flag::Flagged,
-) -> Result<()> {
-    let _lock = ws.lock()?;
-    let ids: Vec<attend::upn::PupilId> = r
-        .rows
-        .iter()
-        .map(|row| reg.pupils[row.index].id.clone())
-        .collect();
-    let by = std::env::var("ATTEND_USER")
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| attend::cases::store::default_by(ws));
-    let mut opts = attend::cases::OpenOptions::new(ctx.as_of, by);
-    opts.reason = "listed by attend flag".into();
-    let done = attend::cases::open_cases(ws, reg, &ids, &opts)?;
-    ctx.say(format!(
-        "Opened {} case{}; {} listed pupil{} already had one.",
-        done.opened.len(),
-        if done.opened.len() == 1 { "" } else { "s" },
-        done.skipped.len(),
-        if done.skipped.len() == 1 { "" } else { "s" }
-    ));
-    if !r.few_sessions.is_empty() {
-        ctx.say(format!(
-            "  {} pupil{} with few possible sessions (listed apart) had no case opened: open one with attend case open UPN",
-            r.few_sessions.len(),
-            if r.few_sessions.len() == 1 { "" } else { "s" }
-        ));
-    }
-    if let Some(w) = done.commit.warning() {
-        eprintln!("warning: {w}");
-    }
-    Ok(())
 }

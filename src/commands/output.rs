@@ -2,18 +2,6 @@
 
 use comfy_table::{ContentArrangement, Table, presets};
 
-/// How a command prints its results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum Format {
-    /// An aligned table for reading.
-    #[default]
-    Table,
-    /// Comma-separated values, for spreadsheets.
-    Csv,
-    /// JSON, for other programs.
-    Json,
-}
-
 /// A table in attend's style: no colour unless allowed, width from the terminal.
 pub fn table(header: &[&str], color: bool) -> Table {
     let mut t = Table::new();

@@ -1,18 +1,20 @@
 //! `attend plan new UPN`: record an attendance meeting and its action plan.
 
 use super::Ctx;
-use super::case::{pupil_id, register_for, report_commit, who};
-use crate::cli::plan::{PlanCommand, PlanNewArgs, TargetArg};
-use anyhow::{Context, Result, anyhow, bail};
+use super::common::{pupil_id, register_for, report_commit, who};
+use super::forms::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
+use crate::cli::common::TargetArg;
+use crate::cli::plan::{PlanCommand, PlanNewArgs};
+use anyhow::{Result, anyhow, bail};
 use attend::cases::OpenOptions;
-use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
+use attend::cases::editor::{Edited, edit_until_valid};
 use attend::cases::file::parse_checked;
 use attend::cases::model::{Aim, CopyTo};
 use attend::cases::plan::{
-    CheckedPlan, FormAction, FormAttendee, PlanForm, check_plan_form, default_attendees,
-    figures_on, open_plan, record_plan, render_plan_form,
+    CheckedPlan, PlanForm, check_plan_form, default_attendees, figures_on, open_plan, record_plan,
+    render_plan_form,
 };
-use attend::cases::problem::{CaseFileError, Located, Problem};
+use attend::cases::problem::{CaseFileError, Located};
 use attend::cases::store;
 use attend::cases::{Case, Stage};
 use attend::upn::PupilId;
@@ -25,69 +27,6 @@ pub fn run(ctx: &Ctx, command: PlanCommand) -> Result<ExitCode> {
     match command {
         PlanCommand::New(a) => new(ctx, a),
     }
-}
-
-/// Problems found in flags (no file, so no line): "field actions[2].owner: ...".
-pub fn flag_problems(what: &str, problems: Vec<Problem>) -> anyhow::Error {
-    let e = CaseFileError {
-        file: what.to_string(),
-        problems: problems
-            .into_iter()
-            .map(|p| Located {
-                line: None,
-                field: (!p.path.is_root()).then(|| p.path.to_string()),
-                message: p.message,
-            })
-            .collect(),
-    };
-    anyhow!("{e}\n  Nothing was recorded.")
-}
-
-/// How the officer gave the input.
-pub enum Input {
-    Editor,
-    File(std::path::PathBuf),
-    Flags,
-}
-
-/// Decide the input mode: --from, flags, the editor (on a terminal or with --edit), else explain.
-pub fn input_mode(
-    ctx: &Ctx,
-    from: Option<&Path>,
-    edit: bool,
-    has_fields: bool,
-    what: &str,
-    example: &str,
-) -> Result<Input> {
-    use std::io::IsTerminal;
-    if from.is_some() && has_fields {
-        bail!(
-            "give the {what} either --from FILE or as options, not both (or add --edit to start the editor from the file)"
-        );
-    }
-    if edit {
-        return Ok(Input::Editor);
-    }
-    if let Some(f) = from {
-        return Ok(Input::File(f.to_path_buf()));
-    }
-    if has_fields {
-        return Ok(Input::Flags);
-    }
-    if ctx.interactive && std::io::stdin().is_terminal() {
-        return Ok(Input::Editor);
-    }
-    bail!(
-        "there is no terminal to open an editor in, so give the {what}:\n  \
-         --from FILE   a prepared file (see README, \"Attendance meetings\")\n  \
-         options       e.g. {example}\n  \
-         --edit        open the form in your editor anyway (VISUAL or EDITOR)"
-    )
-}
-
-/// Read a prepared form from a file.
-pub fn read_form(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
@@ -108,37 +47,6 @@ fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
             no_unauthorised_absence: false,
         }),
     }
-}
-
-/// Parse repeated "Name|Role" options.
-pub fn attendees_of(list: &[String]) -> Result<Vec<FormAttendee>> {
-    list.iter()
-        .enumerate()
-        .map(|(i, a)| {
-            FormAttendee::parse(a).map_err(|e| anyhow!("--attendee (the {}): {e}", ordinal(i + 1)))
-        })
-        .collect()
-}
-
-/// Parse repeated "for|what|owner|due" options.
-pub fn actions_of(flag: &str, list: &[String]) -> Result<Vec<FormAction>> {
-    list.iter()
-        .enumerate()
-        .map(|(i, a)| {
-            FormAction::parse(a).map_err(|e| anyhow!("{flag} (the {}): {e}", ordinal(i + 1)))
-        })
-        .collect()
-}
-
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (1, 11) | (2, 12) | (3, 13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 fn copies_of(list: &[String]) -> Result<Vec<CopyTo>> {
@@ -266,8 +174,7 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
             let reg = register_for(&ws, form.date.unwrap_or(today), form.date.unwrap_or(today))?;
             let (figures, why) = figures_on(&reg, &id, form.date.unwrap_or(today), &ws.config);
             let text = render_plan_form(&case, &form, figures.as_ref(), why.as_deref(), weeks);
-            let editor =
-                editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let editor = ctx.env.editor.clone();
             let label = Path::new("the plan form");
             let edited = edit_until_valid(
                 &store::case_dir(&ws, &id),
@@ -356,7 +263,7 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     report_commit(ctx, &commit);
     drop(_lock);
     let n = Some(done.number);
-    super::letter::offer_documents(
+    super::documents::offer_documents(
         ctx,
         &ws,
         &id,

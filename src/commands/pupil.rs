@@ -1,8 +1,9 @@
 //! `attend pupil UPN`: everything about one pupil's attendance on one screen.
 
 use super::Ctx;
-use super::output::{Format, table};
-use crate::cli::PupilArgs;
+use super::output::table;
+use crate::cli::common::Format;
+use crate::cli::pupil::PupilArgs;
 use anyhow::{Context, Result, anyhow};
 use attend::attendance::{
     Analysis, Fraction, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank, terms_to_date,
@@ -60,7 +61,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             rows.push((f.period.label.clone(), f, a));
         }
     }
-    let stage = super::case_stage(&ws, &id)?;
+    let stage = super::common::case_stage(&ws, &id)?;
     let pupil = &reg.pupils[i];
     match args.format {
         Format::Json => {

@@ -1,8 +1,9 @@
 //! `attend report`: whole-school figures by group, week, weekday and code, with the caseload.
 
 use super::Ctx;
-use super::output::{Format, table, thousands, write_csv};
-use crate::cli::ReportArgs;
+use super::output::{table, thousands, write_csv};
+use crate::cli::common::Format;
+use crate::cli::report::ReportArgs;
 use anyhow::{Context, Result};
 use attend::attendance::Frame;
 use attend::dates::AcademicYear;
@@ -41,7 +42,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
     let t = ws.config.thresholds.clone();
     let spec = args.period.spec();
     let t0 = std::time::Instant::now();
-    let (reg, cal, period) = super::register_for_period(ctx, &ws, &spec)?;
+    let (reg, cal, period) = super::common::register_for_period(ctx, &ws, &spec)?;
     if reg.is_empty() {
         anyhow::bail!(
             "the register is empty: import an export first (attend import FILE.csv), then run attend report"

@@ -1,11 +1,12 @@
 //! `attend review UPN`: review the pupil's open plan against its aim, and decide.
 
 use super::Ctx;
-use super::case::{pupil_id, register_for, report_commit, who};
-use super::plan::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
-use crate::cli::plan::{ReviewArgs, TargetArg};
+use super::common::{pupil_id, register_for, report_commit, who};
+use super::forms::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
+use crate::cli::common::TargetArg;
+use crate::cli::review::ReviewArgs;
 use anyhow::{Result, anyhow, bail};
-use attend::cases::editor::{Edited, edit_until_valid, editor_from_env};
+use attend::cases::editor::{Edited, edit_until_valid};
 use attend::cases::file::parse_checked;
 use attend::cases::model::{Aim, Plan};
 use attend::cases::plan::{
@@ -206,8 +207,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             }
             let f = figures_on(form.date.unwrap_or(today))?;
             let text = render_review_form(&case, &plan, &form, &f, weeks);
-            let editor =
-                editor_from_env(std::env::var("VISUAL").ok(), std::env::var("EDITOR").ok());
+            let editor = ctx.env.editor.clone();
             let label = Path::new("the review form");
             let edited = edit_until_valid(
                 &store::case_dir(&ws, &id),
@@ -334,6 +334,6 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             review: Default::default(),
         });
     }
-    super::letter::offer_documents(ctx, &ws, &id, &documents, a.letters, &a.by)?;
+    super::documents::offer_documents(ctx, &ws, &id, &documents, a.letters, &a.by)?;
     Ok(ExitCode::SUCCESS)
 }

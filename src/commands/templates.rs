@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::output::table;
-use crate::cli::letter::{ExportArgs, TemplatesCommand};
+use crate::cli::templates::{ExportArgs, TemplatesCommand};
 use anyhow::{Context, Result, bail};
 use attend::documents::{BUILTINS, Kind, template_set};
 use attend::fsutil::write_atomic;

@@ -1,0 +1,110 @@
+//! `attend case log`, `attend case stage` and `attend case close`.
+
+use super::*;
+
+pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let _lock = ws.lock()?;
+    let mut c = store::load_existing(&ws, &id)?;
+    let by = who(ctx, &ws, &a.by);
+    let document = match &a.document {
+        Some(f) => Some(attend::cases::timeline::document_for(
+            &store::case_dir(&ws, &id),
+            f,
+        )?),
+        None => None,
+    };
+    let kind = a.kind.kind();
+    let event = Event {
+        date: a.date.unwrap_or(ctx.as_of),
+        kind,
+        by,
+        with: a.with.unwrap_or_default().trim().to_string(),
+        text: a.text.trim().to_string(),
+        stage: None,
+        plan: None,
+        document,
+    };
+    let date = event.date;
+    attend::cases::timeline::log_event(&mut c, event, ctx.as_of)?;
+    let commit = store::save(
+        &ws,
+        &c,
+        &format!("{} recorded for {id} ({date})", capital(kind.as_str())),
+    )?;
+    ctx.say(format!(
+        "Recorded a {} on {date} in the case of {id}.",
+        kind.as_str()
+    ));
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let _lock = ws.lock()?;
+    let mut c = store::load_existing(&ws, &id)?;
+    let by = who(ctx, &ws, &a.by);
+    let date = a.date.unwrap_or(ctx.as_of);
+    if date > ctx.as_of {
+        bail!(
+            "{date} is after today ({}): the timeline records what has happened",
+            ctx.as_of
+        );
+    }
+    let change = attend::cases::timeline::change_stage(
+        &mut c,
+        a.stage,
+        a.reason.as_deref().unwrap_or(""),
+        date,
+        &by,
+    )?;
+    let commit = store::save(
+        &ws,
+        &c,
+        &format!("Stage of {id} moved from {} to {}", change.from, change.to),
+    )?;
+    ctx.say(format!(
+        "The case of {id} is now at stage {} (was {}).",
+        change.to, change.from
+    ));
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let _lock = ws.lock()?;
+    let mut c = store::load_existing(&ws, &id)?;
+    let by = who(ctx, &ws, &a.by);
+    let date = a.date.unwrap_or(ctx.as_of);
+    if date > ctx.as_of {
+        bail!(
+            "{date} is after today ({}): the timeline records what has happened",
+            ctx.as_of
+        );
+    }
+    if let Some(p) = open_plan(&c) {
+        eprintln!(
+            "warning: plan {} was not reviewed (review due {}); the case is closed with the plan unreviewed",
+            p.number, p.review_date
+        );
+    }
+    attend::cases::timeline::close_case(&mut c, &a.reason, date, &by)?;
+    let commit = store::save(&ws, &c, &format!("Case of {id} closed"))?;
+    ctx.say(format!(
+        "Closed the case of {id}. To reopen it: attend case stage {id} monitor --reason \"...\""
+    ));
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,400 @@
+//! `attend case show`: one pupil's case on one screen.
+
+use super::*;
+
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not recorded",
+    }
+}
+
+/// A column of figures for the comparison table.
+fn figures_column(s: Option<&Snapshot>) -> Vec<String> {
+    let Some(s) = s else {
+        return vec!["—".into(); 9];
+    };
+    vec![
+        format!(
+            "{} to {}",
+            s.from.format("%d/%m/%Y"),
+            s.to.format("%d/%m/%Y")
+        ),
+        s.attendance_pct
+            .as_deref()
+            .map(|p| format!("{p}%"))
+            .unwrap_or_else(|| "—".into()),
+        s.possible.to_string(),
+        (s.present + s.approved_activity).to_string(),
+        s.authorised.to_string(),
+        s.unauthorised.to_string(),
+        s.late_before_close.to_string(),
+        s.late_after_close.to_string(),
+        match s.band.label() {
+            "" => "—".into(),
+            l => l.into(),
+        },
+    ]
+}
+
+pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
+    let ws = ctx.workspace()?;
+    let id = pupil_id(&a.upn)?;
+    let c = store::load_existing(&ws, &id)?;
+    let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    let (now, why_not) = attend::cases::plan::figures_on(&reg, &id, ctx.as_of, &ws.config);
+    let mut o = String::new();
+    let p = &c.pupil;
+    let mut head = format!("{}  {}", p.id, p.display_name());
+    if !p.preferred_forename.is_empty() || !p.preferred_surname.is_empty() {
+        head.push_str(&format!(" (known as {})", p.full_name()));
+    }
+    o.push_str(&head);
+    o.push('\n');
+    let mut facts = Vec::new();
+    if let Some(l) = pupil_line(p) {
+        facts.push(l);
+    }
+    if let Some(d) = p.dob {
+        facts.push(format!("born {}", d.format("%d/%m/%Y")));
+    }
+    for (k, v) in [("FSM", &p.fsm), ("SEN", &p.sen), ("EAL", &p.eal)] {
+        if !v.is_empty() {
+            facts.push(format!("{k} {v}"));
+        }
+    }
+    if !facts.is_empty() {
+        o.push_str(&format!("{}\n", facts.join("; ")));
+    }
+    o.push_str(&format!("Stage: {} — {}\n", c.stage, c.stage.describe()));
+    o.push_str(&format!("Opened {}", c.opened));
+    if let Some(last) = c.timeline.iter().map(|e| e.date).max() {
+        o.push_str(&format!("; last entry {last}"));
+    }
+    o.push('\n');
+
+    // attendance: frozen figures beside today's
+    let mut cols: Vec<(String, Option<&Snapshot>)> = vec![(
+        format!("At opening {}", c.opened.format("%d/%m/%Y")),
+        c.opening_attendance.as_ref(),
+    )];
+    if let Some(pl) = c.plans.last() {
+        cols.push((
+            format!(
+                "At plan {} {}",
+                pl.number,
+                pl.meeting.date.format("%d/%m/%Y")
+            ),
+            pl.attendance.as_ref(),
+        ));
+    }
+    if let Some((n, r)) = c
+        .plans
+        .iter()
+        .rev()
+        .find_map(|p| p.review.as_ref().map(|r| (p.number, r)))
+    {
+        cols.push((
+            format!(
+                "During plan {n} (review {})",
+                r.meeting.date.format("%d/%m/%Y")
+            ),
+            r.during_plan.as_ref(),
+        ));
+    }
+    cols.push((
+        format!("Now ({})", ctx.as_of.format("%d/%m/%Y")),
+        now.as_ref(),
+    ));
+    let mut header: Vec<&str> = vec!["Attendance"];
+    header.extend(cols.iter().map(|(h, _)| h.as_str()));
+    let mut t = table(&header, ctx.color);
+    let labels = [
+        "period",
+        "attendance",
+        "possible sessions",
+        "attended",
+        "authorised absence",
+        "unauthorised absence",
+        "late (L)",
+        "late after close (U)",
+        "band",
+    ];
+    let columns: Vec<Vec<String>> = cols.iter().map(|(_, s)| figures_column(*s)).collect();
+    for (i, l) in labels.iter().enumerate() {
+        let mut row = vec![l.to_string()];
+        row.extend(columns.iter().map(|c| c[i].clone()));
+        t.add_row(row);
+    }
+    o.push_str(&format!("\n{t}\n"));
+    if let Some(w) = why_not {
+        o.push_str(&format!("No figures for now: {w}\n"));
+    }
+    if let Some(pn) = now.as_ref().and_then(|s| s.penalty_notice.as_ref()) {
+        o.push_str(&format!(
+            "Penalty-notice threshold met: {} unauthorised sessions in the 10 school weeks {} to {}\n",
+            pn.sessions,
+            pn.from.format("%d/%m/%Y"),
+            pn.to.format("%d/%m/%Y")
+        ));
+    }
+
+    if !c.people.is_empty() {
+        o.push_str("\nParents and carers\n");
+        for person in &c.people {
+            let mut l = format!("  {}", person.name);
+            if !person.relationship.is_empty() {
+                l.push_str(&format!(" ({})", person.relationship));
+            }
+            l.push_str(&format!(
+                "; parental responsibility: {}",
+                yes_no(person.parental_responsibility)
+            ));
+            if person.lives_with_pupil == Some(true) {
+                l.push_str("; lives with the pupil");
+            }
+            o.push_str(&format!("{l}\n"));
+            let mut contact = Vec::new();
+            if !person.phone.is_empty() {
+                contact.push(format!("phone {}", person.phone));
+            }
+            if !person.email.is_empty() {
+                contact.push(format!("email {}", person.email));
+            }
+            if let Some(m) = person.preferred_contact {
+                contact.push(format!(
+                    "prefers {}",
+                    attend::yaml::to_string(&m)
+                        .unwrap_or_default()
+                        .trim()
+                        .replace('_', " ")
+                ));
+            }
+            if !contact.is_empty() {
+                o.push_str(&format!("    {}\n", contact.join(", ")));
+            }
+            if !person.address.is_empty() {
+                o.push_str(&format!("    {}\n", person.address.join(", ")));
+            }
+            if !person.notes.is_empty() {
+                o.push_str(&format!("    {}\n", person.notes));
+            }
+        }
+    } else {
+        o.push_str(&format!(
+            "\nNo parents or carers recorded yet (add them with attend case edit {id}).\n"
+        ));
+    }
+    if !c.professionals.is_empty() {
+        o.push_str("\nProfessionals\n");
+        for pr in &c.professionals {
+            let mut l = format!("  {}, {}", pr.name, pr.role);
+            if !pr.organisation.is_empty() {
+                l.push_str(&format!(", {}", pr.organisation));
+            }
+            for v in [&pr.phone, &pr.email] {
+                if !v.is_empty() {
+                    l.push_str(&format!("; {v}"));
+                }
+            }
+            o.push_str(&format!("{l}\n"));
+        }
+    }
+    siblings_section(&mut o, &ws, &c, &reg, ctx.as_of)?;
+    if !c.services.is_empty() || c.consent_to_referral.is_some() {
+        o.push_str("\nServices involved\n");
+        for s in &c.services {
+            let mut l = format!("  {}", s.name);
+            if !s.contact.is_empty() {
+                l.push_str(&format!(" ({})", s.contact));
+            }
+            if let Some(d) = s.since {
+                l.push_str(&format!(", since {d}"));
+            }
+            o.push_str(&format!("{l}\n"));
+        }
+        o.push_str(&format!(
+            "  Family consents to a referral: {}\n",
+            yes_no(c.consent_to_referral)
+        ));
+    }
+    if !c.child_view.is_empty() {
+        o.push_str(&format!(
+            "\nThe child's view\n  {}\n",
+            c.child_view.replace('\n', "\n  ")
+        ));
+    }
+    if !c.barriers.is_empty() {
+        o.push_str("\nBarriers\n");
+        for b in &c.barriers {
+            let detail = if b.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", b.detail.replace('\n', " "))
+            };
+            o.push_str(&format!("  {}{detail}\n", b.kind.label()));
+        }
+    }
+    if !c.strengths.is_empty() {
+        o.push_str("\nStrengths\n");
+        for s in &c.strengths {
+            o.push_str(&format!("  {s}\n"));
+        }
+    }
+    plans_section(&mut o, &c, ctx.as_of);
+    o.push_str("\nTimeline\n");
+    let mut events: Vec<&Event> = c.timeline.iter().collect();
+    events.sort_by_key(|e| e.date); // stable: same-day entries keep their order
+    for e in events {
+        let mut who = e.by.clone();
+        if !e.with.is_empty() {
+            who = if who.is_empty() {
+                format!("with {}", e.with)
+            } else {
+                format!("{who}, with {}", e.with)
+            };
+        }
+        let mut line = format!("  {}  {:<8}  ", e.date, e.kind.as_str());
+        if !who.is_empty() {
+            line.push_str(&format!("{who}: "));
+        }
+        line.push_str(&e.text.replace('\n', " "));
+        if let Some(d) = &e.document {
+            line.push_str(&format!(" [document {}]", d.path));
+        }
+        o.push_str(&line);
+        o.push('\n');
+    }
+    std::io::stdout().lock().write_all(o.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn siblings_section(
+    o: &mut String,
+    ws: &Workspace,
+    c: &Case,
+    reg: &Register,
+    today: NaiveDate,
+) -> Result<()> {
+    // siblings this case lists, and cases that list this pupil as their sibling
+    let mut linked: Vec<Sibling> = c.siblings.clone();
+    let needle = c.pupil.id.as_str();
+    for (other, path) in store::case_files(ws)? {
+        if other == c.pupil.id || linked.iter().any(|l| l.id.as_ref() == Some(&other)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if !text.contains(needle) {
+            continue;
+        }
+        if let Ok(oc) = store::parse_for(ws, &other, &text, &path)
+            && oc
+                .siblings
+                .iter()
+                .any(|s| s.id.as_ref() == Some(&c.pupil.id))
+        {
+            linked.push(Sibling {
+                name: oc.pupil.display_name(),
+                id: Some(other),
+                school: String::new(),
+                year: oc.pupil.year.clone(),
+                attendance_concern: None,
+                notes: String::new(),
+            });
+        }
+    }
+    if linked.is_empty() {
+        return Ok(());
+    }
+    let stages = store::stages(ws)?;
+    o.push_str("\nSiblings\n");
+    for s in linked {
+        let mut l = format!("  {}", s.name);
+        if !s.year.is_empty() {
+            l.push_str(&format!(", year {}", s.year));
+        }
+        match &s.id {
+            Some(sid) => {
+                l.push_str(&format!(", {sid} at this school"));
+                match stages.get(sid) {
+                    Some(s) => l.push_str(&format!(", case at stage {s}")),
+                    None => l.push_str(", no case"),
+                }
+                match attend::cases::plan::figures_on(reg, sid, today, &ws.config) {
+                    (Some(s), _) => {
+                        l.push_str(&format!("; attendance {}{}", s.describe(), band_note(&s)))
+                    }
+                    (None, Some(why)) => l.push_str(&format!("; no figures ({why})")),
+                    _ => {}
+                }
+            }
+            None if !s.school.is_empty() => l.push_str(&format!(", at {}", s.school)),
+            None => {}
+        }
+        if let Some(cn) = s.attendance_concern {
+            l.push_str(&format!(
+                "; attendance concern: {}",
+                if cn { "yes" } else { "no" }
+            ));
+        }
+        o.push_str(&format!("{l}\n"));
+    }
+    Ok(())
+}
+
+fn plans_section(o: &mut String, c: &Case, today: NaiveDate) {
+    for p in &c.plans {
+        match &p.review {
+            Some(r) => {
+                let mut l = format!(
+                    "\nPlan {} (meeting {}): {}; reviewed {}: {}, decision {}",
+                    p.number,
+                    p.meeting.date,
+                    p.aim.describe(),
+                    r.meeting.date,
+                    r.outcome.label(),
+                    r.decision.as_str()
+                );
+                if let Some(e) = r.escalation {
+                    l.push_str(&format!(" to {}", e.label()));
+                }
+                o.push_str(&format!("{l}\n"));
+            }
+            None => {
+                let overdue = if p.review_date < today {
+                    " — OVERDUE"
+                } else {
+                    ""
+                };
+                o.push_str(&format!(
+                    "\nPlan {} (meeting {}{}), open: {}; review due {}{overdue}\n",
+                    p.number,
+                    p.meeting.date,
+                    if p.meeting.parents_attended {
+                        ""
+                    } else {
+                        ", held in the parents' absence"
+                    },
+                    p.aim.describe(),
+                    p.review_date
+                ));
+                for (i, a) in p.actions.iter().enumerate() {
+                    let who = if a.for_ == ActionFor::Agency {
+                        a.agency.clone()
+                    } else {
+                        a.for_.as_str().replace('_', " ")
+                    };
+                    o.push_str(&format!(
+                        "  {}. [{who}] {} — {}, by {}\n",
+                        i + 1,
+                        a.what.replace('\n', " "),
+                        a.owner,
+                        a.due
+                    ));
+                }
+            }
+        }
+    }
+}

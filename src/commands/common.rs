@@ -1,0 +1,103 @@
+//! Helpers every command may use (and the only ones commands share): a pupil id from the command
+//! line, who is recording, the register a command needs, case stages, git commit notes.
+
+use super::Ctx;
+use crate::cli::common::ByArg;
+use anyhow::{Result, anyhow};
+use attend::cases::git::Commit;
+use attend::cases::store;
+use attend::register::{Register, Years};
+use attend::upn::PupilId;
+use attend::workspace::Workspace;
+use chrono::NaiveDate;
+
+/// A pupil id from the command line.
+pub fn pupil_id(text: &str) -> Result<PupilId> {
+    PupilId::parse(text).map_err(|e| {
+        anyhow!("{e}\n  Give the pupil's UPN (13 characters) or ADNO-<admission number>")
+    })
+}
+
+/// Who records: --by / ATTEND_USER, else the attendance lead in attend.yaml.
+pub fn who(ctx: &Ctx, ws: &Workspace, by: &ByArg) -> String {
+    let name = by
+        .by
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| ctx.env.user.clone())
+        .unwrap_or_else(|| store::default_by(ws));
+    if name.is_empty() {
+        ctx.say(
+            "note: the record does not say who made this entry: pass --by NAME, set ATTEND_USER, \
+             or name the attendance lead in attend.yaml (school.attendance_lead.name)",
+        );
+    }
+    name
+}
+
+/// Tell the user about the git commit, if it failed.
+pub fn report_commit(ctx: &Ctx, commit: &Commit) {
+    if let Some(w) = commit.warning() {
+        eprintln!("warning: {w}");
+    } else if let Commit::Committed { message } = commit {
+        ctx.say(format!("  committed to git: {message}"));
+    }
+}
+
+/// The register, with the academic years from `from` to `to`.
+pub fn register_for(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Result<Register> {
+    Register::load(&ws.register_dir(), Years::Span(from.min(to), to.max(from)))
+}
+
+/// The academic years of register a period needs (the latest year when no date is given).
+pub fn years_for(
+    spec: &attend::attendance::PeriodSpec,
+    as_of: NaiveDate,
+) -> attend::register::Years {
+    use attend::register::Years;
+    match (spec.from, spec.to) {
+        (Some(a), Some(b)) => Years::Span(a, b),
+        (Some(a), None) => Years::Span(a, as_of.max(a)),
+        (None, Some(b)) => Years::Span(b, b),
+        _ => Years::Latest {
+            with_previous: false,
+        },
+    }
+}
+
+/// The register a period needs, and the period resolved against it.
+pub fn register_for_period(
+    ctx: &Ctx,
+    ws: &Workspace,
+    spec: &attend::attendance::PeriodSpec,
+) -> Result<(
+    attend::register::Register,
+    attend::attendance::SchoolCalendar,
+    attend::attendance::Period,
+)> {
+    use anyhow::Context;
+    let t0 = std::time::Instant::now();
+    let reg = attend::register::Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
+    attend::timing("load register", t0);
+    let cal = attend::attendance::SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(&reg.grid, spec)
+        .context("cannot work out the period to report on")?;
+    Ok((reg, cal, period))
+}
+
+/// The stage of every pupil's case (fast: reads only each file's `stage:` line).
+pub fn case_stages(
+    ws: &Workspace,
+) -> Result<std::collections::BTreeMap<attend::upn::PupilId, String>> {
+    Ok(attend::cases::stages(ws)?
+        .into_iter()
+        .map(|(id, s)| (id, s.as_str().to_string()))
+        .collect())
+}
+
+pub fn case_stage(ws: &Workspace, id: &attend::upn::PupilId) -> Result<Option<String>> {
+    Ok(case_stages(ws)?.get(id).cloned())
+}

@@ -1,0 +1,502 @@
+//! Writing documents, shared by `letter`, `certificate`, `plan new --letters` and
+//! `review --letters`: render a template, typeset it, file it in the case and on its timeline (one
+//! document, a batch for every flagged pupil, or a meeting's documents all together).
+
+use super::Ctx;
+use super::common::{register_for, report_commit, who};
+use crate::cli::common::OutputArgs;
+use anyhow::{Context, Result, anyhow, bail};
+use attend::attendance::{Frame, SchoolCalendar};
+use attend::cases::Case;
+use attend::cases::store;
+use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
+use attend::flag::{FlagQuery, flag};
+use attend::fsutil::Transaction;
+use attend::register::{Register, Years};
+use attend::upn::PupilId;
+use attend::workspace::Workspace;
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// The years of register a document needs: a year back for the penalty-notice window, or the
+/// period a certificate covers.
+fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Result<Register> {
+    match req {
+        Request::Certificate { period } => {
+            let years = match (period.from, period.to) {
+                (Some(a), Some(b)) => Years::Span(a, b),
+                (Some(a), None) => Years::Span(a, as_of.max(a)),
+                (None, Some(b)) => Years::Span(b - Duration::days(366), b),
+                // to the as-of day; a year back for --weeks that reach into the year before
+                (None, None) => Years::Span(as_of - Duration::days(366), as_of),
+            };
+            Register::load(&ws.register_dir(), years)
+        }
+        _ => register_for(ws, as_of - Duration::days(366), as_of),
+    }
+}
+
+/// The built-in templates with the workspace's own.
+pub fn templates(ws: &Workspace) -> Result<TemplateSet> {
+    documents::template_set(Some(&ws.templates_dir())).map_err(|e| {
+        anyhow!("{e}\n  Fix the template, or remove it from templates/ to use the built-in one")
+    })
+}
+
+/// Render a prepared document to typst markup (with the school's templates).
+fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
+    let name = p.kind.template();
+    set.render(name, &p.context).map_err(|e| {
+        let hint = match set.workspace_path(name) {
+            Some(path) => format!(
+                "\n  The school's own template {} is used for this document",
+                path.display()
+            ),
+            None => String::new(),
+        };
+        anyhow!("cannot write the {}: {e}{hint}", p.kind.in_sentence())
+    })
+}
+
+/// Typeset markup to PDF bytes.
+#[cfg(feature = "pdf")]
+fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
+    use attend::documents::engine::{PdfOptions, markup_to_pdf};
+    let mut opts = PdfOptions::new(as_of);
+    opts.assets = issue::assets(ws)?;
+    let pdf = markup_to_pdf(markup, &opts).map_err(|e| {
+        let text = e.to_string();
+        let hint = if text.contains("glyph") || text.contains("font") {
+            "\n  The document contains characters the embedded font (Liberation Sans: Latin, Greek and Cyrillic scripts) cannot print, such as Chinese, Arabic or Hindi script. Write the name in Latin letters in the case file, as it appears in the register, or adjust the template"
+        } else {
+            "\n  If the school's own template is used, check it; --source --stdout prints the typst source"
+        };
+        anyhow!("cannot typeset the {what}: {text}{hint}")
+    })?;
+    for w in &pdf.warnings {
+        eprintln!("warning: {what}: {w}");
+    }
+    Ok(pdf.bytes)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn typeset(_: &Workspace, _: &str, _: NaiveDate, _: &str) -> Result<Vec<u8>> {
+    bail!(
+        "this attend was built without PDF support (the cargo feature `pdf`): it can print a document's typst source (--source --stdout) or its data (--context), but not typeset it"
+    )
+}
+
+/// One document for one pupil: filed (the default), printed, or its context shown.
+pub fn one(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    req: &Request,
+    out: &OutputArgs,
+    by: &crate::cli::common::ByArg,
+) -> Result<ExitCode> {
+    let kind = req.kind();
+    let filing = !out.context && !out.stdout;
+    // a document that is filed is made under the lock, from the case as it is now
+    let _lock = if filing { Some(ws.lock()?) } else { None };
+    let case = store::load(ws, id)?;
+    let reg = register_for_request(ws, req, ctx.as_of)?;
+    let reg_ref = reg.index_of(id).map(|_| &reg);
+    let prepared = prepare(ws, id, case.as_ref(), reg_ref, req, ctx.as_of)?;
+    if out.context {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &prepared.context)?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let set = templates(ws)?;
+    let markup = render(&set, &prepared)?;
+    if out.stdout {
+        for w in &prepared.warnings {
+            eprintln!("warning: {w}");
+        }
+        if out.source {
+            std::io::stdout().lock().write_all(markup.as_bytes())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if std::io::stdout().is_terminal() {
+            bail!(
+                "a PDF is not for the terminal: redirect it to a file (attend letter ... --stdout > letter.pdf), or add --source to print the typst source"
+            );
+        }
+        let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
+        std::io::stdout().lock().write_all(&pdf)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(mut case) = case else {
+        bail!(
+            "{id} has no case to file the {} in: open one (attend case open {id}), or print it with --stdout > FILE.pdf",
+            kind.in_sentence()
+        );
+    };
+    let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let source = out.source.then_some(markup.as_str());
+    let filed = issue::stage(
+        &mut tx, ws, &mut case, &prepared, &pdf, source, ctx.as_of, &by,
+    )?;
+    tx.commit()?;
+    for w in &prepared.warnings {
+        eprintln!("warning: {w}");
+    }
+    report_filed(ctx, ws, &case, &prepared, &filed);
+    if !filed.unchanged {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            std::slice::from_ref(id),
+            &format!("{} for {id}: {}", kind.title(), filed.document.path),
+        );
+        report_commit(ctx, &commit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prepare(
+    ws: &Workspace,
+    id: &PupilId,
+    case: Option<&Case>,
+    reg: Option<&Register>,
+    req: &Request,
+    as_of: NaiveDate,
+) -> Result<Prepared> {
+    documents::prepare(
+        req,
+        &Sources {
+            config: &ws.config,
+            id,
+            case,
+            register: reg,
+            as_of,
+        },
+    )
+    .map_err(|e| anyhow!(e))
+}
+
+fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue::Filed) {
+    let shown = store::display_path(ws, &f.path);
+    if f.unchanged {
+        ctx.say(format!(
+            "{} for {} is already filed, identical: {shown} (nothing changed)",
+            p.kind.title(),
+            case.pupil.id
+        ));
+    } else {
+        ctx.say(format!(
+            "Wrote the {} for {} ({}): {shown}",
+            p.kind.in_sentence(),
+            case.pupil.id,
+            case.pupil.display_name()
+        ));
+        ctx.say(format!(
+            "  Recorded on the timeline with its SHA-256 {}",
+            f.document.sha256
+        ));
+        if !p.with.is_empty() {
+            ctx.say(format!("  To: {}", p.with));
+        }
+    }
+    if let Some(s) = &f.source {
+        ctx.say(format!(
+            "  Typst source: {} (if you change it, file the letter you send with attend case log {} --kind letter --document FILE)",
+            store::display_path(ws, s),
+            case.pupil.id
+        ));
+    }
+}
+
+/// A document for every flagged pupil with an open case: rendered first, then filed all
+/// together (or, if any fails, none).
+pub fn batch(
+    ctx: &Ctx,
+    ws: &Workspace,
+    out: &OutputArgs,
+    by: &crate::cli::common::ByArg,
+    threshold: Option<u32>,
+    request: impl Fn(&Case) -> Result<Request>,
+) -> Result<ExitCode> {
+    if out.stdout {
+        bail!(
+            "--stdout prints one document: with --all-flagged, each is filed in its pupil's case"
+        );
+    }
+    let _lock = if out.context { None } else { Some(ws.lock()?) };
+    let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
+    let cal = SchoolCalendar::of(&reg.grid);
+    let period = cal
+        .resolve(
+            &reg.grid,
+            &attend::attendance::PeriodSpec {
+                to: Some(ctx.as_of),
+                ..Default::default()
+            },
+        )
+        .context("cannot work out the period to flag pupils over")?;
+    let t = &ws.config.thresholds;
+    let frame = Frame::new(&reg.grid, &cal, period.clone());
+    let q = FlagQuery {
+        threshold_hundredths: threshold.unwrap_or(t.persistent * 100),
+        min_sessions: t.min_sessions,
+        ..Default::default()
+    };
+    let flagged = flag(&reg, &frame, &q, t);
+    let mut with_case: Vec<(PupilId, Case)> = Vec::new();
+    let mut no_case = Vec::new();
+    let mut closed = Vec::new();
+    for row in &flagged.rows {
+        let id = reg.pupils[row.index].id.clone();
+        match store::load(ws, &id)? {
+            Some(c) if c.stage.is_open() => with_case.push((id, c)),
+            Some(_) => closed.push(id),
+            None => no_case.push(id),
+        }
+    }
+    ctx.say(format!(
+        "{} pupil{} at or below {}% attendance ({} to {}): {} with an open case, {} without a case{}.",
+        flagged.rows.len(),
+        if flagged.rows.len() == 1 { "" } else { "s" },
+        threshold_text(q.threshold_hundredths),
+        period.from.format("%d/%m/%Y"),
+        period.to.format("%d/%m/%Y"),
+        with_case.len(),
+        no_case.len(),
+        if closed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} with a closed case", closed.len())
+        }
+    ));
+    if !no_case.is_empty() {
+        ctx.say(format!(
+            "  No document for the pupils without a case: open their cases first (attend flag --open-cases), then run this again. They are: {}",
+            no_case.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let set = templates(ws)?;
+    let mut done: Vec<(PupilId, Case, Prepared, String, Vec<u8>)> = Vec::new();
+    let mut failed = Vec::new();
+    let mut contexts = serde_json::Map::new();
+    for (id, case) in with_case {
+        let result = (|| -> Result<(Prepared, String, Vec<u8>)> {
+            let req = request(&case)?;
+            let p = prepare(ws, &id, Some(&case), Some(&reg), &req, ctx.as_of)?;
+            if out.context {
+                return Ok((p, String::new(), Vec::new()));
+            }
+            let markup = render(&set, &p)?;
+            let pdf = typeset(ws, &markup, ctx.as_of, &p.kind.in_sentence())?;
+            Ok((p, markup, pdf))
+        })();
+        match result {
+            Ok((p, markup, pdf)) => {
+                if out.context {
+                    contexts.insert(id.to_string(), p.context.clone());
+                }
+                done.push((id, case, p, markup, pdf))
+            }
+            Err(e) => failed.push(format!("{id}: {e:#}")),
+        }
+    }
+    if out.context {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &serde_json::Value::Object(contexts))?;
+        writeln!(stdout)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !failed.is_empty() {
+        bail!(
+            "{} of the {} documents could not be written, so none was filed:\n  {}",
+            failed.len(),
+            failed.len() + done.len(),
+            failed.join("\n  ")
+        );
+    }
+    if done.is_empty() {
+        ctx.say("Nothing to write.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let mut filed = Vec::new();
+    let mut ids = Vec::new();
+    let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, case, p, markup, pdf) in &done {
+        let mut case = case.clone();
+        let source = out.source.then_some(markup.as_str());
+        let f = issue::stage(&mut tx, ws, &mut case, p, pdf, source, ctx.as_of, &by)?;
+        if !f.unchanged {
+            ids.push(id.clone());
+        }
+        if !p.warnings.is_empty() {
+            warnings.insert(id.to_string(), p.warnings.clone());
+        }
+        filed.push((case, f));
+    }
+    tx.commit()?;
+    for (id, ws_) in &warnings {
+        for w in ws_ {
+            eprintln!("warning: {id}: {w}");
+        }
+    }
+    let new = filed.iter().filter(|(_, f)| !f.unchanged).count();
+    let kind = done[0].2.kind;
+    ctx.say(format!(
+        "Wrote {new} {}, each filed in its case and recorded on its timeline:",
+        if new == 1 {
+            kind.in_sentence()
+        } else {
+            kind.plural().to_string()
+        },
+    ));
+    for (case, f) in &filed {
+        ctx.say(format!(
+            "  {}{}",
+            store::display_path(ws, &f.path),
+            if f.unchanged {
+                " (already filed, identical)"
+            } else {
+                ""
+            }
+        ));
+        let _ = case;
+    }
+    if !ids.is_empty() {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            &ids,
+            &format!(
+                "{} for {} pupil{}",
+                done[0].2.kind.title(),
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
+            ),
+        );
+        report_commit(ctx, &commit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn threshold_text(h: u32) -> String {
+    let frac = format!("{:02}", h % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{}", h / 100)
+    } else {
+        format!("{}.{frac}", h / 100)
+    }
+}
+
+/// After `plan new` or `review`: write the documents the meeting produced, when asked (--letters)
+/// or, on a terminal, when the officer says yes. Never asks without a terminal.
+pub fn offer_documents(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    requests: &[Request],
+    asked: bool,
+    by: &crate::cli::common::ByArg,
+) -> Result<()> {
+    if requests.is_empty() {
+        return Ok(());
+    }
+    let names = requests
+        .iter()
+        .map(|r| r.kind().in_sentence())
+        .collect::<Vec<_>>();
+    let wanted = asked || {
+        if ctx.interactive && std::io::stdin().is_terminal() && !ctx.quiet {
+            eprint!(
+                "Write the {} now, as PDF{} filed in the case? [Y/n] ",
+                documents::context::join_and(&names),
+                if names.len() == 1 { "" } else { "s" }
+            );
+            let _ = std::io::stderr().flush();
+            let mut answer = String::new();
+            std::io::stdin().read_line(&mut answer)?;
+            let a = answer.trim().to_ascii_lowercase();
+            a.is_empty() || a == "y" || a == "yes"
+        } else {
+            false
+        }
+    };
+    if !wanted {
+        return Ok(());
+    }
+    // All of them or none: the meeting is recorded already, and a plan's record filed without
+    // its covering letter (or the other way round) would be half a mail-out. A document that
+    // cannot be written is a warning, not a failure: the command did what it was for, and a
+    // failed command changes no file.
+    if let Err(e) = file_together(ctx, ws, id, requests, by) {
+        let kinds = requests
+            .iter()
+            .map(|r| format!("attend letter {} {id}", r.kind().name()))
+            .collect::<Vec<_>>();
+        eprintln!(
+            "warning: the meeting is recorded, but its documents were not written (none of them): {e:#}
+  Write them once that is put right: {}",
+            kinds.join("; ")
+        );
+    }
+    Ok(())
+}
+
+/// Several documents for one pupil's case, filed in one transaction: all of them, or (if any
+/// cannot be written) none.
+fn file_together(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &PupilId,
+    requests: &[Request],
+    by: &crate::cli::common::ByArg,
+) -> Result<()> {
+    let _lock = ws.lock()?;
+    let Some(mut case) = store::load(ws, id)? else {
+        bail!("{id} has no case to file the documents in");
+    };
+    let set = templates(ws)?;
+    let by = who(ctx, ws, by);
+    let mut tx = Transaction::new(&ws.root);
+    let mut filed = Vec::new();
+    for req in requests {
+        let reg = register_for_request(ws, req, ctx.as_of)?;
+        let reg_ref = reg.index_of(id).map(|_| &reg);
+        let prepared = prepare(ws, id, Some(&case), reg_ref, req, ctx.as_of)?;
+        let markup = render(&set, &prepared)?;
+        let pdf = typeset(ws, &markup, ctx.as_of, &prepared.kind.in_sentence())?;
+        let f = issue::stage(
+            &mut tx, ws, &mut case, &prepared, &pdf, None, ctx.as_of, &by,
+        )?;
+        filed.push((prepared, f));
+    }
+    tx.commit()?;
+    for (p, f) in &filed {
+        for w in &p.warnings {
+            eprintln!("warning: {w}");
+        }
+        report_filed(ctx, ws, &case, p, f);
+    }
+    if filed.iter().any(|(_, f)| !f.unchanged) {
+        let commit = attend::cases::git::commit_cases(
+            ws,
+            std::slice::from_ref(id),
+            &format!(
+                "{} for {id}",
+                documents::context::join_and(
+                    &filed
+                        .iter()
+                        .map(|(p, _)| p.kind.title().to_string())
+                        .collect::<Vec<_>>()
+                )
+            ),
+        );
+        report_commit(ctx, &commit);
+    }
+    Ok(())
+}
