@@ -3,13 +3,14 @@
 pub mod case;
 pub mod letter;
 pub mod plan;
+pub mod values;
 
-use attend::attendance::{Band, PeriodSpec};
+use attend::attendance::PeriodSpec;
 use attend::dates::{Term, parse_cli_date};
-use attend::register::read::{Layout, TextEncoding};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use values::{Band, Layout, TextEncoding};
 
 #[derive(Debug, Parser)]
 #[command(
