@@ -247,17 +247,7 @@ pub fn pct_or_blank(f: Option<Fraction>) -> String {
 
 /// Where a pupil's attendance sits against the school's thresholds.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    serde::Deserialize,
-    clap::ValueEnum,
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
@@ -266,7 +256,6 @@ pub enum Band {
     /// At or below the persistent line (DfE: 90%), above the severe line.
     Persistent,
     /// Above the persistent line, within the at-risk margin.
-    #[value(name = "at-risk", alias = "at_risk")]
     AtRisk,
     /// None of the above (or no possible sessions).
     None,

@@ -1,7 +1,7 @@
 //! `attend flag`: clap definitions.
 
 use super::common::{Format, PeriodArgs, parse_threshold};
-use attend::attendance::Band;
+use super::values::Band;
 
 #[derive(Debug, clap::Args)]
 pub struct FlagArgs {

@@ -1,6 +1,6 @@
 //! `attend import`: clap definitions.
 
-use attend::register::read::{Layout, TextEncoding};
+use super::values::{Layout, TextEncoding};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]

@@ -14,6 +14,7 @@ pub mod pupil;
 pub mod report;
 pub mod review;
 pub mod templates;
+pub mod values;
 
 use attend::dates::parse_cli_date;
 use chrono::NaiveDate;

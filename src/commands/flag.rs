@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
         fsm: args.fsm,
         sen: args.sen,
         eal: args.eal,
-        band: args.band,
+        band: args.band.map(Into::into),
         min_sessions: args.min_sessions.unwrap_or(t.min_sessions),
     };
     let t1 = std::time::Instant::now();

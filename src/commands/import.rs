@@ -5,19 +5,19 @@ use super::output::thousands;
 use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
 use attend::fsutil::Transaction;
-use attend::register::import::{ImportSummary, Store, timestamp_now};
-use attend::register::read::{ReadOptions, read_export};
+use attend::register::import::{ImportSummary, Store, log_timestamp};
+use attend::register::read::{Progress, ReadOptions, read_export};
+use std::cell::RefCell;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let _lock = ws.lock()?;
     let opts = ReadOptions {
-        layout: args.layout,
-        encoding: args.encoding,
+        layout: args.layout.map(Into::into),
+        encoding: args.encoding.map(Into::into),
         identify_by: ws.config.import.identify_by,
         code_map: ws.config.code_map(),
-        progress: ctx.interactive && !ctx.quiet,
         pupil_columns: ws
             .config
             .import
@@ -29,11 +29,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let mut store = Store::open(&ws.register_dir())?;
     attend::timing("open store", t0);
-    let stamp = timestamp_now();
+    let stamp = log_timestamp(ctx.now());
+    let bar = Bar {
+        show: ctx.interactive && !ctx.quiet,
+        bar: RefCell::new(None),
+    };
     let mut summaries = Vec::new();
     for file in &args.files {
         let t = std::time::Instant::now();
-        let export = read_export(file, &opts)?;
+        let export = read_export(file, &opts, &bar)?;
         attend::timing("read export", t);
         let t = std::time::Instant::now();
         let s = store
@@ -59,6 +63,42 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     }
     attend::timing("import total", t0);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar while a large file (over 8 MB) is read, when `show` (on a terminal).
+struct Bar {
+    show: bool,
+    bar: RefCell<Option<indicatif::ProgressBar>>,
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if !self.show || total <= 8 << 20 {
+            return;
+        }
+        let p = indicatif::ProgressBar::new(total);
+        p.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        p.set_message("reading");
+        *self.bar.borrow_mut() = Some(p);
+    }
+
+    fn advance(&self, done: u64) {
+        if let Some(p) = self.bar.borrow().as_ref() {
+            p.set_position(done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(p) = self.bar.borrow_mut().take() {
+            p.finish_and_clear();
+        }
+    }
 }
 
 fn report(ctx: &Ctx, s: &ImportSummary, dry_run: bool) {

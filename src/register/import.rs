@@ -493,12 +493,7 @@ impl MarkGrid {
     }
 }
 
-/// A time stamp for the logs: `SOURCE_DATE_EPOCH` if set (reproducible runs), else now (UTC).
-pub fn timestamp_now() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// A time stamp for the logs, as they write it: `2025-01-31T14:05:00Z` (UTC).
+pub fn log_timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

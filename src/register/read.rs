@@ -31,7 +31,7 @@ use std::path::Path;
 pub const NOT_COVERED: u8 = 0xFF;
 
 /// The two shapes of export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Wide,
     Long,
@@ -47,11 +47,9 @@ impl Layout {
 }
 
 /// Text encodings an export may be in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
-    #[value(name = "utf-8")]
     Utf8,
-    #[value(name = "windows-1252", alias = "cp1252")]
     Windows1252,
 }
 
@@ -63,10 +61,28 @@ pub struct ReadOptions {
     pub identify_by: IdentifyBy,
     /// A school's own marks and the DfE codes they stand for.
     pub code_map: BTreeMap<String, Code>,
-    /// Show a progress bar (the caller decides: only on a terminal).
-    pub progress: bool,
     /// The school's own pupil columns to keep: (name in attend, the export's headers for it).
     pub pupil_columns: Vec<(String, Vec<String>)>,
+}
+
+/// Told how far the reading of an export has got, for a progress bar (the caller decides whether
+/// and how to show one).
+pub trait Progress {
+    /// Reading a file of `total` bytes begins.
+    fn start(&self, total: u64);
+    /// The first `done` bytes of the file have been read.
+    fn advance(&self, done: u64);
+    /// Reading has ended, whether or not the file could be read.
+    fn finish(&self);
+}
+
+/// No progress to show.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _done: u64) {}
+    fn finish(&self) {}
 }
 
 /// One pupil as an export gives them.
@@ -1464,8 +1480,12 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Open and read an export. Nothing is written.
-pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportError> {
+/// Open and read an export, telling `progress` how far it has got. Nothing is written.
+pub fn read_export(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<Export, ExportError> {
     let file_name = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -1523,21 +1543,14 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
         }
     }
     let head = &head[..got];
-    let progress = make_progress(opts.progress && size > 8 << 20, size);
+    progress.start(size);
     let result = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         let dec = Decoder {
             forced: opts.encoding,
             bom: true,
             seen: None,
         };
-        read_records(
-            Records::new(f),
-            dec,
-            &shown,
-            &file_name,
-            opts,
-            progress.as_ref(),
-        )
+        read_records(Records::new(f), dec, &shown, &file_name, opts, progress)
     } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         let enc = if head[0] == 0xFF {
             encoding_rs::UTF_16LE
@@ -1559,15 +1572,7 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
             bom: true,
             seen: None,
         };
-        read_records(
-            Records::new(src),
-            dec,
-            &shown,
-            &file_name,
-            opts,
-            progress.as_ref(),
-        )
-        .map(|mut e| {
+        read_records(Records::new(src), dec, &shown, &file_name, opts, progress).map(|mut e| {
             e.encoding = if enc == encoding_rs::UTF_16LE {
                 "utf-16le"
             } else {
@@ -1582,18 +1587,9 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
             bom: false,
             seen: None,
         };
-        read_records(
-            Records::new(src),
-            dec,
-            &shown,
-            &file_name,
-            opts,
-            progress.as_ref(),
-        )
+        read_records(Records::new(src), dec, &shown, &file_name, opts, progress)
     };
-    if let Some(p) = progress {
-        p.finish_and_clear();
-    }
+    progress.finish();
     let mut export = result?;
     export.sha256 = match hasher.join() {
         Ok(Ok(h)) => h,
@@ -1608,22 +1604,6 @@ pub fn read_export(path: &Path, opts: &ReadOptions) -> Result<Export, ExportErro
         }
     };
     Ok(export)
-}
-
-fn make_progress(show: bool, size: u64) -> Option<indicatif::ProgressBar> {
-    if !show {
-        return None;
-    }
-    let p = indicatif::ProgressBar::new(size);
-    p.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    p.set_message("reading");
-    Some(p)
 }
 
 fn header_strings(rec: &Fields<'_>, dec: &mut Decoder) -> Vec<String> {
@@ -1641,7 +1621,7 @@ fn read_records<R: Read>(
     shown: &str,
     file_name: &str,
     opts: &ReadOptions,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: &dyn Progress,
 ) -> Result<Export, ExportError> {
     let io_err = |e: io::Error| {
         ExportError::one(
@@ -1908,7 +1888,7 @@ fn read_wide<R: Read>(
     header: Vec<String>,
     cells: Vec<HeaderCell>,
     header_line: usize,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: &dyn Progress,
 ) -> ReadResult {
     // Session columns: one-row headers, or dates on this row and AM/PM on the next.
     let mut sessions: Vec<Option<Session>> = cells
@@ -2084,10 +2064,8 @@ fn read_wide<R: Read>(
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(64);
     rec.for_each(|row| {
         consumed = row.consumed;
-        if let Some(p) = progress
-            && n.is_multiple_of(256)
-        {
-            p.set_position(row.consumed);
+        if n.is_multiple_of(256) {
+            progress.advance(row.consumed);
         }
         n += 1;
         let rec = row.fields(&mut ranges, fast.then_some(first_col));
@@ -2266,9 +2244,7 @@ fn read_wide<R: Read>(
         !b.err.too_many()
     })
     .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
-    if let Some(p) = progress {
-        p.set_position(consumed);
-    }
+    progress.advance(consumed);
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
         if col_used[set.index()] {
             b.code_sets.insert(set);
@@ -2352,7 +2328,7 @@ fn read_long<R: Read>(
     header: Vec<String>,
     (date_col, session_col, mark_col): (Option<usize>, Option<usize>, Option<usize>),
     header_line: usize,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: &dyn Progress,
 ) -> ReadResult {
     let (Some(date_col), Some(mark_col)) = (date_col, mark_col) else {
         return Err(Some(ExportError::one(
@@ -2400,10 +2376,8 @@ fn read_long<R: Read>(
         consumed = row.consumed;
         let rec = row.fields(&mut ranges, None);
         n += 1;
-        if let Some(p) = progress
-            && n.is_multiple_of(4096)
-        {
-            p.set_position(row.consumed);
+        if n.is_multiple_of(4096) {
+            progress.advance(row.consumed);
         }
         if rec.len() < needed {
             if rec.is_blank() {
@@ -2590,9 +2564,7 @@ fn read_long<R: Read>(
         true
     })
     .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
-    if let Some(p) = progress {
-        p.set_position(consumed);
-    }
+    progress.advance(consumed);
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
         if sets_used[set.index()] {
             b.code_sets.insert(set);
@@ -2728,7 +2700,7 @@ mod tests {
         let (cp, _, _) = encoding_rs::WINDOWS_1252
             .encode("UPN,Surname,Forename,02/09/2024 AM\r\nB801200005001,O'Brien,Zoë,/\r\n");
         let p = write(dir.path(), "r.csv", &cp);
-        let e = read_export(&p, &ReadOptions::default()).unwrap();
+        let e = read_export(&p, &ReadOptions::default(), &NoProgress).unwrap();
         assert_eq!(e.encoding, "windows-1252");
         assert_eq!(e.pupils[0].details.forename, "Zoë");
         assert_eq!(e.pupils[0].details.surname, "O'Brien");
@@ -2742,7 +2714,7 @@ mod tests {
             .to_vec();
         text.extend_from_slice(b"P207000016049,Sm\xffth,Bo,/\n");
         let p = write(dir.path(), "r.csv", &text);
-        let err = read_export(&p, &ReadOptions::default()).unwrap_err();
+        let err = read_export(&p, &ReadOptions::default(), &NoProgress).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("line 3"), "{msg}");
         assert!(msg.contains("0xFF"), "{msg}");
@@ -2757,7 +2729,7 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         let p = write(dir.path(), "r.csv", &bytes);
-        let e = read_export(&p, &ReadOptions::default()).unwrap();
+        let e = read_export(&p, &ReadOptions::default(), &NoProgress).unwrap();
         assert_eq!(e.pupils[0].details.surname, "Łukasz");
         assert_eq!(e.encoding, "utf-16le");
     }
