@@ -9,6 +9,8 @@
 //! * [`workspace`] and [`config`]: the school's folder and its `attend.yaml`.
 //! * [`cases`]: case files, attendance meetings, plans, reviews and what is due.
 
+#![deny(unsafe_code)]
+
 pub mod attendance;
 pub mod cases;
 pub mod codes;
