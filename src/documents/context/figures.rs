@@ -37,7 +37,7 @@ pub(super) fn year_to_date(
 }
 
 /// The figures over the 12 months to the document's date, for the penalty-notice threshold
-/// (whose rolling 10 school weeks may cross terms and school years).
+/// (whose rolling window of school weeks may cross terms and school years: [`crate::attendance::penalty`]).
 pub(super) fn penalty_window(src: &Sources) -> Result<Snapshot, DocumentError> {
     let reg = src
         .register
@@ -60,7 +60,8 @@ pub(super) fn penalty_window(src: &Sources) -> Result<Snapshot, DocumentError> {
     )?)
 }
 
-/// The most unauthorised sessions in any 10 school weeks of the last 12 months.
+/// The most unauthorised sessions in any window of the penalty-notice threshold's school weeks
+/// ([`crate::attendance::penalty`]) in the last 12 months.
 pub(super) fn penalty_max(src: &Sources) -> Result<u32, DocumentError> {
     let reg = src
         .register
@@ -87,25 +88,10 @@ pub(super) fn describe_figures(s: &Snapshot) -> String {
 }
 
 fn code_meaning(code: &str, to: NaiveDate) -> (String, String) {
-    let Some(c) = Code::parse(code) else {
-        return (String::new(), String::new());
-    };
-    let set = CodeSet::for_date(to);
-    let (set, cat) = match c.category(set) {
-        Some(cat) => (set, cat),
-        None => {
-            let other = if set == CodeSet::Regs2024 {
-                CodeSet::Regs2006
-            } else {
-                CodeSet::Regs2024
-            };
-            match c.category(other) {
-                Some(cat) => (other, cat),
-                None => return (String::new(), String::new()),
-            }
-        }
-    };
-    (c.meaning(set).to_string(), cat.label().to_string())
+    match Code::parse(code).and_then(|c| c.on_date(to)) {
+        Some((meaning, cat)) => (meaning.to_string(), cat.label().to_string()),
+        None => (String::new(), String::new()),
+    }
 }
 
 fn day_name(short: &str) -> &'static str {

@@ -31,7 +31,7 @@ use crate::cases::Case;
 use crate::cases::model::{
     Action, ActionFor, Aim, Attendee, Decision, Outcome, Percent, Person, PupilDetails, Review,
 };
-use crate::codes::{Code, CodeSet};
+use crate::codes::Code;
 use crate::config::Config;
 use crate::register::{Pupil, Register};
 use crate::upn::PupilId;

@@ -1,7 +1,8 @@
 //! Marks: cell text to stored bytes, and the bad marks gathered for the error report.
 
 use super::{ExportError, MAX_PLACES};
-use crate::codes::{Code, CodeSet, is_no_mark};
+use crate::codes::{Code, CodeSet, REGS_2024_START, is_no_mark};
+use crate::dates::long_date;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -101,18 +102,16 @@ pub(super) fn bad_code(err: &mut ExportError, cell: &[u8], reason: String, place
 }
 
 pub(super) fn wrong_set_reason(code: Code, date: NaiveDate) -> String {
+    let switch = long_date(REGS_2024_START);
     match CodeSet::for_date(date) {
         CodeSet::Regs2006 => format!(
-            "{code} is a code of the 2024 regulations, which apply to sessions from 19 August 2024; this session is before"
+            "{code} is a code of the 2024 regulations, which apply to sessions from {switch}; this session is before"
         ),
         CodeSet::Regs2024 => format!(
-            "{code} was withdrawn on 19 August 2024 and cannot be used for later sessions{}",
-            match code {
-                Code::J => " (interviews are now J1)",
-                Code::H => " (a holiday the school grants is now C)",
-                Code::Y => " (use Y1 to Y7 or Q)",
-                _ => "",
-            }
+            "{code} was withdrawn on {switch} and cannot be used for later sessions{}",
+            code.replaced_in_2024()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
         ),
     }
 }
