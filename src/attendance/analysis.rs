@@ -5,7 +5,7 @@ use super::penalty::{PenaltyWindow, rolling_window};
 use super::period::{Period, SchoolCalendar};
 use super::{Counts, Fraction};
 use crate::codes::{Code, CodeSet};
-use crate::dates::Session;
+use crate::dates::{Session, weekday_short};
 use crate::register::{MarkGrid, WEEK_SLOTS};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -148,18 +148,6 @@ impl Analysis {
             parts.push("PN threshold".into());
         }
         parts.join("; ")
-    }
-}
-
-pub fn weekday_short(d: chrono::Weekday) -> &'static str {
-    match d {
-        chrono::Weekday::Mon => "Mon",
-        chrono::Weekday::Tue => "Tue",
-        chrono::Weekday::Wed => "Wed",
-        chrono::Weekday::Thu => "Thu",
-        chrono::Weekday::Fri => "Fri",
-        chrono::Weekday::Sat => "Sat",
-        chrono::Weekday::Sun => "Sun",
     }
 }
 

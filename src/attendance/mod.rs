@@ -23,9 +23,11 @@ pub mod snapshot;
 #[cfg(test)]
 mod tests;
 
-pub use analysis::{Analysis, DayRate, Frame, SlotTally, Trend, weekday_index, weekday_short};
+pub use crate::dates::weekday_short;
+pub use crate::text::capitalise;
+pub use analysis::{Analysis, DayRate, Frame, SlotTally, Trend, weekday_index};
 pub use penalty::{PENALTY_NOTICE_SESSIONS, PENALTY_NOTICE_WEEKS, PenaltyWindow};
-pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, capitalise, terms_to_date};
+pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, terms_to_date};
 pub use snapshot::{CodeCount, RecentSnapshot, Snapshot, WeekdaySnapshot, snapshot};
 
 use crate::codes::{Category, Code, CodeSet, category_table};

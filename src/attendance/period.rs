@@ -2,8 +2,10 @@
 //! calendar as the register shows it, and the resolved period with its label.
 
 use crate::codes::Code;
-use crate::dates::{AcademicYear, Term, monday_of};
+use crate::dates::{AcademicYear, Term, monday_of, uk_date};
 use crate::register::{MarkGrid, WEEK_SLOTS};
+use crate::text::capitalise;
+use crate::text::plural;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -138,6 +140,20 @@ impl SchoolCalendar {
             .collect()
     }
 
+    /// The days on which the school held sessions, in order.
+    pub fn school_days(&self, grid: &MarkGrid) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = Vec::new();
+        for (j, held) in self.held.iter().enumerate() {
+            if *held {
+                let d = grid.session(j).date;
+                if days.last() != Some(&d) {
+                    days.push(d);
+                }
+            }
+        }
+        days
+    }
+
     /// Resolve what the user asked for against the register.
     pub fn resolve(&self, grid: &MarkGrid, spec: &PeriodSpec) -> Result<Period, PeriodError> {
         let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
@@ -184,11 +200,7 @@ impl SchoolCalendar {
             } else {
                 weeks.first().copied().unwrap_or(monday_of(to))
             };
-            (
-                start,
-                to,
-                format!("last {w} school week{}", if w == 1 { "" } else { "s" }),
-            )
+            (start, to, format!("last {}", plural(w, "school week")))
         } else if let Some(from) = spec.from {
             (from, to, String::new())
         } else {
@@ -219,20 +231,11 @@ impl SchoolCalendar {
         // the figures cover the sessions held: say so (2 September, not 1 August)
         let (from, to) = (grid.session(j0).date, grid.session(j1).date);
         let label = if label.is_empty() {
-            format!("{} to {}", from.format("%d/%m/%Y"), to.format("%d/%m/%Y"))
+            format!("{} to {}", uk_date(from), uk_date(to))
         } else {
             label
         };
         Ok(Period { from, to, label })
-    }
-}
-
-/// "autumn" -> "Autumn".
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 

@@ -6,6 +6,7 @@ use super::penalty::PenaltyWindow;
 use super::period::{PeriodError, PeriodSpec, SchoolCalendar};
 use super::{Band, Fraction};
 use crate::config::Thresholds;
+use crate::dates::{SCHOOL_WEEKDAYS, uk_date, weekday_short};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -84,7 +85,6 @@ impl Snapshot {
     /// Freeze an analysis over a period.
     pub fn of(an: &Analysis, frame: &Frame<'_>, t: &Thresholds) -> Snapshot {
         let c = &an.counts;
-        let days = ["Mon", "Tue", "Wed", "Thu", "Fri"];
         Snapshot {
             period: frame.period.label.clone(),
             from: frame.period.from,
@@ -118,10 +118,10 @@ impl Snapshot {
             weekdays: an
                 .weekdays
                 .iter()
-                .zip(days)
+                .zip(SCHOOL_WEEKDAYS)
                 .filter(|(d, _)| d.possible > 0)
-                .map(|(d, name)| WeekdaySnapshot {
-                    day: name.to_string(),
+                .map(|(d, day)| WeekdaySnapshot {
+                    day: weekday_short(day).to_string(),
                     possible: d.possible,
                     absent: d.absent,
                 })
@@ -144,13 +144,13 @@ impl Snapshot {
                 "{p}% ({} of {} possible sessions, {} to {})",
                 self.present + self.approved_activity,
                 self.possible,
-                self.from.format("%d/%m/%Y"),
-                self.to.format("%d/%m/%Y")
+                uk_date(self.from),
+                uk_date(self.to)
             ),
             None => format!(
                 "no possible sessions from {} to {}",
-                self.from.format("%d/%m/%Y"),
-                self.to.format("%d/%m/%Y")
+                uk_date(self.from),
+                uk_date(self.to)
             ),
         }
     }

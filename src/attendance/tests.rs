@@ -186,6 +186,17 @@ fn a_gap_of_weeks_is_a_holiday_and_z_is_not_a_school_session() {
 }
 
 #[test]
+fn school_days_are_the_days_any_session_was_held() {
+    let weeks = [d(2025, 7, 14), d(2025, 7, 21), d(2025, 9, 1)];
+    let a = "/ \\ / \\ / \\ / \\ / \\  / \\ O O . . . . . .  O O / \\ / \\ / \\ / \\";
+    let g = grid_of(&weeks, &[a]);
+    let days = SchoolCalendar::of(&g).school_days(&g);
+    assert_eq!(days.len(), 12);
+    assert_eq!(days[6], d(2025, 7, 22));
+    assert_eq!(days[7], d(2025, 9, 1));
+}
+
+#[test]
 fn penalty_notice_threshold_over_rolling_ten_school_weeks() {
     // 12 school weeks, one unauthorised session a week: 10 in the last 10 weeks
     let weeks: Vec<NaiveDate> = (0..12)

@@ -12,6 +12,7 @@ use crate::cases::Stage;
 use crate::cases::model::{Case, Outcome};
 use crate::codes::{Category, Code, CodeSet};
 use crate::config::{Benchmark, Thresholds};
+use crate::dates::{SCHOOL_WEEKDAYS, weekday_name};
 use crate::register::{Pupil, Register};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
@@ -413,9 +414,9 @@ pub fn build(input: &ReportInput) -> Report {
     let weekdays = frame
         .weekday_counts(&tally)
         .iter()
-        .zip(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+        .zip(SCHOOL_WEEKDAYS)
         .map(|(c, d)| Weekday {
-            weekday: d.to_string(),
+            weekday: weekday_name(d).to_string(),
             sessions: Sessions::of(c),
         })
         .collect();

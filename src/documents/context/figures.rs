@@ -2,11 +2,14 @@
 //! section documents print.
 
 use super::*;
+use crate::dates::{uk_date, weekday_name, weekday_short};
+use crate::text::capitalise;
+use chrono::Weekday::{Fri, Mon, Sat, Thu, Tue, Wed};
 
 pub(super) fn stale_warning(to: NaiveDate) -> String {
     format!(
         "the register's latest session is {}: the figures stop there (import the latest export to bring them up to date)",
-        to.format("%d/%m/%Y")
+        uk_date(to)
     )
 }
 
@@ -94,16 +97,12 @@ fn code_meaning(code: &str, to: NaiveDate) -> (String, String) {
     }
 }
 
+/// "Mon" -> "Monday" (a snapshot's weekday; anything else reads as Sunday, as it always has).
 fn day_name(short: &str) -> &'static str {
-    match short {
-        "Mon" => "Monday",
-        "Tue" => "Tuesday",
-        "Wed" => "Wednesday",
-        "Thu" => "Thursday",
-        "Fri" => "Friday",
-        "Sat" => "Saturday",
-        _ => "Sunday",
-    }
+    [Mon, Tue, Wed, Thu, Fri, Sat]
+        .into_iter()
+        .find(|&d| weekday_short(d) == short)
+        .map_or("Sunday", weekday_name)
 }
 
 /// A frozen or computed set of figures, as documents show it: every figure with its denominator.
@@ -144,7 +143,7 @@ pub fn figures(s: &Snapshot) -> Value {
             json!({
                 "code": c.code,
                 "sessions": c.sessions,
-                "meaning": crate::attendance::capitalise(&meaning),
+                "meaning": capitalise(&meaning),
                 "category": category,
             })
         }).collect::<Vec<_>>(),

@@ -17,8 +17,9 @@ mod shared;
 #[cfg(test)]
 mod tests;
 
+pub use crate::text::join_and;
 pub use figures::figures;
-pub use shared::{join_and, prose};
+pub use shared::prose;
 
 use address::*;
 use figures::*;
@@ -33,7 +34,9 @@ use crate::cases::model::{
 };
 use crate::codes::Code;
 use crate::config::Config;
+use crate::dates::{full_date, long_date, uk_date};
 use crate::register::{Pupil, Register};
+use crate::text::plural;
 use crate::upn::PupilId;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Value, json};
@@ -210,9 +213,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             }
             if m.date - src.as_of < Duration::days(5) {
                 warnings.push(format!(
-                    "the meeting is {} day{} after the letter: allow time for it to arrive and for the family to arrange another time",
-                    (m.date - src.as_of).num_days(),
-                    if (m.date - src.as_of).num_days() == 1 { "" } else { "s" }
+                    "the meeting is {} after the letter: allow time for it to arrive and for the family to arrange another time",
+                    plural((m.date - src.as_of).num_days(), "day")
                 ));
             }
             if m.place.trim().is_empty() {
@@ -231,7 +233,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             });
             event_text = format!(
                 "Invitation to an attendance meeting on {} at {}, {}",
-                m.date.format("%A %-d %B %Y"),
+                full_date(m.date),
                 m.time,
                 m.place.trim()
             );
@@ -258,7 +260,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 event_text = format!(
                     "Covering letter sent with action plan {}; review on {}",
                     p.number,
-                    p.review_date.format("%-d %B %Y")
+                    long_date(p.review_date)
                 );
             } else {
                 if p.meeting.parents_attended && !p.copies.iter().any(|c| c.sent.is_some()) {
@@ -270,7 +272,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 event_text = format!(
                     "Record of action plan {} (meeting on {})",
                     p.number,
-                    p.meeting.date.format("%-d %B %Y")
+                    long_date(p.meeting.date)
                 );
             }
         }
@@ -285,7 +287,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             event_text = format!(
                 "Record of the review of action plan {} (meeting on {}): {}",
                 p.number,
-                r.meeting.date.format("%-d %B %Y"),
+                long_date(r.meeting.date),
                 r.outcome.label()
             );
         }
@@ -338,8 +340,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 return Err(DocumentError::ThresholdNotMet {
                     pupil: name.clone(),
                     max: penalty_max(src)?,
-                    from: window.from.format("%d/%m/%Y").to_string(),
-                    to: window.to.format("%d/%m/%Y").to_string(),
+                    from: uk_date(window.from),
+                    to: uk_date(window.to),
                 });
             };
             let start = n.start.unwrap_or_else(|| next_monday(src.as_of));
@@ -353,8 +355,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             warnings.push(format!(
                 "the improvement period runs for {} calendar weeks, {} to {}: if school holidays fall in it, set the dates with --start and --weeks so that it covers {} weeks of school",
                 n.weeks,
-                start.format("%d/%m/%Y"),
-                end.format("%d/%m/%Y"),
+                uk_date(start),
+                uk_date(end),
                 n.weeks
             ));
             let support: Vec<String> = if n.support.is_empty() {
@@ -394,8 +396,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             event_text = format!(
                 "Notice to Improve: improvement period of {} weeks, {} to {}",
                 n.weeks,
-                start.format("%d/%m/%Y"),
-                end.format("%d/%m/%Y")
+                uk_date(start),
+                uk_date(end)
             );
         }
         Request::Referral => {

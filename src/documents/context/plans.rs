@@ -1,6 +1,8 @@
 //! Plans, reviews and referrals: the meeting's plan, its review, the support given so far.
 
 use super::*;
+use crate::dates::long_date;
+use crate::text::capitalise;
 
 pub(super) fn find_plan(
     case: &Case,
@@ -62,7 +64,7 @@ pub(super) fn action_line(a: &Action) -> String {
     format!(
         "{} ({who}, by {})",
         a.what.trim().trim_end_matches('.'),
-        a.due.format("%-d %B %Y")
+        long_date(a.due)
     )
 }
 
@@ -192,7 +194,7 @@ pub(super) fn plan_context(
         "reasons": prose(&p.reasons),
         "barriers": barriers.iter().map(|b| json!({
             "kind": b.kind.as_str(),
-            "label": crate::attendance::capitalise(b.kind.label()),
+            "label": capitalise(b.kind.label()),
             "detail": prose(&b.detail),
         })).collect::<Vec<_>>(),
         "support_in_place": prose(&p.support_in_place),
@@ -223,7 +225,7 @@ pub(super) fn family(case: &Case) -> Value {
     json!({
         "people": case.people.iter().map(|p| json!({
             "name": p.name.trim(),
-            "relationship": crate::attendance::capitalise(p.relationship.trim()),
+            "relationship": capitalise(p.relationship.trim()),
             "parental_responsibility": p.parental_responsibility,
             "lives_with_pupil": p.lives_with_pupil,
             "address": p.address.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
@@ -312,7 +314,7 @@ pub(super) fn review_context(case: &Case, p: &crate::cases::model::Plan, r: &Rev
             Some(np) => format!(
                 "Continue with a new action plan (plan {}), to be reviewed on {}.",
                 np.number,
-                np.review_date.format("%-d %B %Y")
+                long_date(np.review_date)
             ),
             None => "Continue with a new action plan.".to_string(),
         },
@@ -325,7 +327,7 @@ pub(super) fn review_context(case: &Case, p: &crate::cases::model::Plan, r: &Rev
                 Some(np) => format!(
                     "Escalate to {step}, with an action plan kept in place (plan {}), to be reviewed on {}.",
                     np.number,
-                    np.review_date.format("%-d %B %Y")
+                    long_date(np.review_date)
                 ),
                 None => format!("Escalate to {step}."),
             }
@@ -371,14 +373,14 @@ pub(super) fn support_so_far(case: &Case) -> Vec<String> {
             line.push_str(&format!(" ({})", s.contact.trim()));
         }
         if let Some(d) = s.since {
-            line.push_str(&format!(", since {}", d.format("%-d %B %Y")));
+            line.push_str(&format!(", since {}", long_date(d)));
         }
         out.push(line);
     }
     for p in &case.plans {
         let mut line = format!(
             "At an attendance meeting on {}{}, action plan {} was agreed ({})",
-            p.meeting.date.format("%-d %B %Y"),
+            long_date(p.meeting.date),
             if p.meeting.parents_attended {
                 ""
             } else {
@@ -403,7 +405,7 @@ pub(super) fn support_so_far(case: &Case) -> Vec<String> {
         if let Some(r) = &p.review {
             line.push_str(&format!(
                 " Reviewed on {}: {}.",
-                r.meeting.date.format("%-d %B %Y"),
+                long_date(r.meeting.date),
                 r.outcome.label()
             ));
         }
@@ -419,7 +421,7 @@ pub(super) fn referral_context(case: &Case, window: &Snapshot, config: &Config) 
         .map(|e| {
             json!({
                 "date": e.date,
-                "kind": crate::attendance::capitalise(e.kind.as_str()),
+                "kind": capitalise(e.kind.as_str()),
                 "by": e.by.trim(),
                 "with": e.with.trim(),
                 "text": prose(&e.text),
@@ -453,7 +455,7 @@ pub(super) fn referral_context(case: &Case, window: &Snapshot, config: &Config) 
     json!({
         "local_authority": nonempty(config.school.local_authority.trim()),
         "stage": case.stage.as_str(),
-        "stage_text": crate::attendance::capitalise(case.stage.describe()),
+        "stage_text": capitalise(case.stage.describe()),
         "opened": case.opened,
         "opening_attendance": figures_or_null(case.opening_attendance.as_ref()),
         "penalty_notice": window.penalty_notice.as_ref().map(|p| json!({
@@ -464,7 +466,7 @@ pub(super) fn referral_context(case: &Case, window: &Snapshot, config: &Config) 
         "family": family(case),
         "child_view": prose(&case.child_view),
         "barriers": case.barriers.iter().map(|b| json!({
-            "label": crate::attendance::capitalise(b.kind.label()),
+            "label": capitalise(b.kind.label()),
             "detail": prose(&b.detail),
         })).collect::<Vec<_>>(),
         "strengths": case.strengths.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>(),

@@ -2,6 +2,8 @@
 //! pieces of wording (names, dates, year groups) documents are made of.
 
 use super::*;
+use crate::dates::uk_date;
+use crate::text::full_name;
 
 pub(super) fn check_letterhead(c: &Config, kind: Kind) -> Result<(), DocumentError> {
     let s = &c.school;
@@ -174,10 +176,15 @@ fn pupil_json(
     json!({
         "id": id.as_str(),
         "upn": id.upn().map(|u| u.as_str().to_string()),
-        "name": format!("{pf} {ps}").trim(),
+        "name": full_name(
+            forename.trim(),
+            preferred_forename.trim(),
+            surname.trim(),
+            preferred_surname.trim()
+        ),
         "forename": pf,
         "surname": ps,
-        "legal_name": format!("{} {}", forename.trim(), surname.trim()).trim(),
+        "legal_name": full_name(forename.trim(), "", surname.trim(), ""),
         "legal_forename": forename.trim(),
         "legal_surname": surname.trim(),
         "dob": dob,
@@ -274,22 +281,6 @@ pub(super) fn not_in_register(id: &PupilId, kind: Kind) -> DocumentError {
     }
 }
 
-/// "A", "A and B", "A, B and C".
-pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.as_ref().to_string(),
-        [rest @ .., last] => format!(
-            "{} and {}",
-            rest.iter()
-                .map(|s| s.as_ref())
-                .collect::<Vec<_>>()
-                .join(", "),
-            last.as_ref()
-        ),
-    }
-}
-
 pub(super) fn names_text(people: &[&Person]) -> String {
     join_and(&people.iter().map(|p| p.name.trim()).collect::<Vec<_>>())
 }
@@ -297,7 +288,7 @@ pub(super) fn names_text(people: &[&Person]) -> String {
 pub(super) fn date_short(v: &Value) -> String {
     v.as_str()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(|d| d.format("%d/%m/%Y").to_string())
+        .map(uk_date)
         .unwrap_or_default()
 }
 

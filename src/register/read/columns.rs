@@ -162,18 +162,6 @@ fn weekday_word(t: &str) -> Option<Weekday> {
     })
 }
 
-pub(super) fn weekday_name(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
-    }
-}
-
 /// What a header cell says about sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum HeaderCell {

@@ -6,7 +6,7 @@ use super::reader::*;
 use super::records::Records;
 use super::*;
 use crate::config::IdentifyBy;
-use crate::dates::{Half, Session, is_weekend, monday_of};
+use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
 use crate::register::WEEK_SLOTS;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
@@ -243,7 +243,7 @@ pub(super) fn read_long<R: Read>(
                     Some(&header[date_col]),
                     format!(
                         "{} is a {}: schools do not hold sessions at weekends",
-                        date.format("%d/%m/%Y"),
+                        uk_date(date),
                         weekday_name(date.weekday())
                     ),
                 );
@@ -274,7 +274,7 @@ pub(super) fn read_long<R: Read>(
         b.put(pi, slot, mcell, s, || {
             format!(
                 "line {line}, column {mark_header:?} ({} {})",
-                date.format("%d/%m/%Y"),
+                uk_date(date),
                 half.as_str()
             )
         });

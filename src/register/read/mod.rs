@@ -31,6 +31,7 @@ use super::{Pupil, WEEK_SLOTS};
 use crate::codes::{Code, CodeSet};
 use crate::config::IdentifyBy;
 use crate::dates::Session;
+use crate::text::plural;
 use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -236,17 +237,16 @@ impl fmt::Display for ExportError {
             let total: usize = self.bad_codes.values().map(|b| b.count).sum();
             writeln!(
                 f,
-                "  {total} mark{} {} not attendance codes this import can take:",
-                if total == 1 { "" } else { "s" },
+                "  {} {} not attendance codes this import can take:",
+                plural(total, "mark"),
                 if total == 1 { "is" } else { "are" }
             )?;
             for (code, b) in &self.bad_codes {
                 writeln!(
                     f,
-                    "    {code:?}: {} ({} time{}), first at {}",
+                    "    {code:?}: {} ({}), first at {}",
                     b.reason,
-                    b.count,
-                    if b.count == 1 { "" } else { "s" },
+                    plural(b.count, "time"),
                     b.places.join("; ")
                 )?;
             }

@@ -9,8 +9,9 @@ use super::records::{Fields, Records};
 use super::wide::read_wide;
 use super::*;
 use crate::config::IdentifyBy;
-use crate::dates::{Session, parse_date};
+use crate::dates::{Session, parse_date, uk_date, weekday_name};
 use crate::register::{Pupil, WEEK_SLOTS};
+use crate::text::plural;
 use crate::upn::{PupilId, Upn};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
@@ -421,7 +422,7 @@ fn read_records<R: Read>(
                 format!(
                     "says {} but {} is a {}; the dates may be month-first (US style)",
                     weekday_name(*w),
-                    d.format("%d/%m/%Y"),
+                    uk_date(*d),
                     weekday_name(d.weekday())
                 ),
             );
@@ -561,16 +562,12 @@ pub(super) fn finish(
         ));
     }
     if blank_rows > 0 {
-        notices.push(format!(
-            "{blank_rows} blank row{} skipped",
-            if blank_rows == 1 { "" } else { "s" }
-        ));
+        notices.push(format!("{} skipped", plural(blank_rows, "blank row")));
     }
     if b.identical_duplicates > 0 {
         notices.push(format!(
-            "{} session{} appeared twice for the same pupil with the same mark; each was kept once",
-            b.identical_duplicates,
-            if b.identical_duplicates == 1 { "" } else { "s" }
+            "{} appeared twice for the same pupil with the same mark; each was kept once",
+            plural(b.identical_duplicates, "session")
         ));
     }
     let encoding = b.dec.name();

@@ -7,7 +7,7 @@ use super::records::Records;
 use super::simd::comma_mask16;
 use super::*;
 use crate::config::IdentifyBy;
-use crate::dates::{Half, Session, is_weekend, monday_of};
+use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
 use crate::register::{WEEK_SLOTS, slot_in_week};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
@@ -63,7 +63,7 @@ pub(super) fn read_wide<R: Read>(
                     labels.resize(k + 1, String::new());
                 }
                 sessions[k] = Some(Session { date: d, half: h });
-                labels[k] = format!("{} {}", d.format("%d/%m/%Y"), h.as_str());
+                labels[k] = format!("{} {}", uk_date(d), h.as_str());
                 halves += 1;
             }
         }
@@ -105,7 +105,7 @@ pub(super) fn read_wide<R: Read>(
                 Some(&labels[k]),
                 format!(
                     "{} is a {}: schools do not hold sessions at weekends",
-                    s.date.format("%d/%m/%Y"),
+                    uk_date(s.date),
                     weekday_name(s.date.weekday())
                 ),
             );

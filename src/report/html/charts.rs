@@ -2,6 +2,7 @@
 //! codes.
 
 use super::*;
+use crate::text::plural;
 
 const INK: RGBColor = RGBColor(40, 40, 40);
 const GRID: RGBColor = RGBColor(225, 225, 225);
@@ -421,8 +422,8 @@ pub(super) fn group_chart(r: &Report, b: &crate::report::Breakdown) -> Result<Op
     let mut note = String::new();
     if withheld > 0 {
         note = format!(
-            "{withheld} group{} of fewer than {} pupils not shown.",
-            if withheld == 1 { "" } else { "s" },
+            "{} of fewer than {} pupils not shown.",
+            plural(withheld, "group"),
             r.small_group
         );
     }

@@ -13,6 +13,7 @@ mod tests;
 
 use super::{CodeUse, Figures, PupilPicture, Report, Sessions, Week};
 use crate::codes::Category;
+use crate::dates::long_date;
 use anyhow::{Context as _, Result, anyhow};
 use charts::*;
 use chrono::NaiveDate;
@@ -60,10 +61,6 @@ fn render<T: Serialize>(name: &str, source: &str, view: &T) -> Result<String> {
 
 fn or_none(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| NONE.to_string())
-}
-
-fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
 }
 
 fn week_date(d: NaiveDate) -> String {
