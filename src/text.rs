@@ -18,6 +18,18 @@ pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str) -> S
     format!("{n} {one}{s}")
 }
 
+/// A percentage held in hundredths, as people write it (without the `%`): 9000 -> "90",
+/// 9250 -> "92.5", 9225 -> "92.25".
+pub fn hundredths(h: u32) -> String {
+    let frac = format!("{:02}", h % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{}", h / 100)
+    } else {
+        format!("{}.{frac}", h / 100)
+    }
+}
+
 /// "Forename Surname", as letters address a person: each preferred name where one is given, else
 /// the legal one; a missing part leaves no stray space.
 pub fn full_name(
@@ -69,6 +81,14 @@ mod tests {
         assert_eq!(plural(2u32, "blank row"), "2 blank rows");
         assert_eq!(capitalise("autumn"), "Autumn");
         assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
+    fn thresholds_in_hundredths_read_as_written() {
+        assert_eq!(hundredths(9000), "90");
+        assert_eq!(hundredths(9250), "92.5");
+        assert_eq!(hundredths(9225), "92.25");
+        assert_eq!(hundredths(5), "0.05");
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Addressing letters: who a letter goes to and who gets a copy, from the case's people.
 
-use super::*;
+use crate::cases::Case;
+use crate::cases::model::Person;
+use crate::documents::{DocumentError, Kind};
+use crate::text::join_and;
+use serde_json::{Value, json};
 
 pub(super) fn recipient_people(case: &Case) -> impl Iterator<Item = &Person> {
     case.with_parental_responsibility()

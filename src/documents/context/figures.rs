@@ -1,7 +1,15 @@
 //! Figures: attendance over the year to date, the penalty-notice window, and the figures
 //! section documents print.
 
-use super::*;
+use super::Sources;
+use super::shared::not_in_register;
+use crate::attendance::{self, Band, Fraction, PeriodSpec, Snapshot};
+use crate::codes::Code;
+use crate::documents::context::STALE_DAYS;
+use crate::documents::{DocumentError, Kind};
+use chrono::{Duration, NaiveDate};
+use serde_json::{Value, json};
+
 use crate::dates::{uk_date, weekday_name, weekday_short};
 use crate::text::capitalise;
 use chrono::Weekday::{Fri, Mon, Sat, Thu, Tue, Wed};

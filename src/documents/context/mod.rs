@@ -27,15 +27,12 @@ use plans::*;
 use shared::*;
 
 use super::{DocumentError, Kind, TimeOfDay};
-use crate::attendance::{self, Band, Fraction, PeriodSpec, Snapshot};
+use crate::attendance::{self, PeriodSpec};
 use crate::cases::Case;
-use crate::cases::model::{
-    Action, ActionFor, Aim, Attendee, Decision, Outcome, Percent, Person, PupilDetails, Review,
-};
-use crate::codes::Code;
+use crate::cases::model::{ActionFor, Attendee, Percent};
 use crate::config::Config;
 use crate::dates::{full_date, long_date, uk_date};
-use crate::register::{Pupil, Register};
+use crate::register::Register;
 use crate::text::plural;
 use crate::upn::PupilId;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};

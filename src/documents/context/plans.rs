@@ -1,6 +1,15 @@
 //! Plans, reviews and referrals: the meeting's plan, its review, the support given so far.
 
-use super::*;
+use super::figures_or_null;
+use super::shared::{forename, nonempty, prose, year_text};
+use crate::attendance::Snapshot;
+use crate::cases::Case;
+use crate::cases::model::{Action, ActionFor, Aim, Attendee, Decision, Outcome, Person, Review};
+use crate::config::Config;
+use crate::documents::DocumentError;
+use crate::text::join_and;
+use serde_json::{Value, json};
+
 use crate::dates::long_date;
 use crate::text::capitalise;
 

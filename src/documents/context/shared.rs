@@ -1,7 +1,17 @@
 //! What every document shares: the letterhead and contact details, the pupil, and the small
 //! pieces of wording (names, dates, year groups) documents are made of.
 
-use super::*;
+use super::Sources;
+use crate::cases::Case;
+use crate::cases::model::{Person, PupilDetails};
+use crate::config::Config;
+use crate::documents::{DocumentError, Kind};
+use crate::register::Pupil;
+use crate::text::join_and;
+use crate::upn::PupilId;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde_json::{Value, json};
+
 use crate::dates::uk_date;
 use crate::text::full_name;
 

@@ -1,10 +1,11 @@
 //! The long layout: one row per mark, with date, session (AM/PM) and mark columns.
 
-use super::columns::*;
-use super::marks::*;
-use super::reader::*;
+use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
+use super::marks::trim_ascii;
+use super::reader::{Builder, ReadResult, Reading, finish};
 use super::records::Records;
-use super::*;
+use super::{ExportError, Layout, NOT_COVERED, Progress};
+use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
 use crate::register::WEEK_SLOTS;

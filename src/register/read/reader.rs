@@ -1,13 +1,18 @@
 //! The reader: opening a file, finding its encoding and layout, reading pupils and storing
 //! their marks, and the finished [`Export`].
 
-use super::columns::*;
+use super::columns::{
+    Columns, HeaderCell, LONG_DATE, LONG_MARK, LONG_SESSION, find_col, parse_header_cell,
+};
 use super::decode::{Decoder, Utf16ToUtf8};
 use super::long::read_long;
-use super::marks::*;
+use super::marks::{Cell, MarkReader, bad_code, trim_ascii, wrong_set_reason};
 use super::records::{Fields, Records};
 use super::wide::read_wide;
-use super::*;
+use super::{
+    Export, ExportError, ExportPupil, Layout, NOT_COVERED, Progress, ReadOptions, TextEncoding,
+};
+use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Session, parse_date, uk_date, weekday_name};
 use crate::register::{Pupil, WEEK_SLOTS};

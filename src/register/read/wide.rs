@@ -1,11 +1,12 @@
 //! The wide layout: one row per pupil, one column per session.
 
-use super::columns::*;
-use super::marks::*;
-use super::reader::*;
+use super::columns::{HeaderCell, find_pupil_columns, is_summary_row};
+use super::marks::trim_ascii;
+use super::reader::{Builder, ReadResult, Reading, finish, header_strings};
 use super::records::Records;
 use super::simd::comma_mask16;
-use super::*;
+use super::{ExportError, Layout, NOT_COVERED, Progress};
+use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
 use crate::register::{WEEK_SLOTS, slot_in_week};

@@ -1,7 +1,15 @@
 //! Charts for the pages, drawn by `plotters` into SVG: the weekly trend, groups, weekdays and
 //! codes.
 
-use super::*;
+use super::{Chart, FONT, axis_date};
+use crate::codes::Category;
+use crate::report::{CodeUse, Report, Week};
+use anyhow::{Result, anyhow};
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::OnceLock;
+
 use crate::text::plural;
 
 const INK: RGBColor = RGBColor(40, 40, 40);

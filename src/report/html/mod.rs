@@ -11,17 +11,12 @@ mod charts;
 #[cfg(test)]
 mod tests;
 
-use super::{CodeUse, Figures, PupilPicture, Report, Sessions, Week};
-use crate::codes::Category;
+use super::{CodeUse, Figures, PupilPicture, Report, Sessions};
 use crate::dates::long_date;
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result};
 use charts::*;
 use chrono::NaiveDate;
-use plotters::coord::ranged1d::SegmentValue;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
-use std::sync::OnceLock;
 
 const STYLE: &str = include_str!("../../../templates/report/_style.css");
 const REPORT: &str = include_str!("../../../templates/report/report.html.tera");

@@ -1,7 +1,7 @@
 //! Tests of the pages and their charts.
 
 use super::super::{
-    BenchmarkRow, Breakdown, Caseload, Group, MarkCell, MarkWeek, StageCount, Weekday,
+    BenchmarkRow, Breakdown, Caseload, Group, MarkCell, MarkWeek, StageCount, Week, Weekday,
 };
 use super::*;
 
