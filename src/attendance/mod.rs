@@ -14,7 +14,7 @@
 //! * [`period`]: what period the user asked for, and the school's calendar;
 //! * [`analysis`]: one pupil over a period, and tallies of whole groups;
 //! * [`penalty`]: the penalty-notice threshold and its rolling window;
-//! * [`snapshot`]: figures frozen into a case.
+//! * [`snapshot`](mod@snapshot): figures frozen into a case.
 
 pub mod analysis;
 pub mod penalty;
