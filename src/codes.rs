@@ -11,11 +11,13 @@
 //! A code that is not in the set of its session's date is invalid for that session (for example `J`
 //! after 19 August 2024, or `C1` before it).
 
-use chrono::NaiveDate;
+use crate::dates::long_date;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use std::fmt;
 
-/// The first session date on which the 2024 regulations' codes apply.
+/// The first session date on which the 2024 regulations' codes apply: 19 August 2024. The one
+/// place that says when the code sets switch; messages write it with [`long_date`].
 pub const REGS_2024_START: NaiveDate = match NaiveDate::from_ymd_opt(2024, 8, 19) {
     Some(d) => d,
     None => panic!("valid date"),
@@ -42,11 +44,32 @@ impl CodeSet {
         }
     }
 
-    /// A short human description, e.g. for import summaries.
-    pub fn describe(self) -> &'static str {
+    /// A short human description, e.g. for import summaries: "2024 regulations' codes (sessions
+    /// from 19 August 2024)".
+    pub fn describe(self) -> String {
+        let year = match self {
+            CodeSet::Regs2006 => 2006,
+            CodeSet::Regs2024 => 2024,
+        };
+        format!("{year} regulations' codes ({})", self.sessions_text())
+    }
+
+    /// The sessions the set applies to: "sessions to 18 August 2024", "sessions from 19 August
+    /// 2024".
+    pub fn sessions_text(self) -> String {
         match self {
-            CodeSet::Regs2006 => "2006 regulations' codes (sessions to 18 August 2024)",
-            CodeSet::Regs2024 => "2024 regulations' codes (sessions from 19 August 2024)",
+            CodeSet::Regs2006 => {
+                format!("sessions to {}", long_date(REGS_2024_START - Days::new(1)))
+            }
+            CodeSet::Regs2024 => format!("sessions from {}", long_date(REGS_2024_START)),
+        }
+    }
+
+    /// The set that is not this one.
+    pub fn other(self) -> CodeSet {
+        match self {
+            CodeSet::Regs2006 => CodeSet::Regs2024,
+            CodeSet::Regs2024 => CodeSet::Regs2006,
         }
     }
 
@@ -308,6 +331,27 @@ impl Code {
         matches!(self, Code::G | Code::N | Code::O | Code::U)
     }
 
+    /// What the code means for a session on `date`, and how it counts: under the code set in
+    /// force that day or, for a code only of the other set (a mark from the other side of
+    /// [`REGS_2024_START`]), under that set. `None` for a code of neither set.
+    pub fn on_date(self, date: NaiveDate) -> Option<(&'static str, Category)> {
+        let set = CodeSet::for_date(date);
+        [set, set.other()]
+            .into_iter()
+            .find_map(|s| self.category(s).map(|cat| (self.meaning(s), cat)))
+    }
+
+    /// For a code the 2024 regulations withdrew, what took its place (as advice for a mark
+    /// dated after [`REGS_2024_START`]); `None` for other codes.
+    pub fn replaced_in_2024(self) -> Option<&'static str> {
+        match self {
+            Code::J => Some("interviews are now J1"),
+            Code::H => Some("a holiday the school grants is now C"),
+            Code::Y => Some("use Y1 to Y7 or Q"),
+            _ => None,
+        }
+    }
+
     /// A planned closure (`#`).
     pub fn is_closure(self) -> bool {
         self == Code::Closed
@@ -544,6 +588,47 @@ mod tests {
                 "K", "C1", "C2", "J1", "Q", "Y1", "Y2", "Y3", "Y4", "Y5", "Y6", "Y7"
             ],
             "new in 2024"
+        );
+    }
+
+    #[test]
+    fn the_switch_reads_as_messages_write_it() {
+        assert_eq!(
+            CodeSet::Regs2006.describe(),
+            "2006 regulations' codes (sessions to 18 August 2024)"
+        );
+        assert_eq!(
+            CodeSet::Regs2024.describe(),
+            "2024 regulations' codes (sessions from 19 August 2024)"
+        );
+    }
+
+    #[test]
+    fn a_code_is_read_under_the_other_set_when_not_in_the_set_of_its_date() {
+        let after = d(2025, 1, 6);
+        let before = d(2024, 1, 8);
+        for &c in Code::ALL {
+            assert!(
+                c.on_date(after).is_some() && c.on_date(before).is_some(),
+                "{c}"
+            );
+        }
+        assert_eq!(
+            Code::J.on_date(after),
+            Some((
+                Code::J.meaning(CodeSet::Regs2006),
+                Category::ApprovedActivity
+            ))
+        );
+        assert_eq!(
+            Code::C1.on_date(before),
+            Code::C1
+                .category(CodeSet::Regs2024)
+                .map(|cat| (Code::C1.meaning(CodeSet::Regs2024), cat))
+        );
+        assert_eq!(
+            Code::I.on_date(after),
+            Some((Code::I.meaning(CodeSet::Regs2024), Category::Authorised))
         );
     }
 }

@@ -8,6 +8,9 @@
 //! * [`attendance`]: the arithmetic of attendance, bands, patterns and the penalty-notice threshold.
 //! * [`workspace`] and [`config`]: the school's folder and its `attend.yaml`.
 //! * [`cases`]: case files, attendance meetings, plans, reviews and what is due.
+//! * [`dates`] and [`text`]: dates, weekdays, plurals and names as schools write them.
+
+#![deny(unsafe_code)]
 
 pub mod attendance;
 pub mod cases;
@@ -20,6 +23,7 @@ pub mod fsutil;
 pub mod parallel;
 pub mod register;
 pub mod report;
+pub mod text;
 pub mod upn;
 pub mod workspace;
 pub mod yaml;

@@ -7,6 +7,7 @@
 use crate::attendance::{Fraction, Frame, Period, PeriodError, PeriodSpec, SchoolCalendar};
 use crate::codes::{Category, Code, CodeSet, REGS_2024_START};
 use crate::config::Thresholds;
+use crate::dates::long_date;
 use crate::register::{Register, WEEK_SLOTS};
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -38,11 +39,12 @@ fn category_rank(cat: Option<Category>) -> u8 {
     }
 }
 
-fn set_label(set: CodeSet) -> &'static str {
-    match set {
-        CodeSet::Regs2006 => "sessions to 18 August 2024 (2006 regulations)",
-        CodeSet::Regs2024 => "sessions from 19 August 2024 (2024 regulations)",
-    }
+fn set_label(set: CodeSet) -> String {
+    let year = match set {
+        CodeSet::Regs2006 => 2006,
+        CodeSet::Regs2024 => 2024,
+    };
+    format!("{} ({year} regulations)", set.sessions_text())
 }
 
 /// The period a certificate covers, resolved against the register as `attend flag` does.
@@ -160,10 +162,10 @@ pub fn certificate(
 
     let mut notes = Vec::new();
     if spans_both {
-        notes.push(
-            "The period spans 19 August 2024, when the 2024 regulations' attendance codes replaced those of 2006: each code is read under the regulations in force on its date, and the key shows both where a code was used under both."
-                .to_string(),
-        );
+        notes.push(format!(
+            "The period spans {}, when the 2024 regulations' attendance codes replaced those of 2006: each code is read under the regulations in force on its date, and the key shows both where a code was used under both.",
+            long_date(REGS_2024_START)
+        ));
     }
     Ok(json!({
         "period": {

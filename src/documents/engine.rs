@@ -17,6 +17,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use crate::dates::{full_date, long_date, uk_date};
 use chrono::NaiveDate;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
@@ -357,15 +358,15 @@ fn register_filters(tera: &mut Tera) {
     });
     // `{{ "2025-03-14" | date_long }}` → `14 March 2025`.
     tera.register_filter("date_long", |v: &str, _: Kwargs, _: &State| {
-        parse_iso_date(v).map(|d| d.format("%-d %B %Y").to_string())
+        parse_iso_date(v).map(long_date)
     });
     // `{{ "2025-03-14" | date_full }}` → `Friday 14 March 2025` (for meetings).
     tera.register_filter("date_full", |v: &str, _: Kwargs, _: &State| {
-        parse_iso_date(v).map(|d| d.format("%A %-d %B %Y").to_string())
+        parse_iso_date(v).map(full_date)
     });
     // `{{ "2025-03-14" | date_short }}` → `14/03/2025`.
     tera.register_filter("date_short", |v: &str, _: Kwargs, _: &State| {
-        parse_iso_date(v).map(|d| d.format("%d/%m/%Y").to_string())
+        parse_iso_date(v).map(uk_date)
     });
     // `{{ 89.96 | pct }}` → `90.0`; strings that are not numbers pass through.
     tera.register_filter("pct", |v: &Value, _: Kwargs, _: &State| {

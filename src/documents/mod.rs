@@ -370,8 +370,10 @@ pub enum DocumentError {
     #[error("{0}")]
     Invalid(String),
     #[error(
-        "{pupil}'s unauthorised absence has not met the national threshold for a Notice to Improve: at most {max} session{s} of unauthorised absence (G, N, O, U) in any 10 school weeks from {from} to {to}, where the threshold is 10.\n  A Notice to Improve is given only once the threshold is met",
-        s = if *.max == 1 { "" } else { "s" }
+        "{pupil}'s unauthorised absence has not met the national threshold for a Notice to Improve: at most {sessions_text} of unauthorised absence (G, N, O, U) in any {weeks} school weeks from {from} to {to}, where the threshold is {sessions}.\n  A Notice to Improve is given only once the threshold is met",
+        sessions_text = crate::text::plural(*.max, "session"),
+        weeks = crate::attendance::PENALTY_NOTICE_WEEKS,
+        sessions = crate::attendance::PENALTY_NOTICE_SESSIONS
     )]
     ThresholdNotMet {
         pupil: String,

@@ -18,6 +18,7 @@ use super::{MarkGrid, Pupil, WEEK_SLOTS, session_at};
 use crate::codes::{Code, CodeSet};
 use crate::dates::{AcademicYear, Session};
 use crate::fsutil::Transaction;
+use crate::text::plural;
 use crate::upn::PupilId;
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -186,9 +187,8 @@ impl Store {
         self.pupils = merged;
         if s.marks_removed > 0 {
             s.warnings.push(format!(
-                "{} mark{} held before {} blank in this export and {} removed (logged in changes.csv)",
-                s.marks_removed,
-                if s.marks_removed == 1 { "" } else { "s" },
+                "{} held before {} blank in this export and {} removed (logged in changes.csv)",
+                plural(s.marks_removed, "mark"),
                 if s.marks_removed == 1 { "is" } else { "are" },
                 if s.marks_removed == 1 { "was" } else { "were" },
             ));
@@ -365,9 +365,9 @@ impl Store {
         }
         Ok((count > 0).then(|| {
             format!(
-                "{count} N mark{} (reason not yet established) for {pupils} pupil{} {} older than 5 school days and still unresolved; N counts as unauthorised absence until it is re-coded",
-                if count == 1 { "" } else { "s" },
-                if pupils == 1 { "" } else { "s" },
+                "{} (reason not yet established) for {} {} older than 5 school days and still unresolved; N counts as unauthorised absence until it is re-coded",
+                plural(count, "N mark"),
+                plural(pupils, "pupil"),
                 if count == 1 { "is" } else { "are" },
             )
         }))

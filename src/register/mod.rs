@@ -112,17 +112,12 @@ impl Pupil {
 
     /// "Forename Surname", preferring the preferred names, for letters.
     pub fn full_name(&self) -> String {
-        let f = if self.preferred_forename.is_empty() {
-            &self.forename
-        } else {
-            &self.preferred_forename
-        };
-        let s = if self.preferred_surname.is_empty() {
-            &self.surname
-        } else {
-            &self.preferred_surname
-        };
-        format!("{f} {s}").trim().to_string()
+        crate::text::full_name(
+            &self.forename,
+            &self.preferred_forename,
+            &self.surname,
+            &self.preferred_surname,
+        )
     }
 
     /// Eligible for free school meals (`Y`, `Yes`, `True`, `1`).

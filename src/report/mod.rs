@@ -12,6 +12,7 @@ use crate::cases::Stage;
 use crate::cases::model::{Case, Outcome};
 use crate::codes::{Category, Code, CodeSet};
 use crate::config::{Benchmark, Thresholds};
+use crate::dates::{SCHOOL_WEEKDAYS, weekday_name};
 use crate::register::{Pupil, Register};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
@@ -413,9 +414,9 @@ pub fn build(input: &ReportInput) -> Report {
     let weekdays = frame
         .weekday_counts(&tally)
         .iter()
-        .zip(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+        .zip(SCHOOL_WEEKDAYS)
         .map(|(c, d)| Weekday {
-            weekday: d.to_string(),
+            weekday: weekday_name(d).to_string(),
             sessions: Sessions::of(c),
         })
         .collect();
@@ -466,15 +467,14 @@ fn one_decimal(x: f64) -> String {
 
 /// Absence codes used, most used first (ties in code order), with their share of all absence.
 fn absence_code_use(total: &Counts, to: NaiveDate) -> Vec<CodeUse> {
-    let set = CodeSet::for_date(to);
     let absence = total.authorised + total.unauthorised;
     total
         .absence_codes()
         .into_iter()
         .map(|(c, n)| CodeUse {
             code: c.as_str().to_string(),
-            meaning: meaning(c, set),
-            counts_as: counts_as(c, set),
+            meaning: meaning(c, to),
+            counts_as: counts_as(c, to),
             sessions: n,
             share_pct: pct(n, absence),
         })
@@ -483,39 +483,27 @@ fn absence_code_use(total: &Counts, to: NaiveDate) -> Vec<CodeUse> {
 
 /// Every code used, most used first, with its share of all marked sessions.
 pub fn code_use(c: &Counts, to: NaiveDate) -> Vec<CodeUse> {
-    let set = CodeSet::for_date(to);
     let marked: u32 = c.code_mix().iter().map(|(_, n)| n).sum();
     c.code_mix()
         .into_iter()
         .map(|(code, n)| CodeUse {
             code: code.as_str().to_string(),
-            meaning: meaning(code, set),
-            counts_as: counts_as(code, set),
+            meaning: meaning(code, to),
+            counts_as: counts_as(code, to),
             sessions: n,
             share_pct: pct(n, marked),
         })
         .collect()
 }
 
-fn meaning(c: Code, set: CodeSet) -> String {
-    if c.category(set).is_some() {
-        c.meaning(set).to_string()
-    } else {
-        let other = match set {
-            CodeSet::Regs2006 => CodeSet::Regs2024,
-            CodeSet::Regs2024 => CodeSet::Regs2006,
-        };
-        c.meaning(other).to_string()
-    }
+/// What a code means on the period's last day, with the fallback to the other code set.
+fn meaning(c: Code, to: NaiveDate) -> String {
+    c.on_date(to).map_or("", |(m, _)| m).to_string()
 }
 
-fn counts_as(c: Code, set: CodeSet) -> String {
-    c.category(set)
-        .or_else(|| c.category(CodeSet::Regs2006))
-        .or_else(|| c.category(CodeSet::Regs2024))
-        .map(Category::label)
-        .unwrap_or("")
-        .to_string()
+/// How a code counts on the period's last day, with the fallback to the other code set.
+fn counts_as(c: Code, to: NaiveDate) -> String {
+    c.on_date(to).map_or("", |(_, cat)| cat.label()).to_string()
 }
 
 fn caseload(cases: &[Case], from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Caseload {

@@ -1,0 +1,467 @@
+//! Analysis of one pupil over a period: counts, weekdays, absence next to holidays, the last 4
+//! school weeks and the trend, the penalty-notice window; and the tallies of whole groups.
+
+use super::penalty::{PenaltyWindow, rolling_window};
+use super::period::{Period, SchoolCalendar};
+use super::{Counts, Fraction};
+use crate::codes::{Code, CodeSet};
+use crate::dates::{Session, weekday_short};
+use crate::register::{MarkGrid, WEEK_SLOTS};
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// Absence on one weekday.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DayRate {
+    pub possible: u32,
+    pub absent: u32,
+}
+
+impl DayRate {
+    pub fn rate(&self) -> Option<Fraction> {
+        Fraction::new(self.absent, self.possible)
+    }
+}
+
+/// Trend of the last 4 school weeks against the whole period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Improving,
+    Steady,
+    Falling,
+    /// No possible sessions in the last 4 weeks.
+    Unknown,
+}
+
+impl Trend {
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::Improving => "↑",
+            Trend::Steady => "→",
+            Trend::Falling => "↓",
+            Trend::Unknown => "",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Improving => "improving",
+            Trend::Steady => "steady",
+            Trend::Falling => "falling",
+            Trend::Unknown => "",
+        }
+    }
+}
+
+/// Everything about one pupil's attendance over one period.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub counts: Counts,
+    /// Monday..Friday.
+    pub weekdays: [DayRate; 5],
+    /// Absence sessions on school days next to a closure or holiday.
+    pub holiday_adjacent: u32,
+    /// Possible sessions on school days next to a closure or holiday.
+    pub holiday_adjacent_possible: u32,
+    /// Counts over the last 4 school weeks of the period.
+    pub last4: Counts,
+    /// The latest window meeting the penalty-notice threshold ([`super::penalty`]), if any.
+    pub penalty: Option<PenaltyWindow>,
+    /// The most unauthorised sessions in any window of the period of
+    /// [`PENALTY_NOTICE_WEEKS`](super::PENALTY_NOTICE_WEEKS) school weeks.
+    pub penalty_max: u32,
+}
+
+/// Points of difference between the last 4 weeks and the whole period that make a trend.
+const TREND_POINTS: u64 = 10; // tenths of a percentage point: 1.0 point
+
+impl Analysis {
+    pub fn trend(&self) -> Trend {
+        match (self.last4.attendance(), self.counts.attendance()) {
+            (Some(recent), Some(all)) => {
+                let (r, a) = (recent.tenths(), all.tenths());
+                if r >= a + TREND_POINTS {
+                    Trend::Improving
+                } else if r + TREND_POINTS <= a {
+                    Trend::Falling
+                } else {
+                    Trend::Steady
+                }
+            }
+            _ => Trend::Unknown,
+        }
+    }
+
+    /// The weekday with the highest absence rate, when it stands out: at least 4 absent sessions,
+    /// at least 15% absent, and at least 1.5 times the pupil's overall absence rate.
+    pub fn weekday_pattern(&self) -> Option<(chrono::Weekday, Fraction)> {
+        let overall = Fraction::new(self.counts.absent(), self.counts.possible)?;
+        let (i, d) = self
+            .weekdays
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.possible > 0)
+            .max_by(|a, b| {
+                a.1.rate()
+                    .expect("possible > 0")
+                    .cmp_rate(b.1.rate().expect("possible > 0"))
+                    .then(b.0.cmp(&a.0))
+            })?;
+        let r = d.rate()?;
+        // at least 4 absences, at least 15% absent, at least 1.5 times the overall rate
+        let stands_out = d.absent >= 4
+            && r.at_least_percent(15)
+            && (r.num as u64 * overall.den as u64 * 2) >= (overall.num as u64 * r.den as u64 * 3);
+        stands_out.then(|| (chrono::Weekday::try_from(i as u8).expect("0..5"), r))
+    }
+
+    /// Absence next to closures and holidays, when it stands out: at least 4 sessions, at least
+    /// 20% of the possible sessions there, and at least 1.5 times the overall absence rate.
+    pub fn holiday_pattern(&self) -> Option<Fraction> {
+        let overall = Fraction::new(self.counts.absent(), self.counts.possible)?;
+        let r = Fraction::new(self.holiday_adjacent, self.holiday_adjacent_possible)?;
+        (self.holiday_adjacent >= 4
+            && r.at_least_percent(20)
+            && (r.num as u64 * overall.den as u64 * 2) >= (overall.num as u64 * r.den as u64 * 3))
+            .then_some(r)
+    }
+
+    /// A short hint of the patterns found, for tables: "Mon 45% absent; holidays 40%".
+    pub fn pattern_hint(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some((day, r)) = self.weekday_pattern() {
+            parts.push(format!(
+                "{} {}% absent",
+                weekday_short(day),
+                r.whole_percent()
+            ));
+        }
+        if let Some(r) = self.holiday_pattern() {
+            parts.push(format!("holidays {}%", r.whole_percent()));
+        }
+        if self.counts.late_after_close >= 5 {
+            parts.push(format!("U×{}", self.counts.late_after_close));
+        } else if self.counts.late_before_close >= 10 {
+            parts.push(format!("L×{}", self.counts.late_before_close));
+        }
+        if self.penalty.is_some() {
+            parts.push("PN threshold".into());
+        }
+        parts.join("; ")
+    }
+}
+
+const POSSIBLE: u8 = 1;
+const ABSENT: u8 = 2;
+const PENALTY: u8 = 4;
+
+/// Per code set and stored byte: is it a possible session, an absence, a penalty-notice code
+/// (G, N, O, U)? Built from [`category_table`], so the rules stay in `codes.rs`.
+fn slot_flags() -> &'static [[u8; 64]; 2] {
+    static FLAGS: std::sync::LazyLock<[[u8; 64]; 2]> = std::sync::LazyLock::new(|| {
+        let mut f = [[0u8; 64]; 2];
+        for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+            for &c in Code::ALL {
+                let Some(cat) = c.category(set) else { continue };
+                let b = &mut f[set.index()][c.as_u8() as usize];
+                if cat.is_possible() {
+                    *b |= POSSIBLE;
+                }
+                if cat.is_absence() {
+                    *b |= ABSENT;
+                    if c.counts_toward_penalty_notice() {
+                        *b |= PENALTY;
+                    }
+                }
+            }
+        }
+        f
+    });
+    &FLAGS
+}
+
+/// What every pupil's analysis over one period shares: the slots, their code sets, weekdays,
+/// school weeks, closures. Built once per period, then [`Frame::analyse`] runs per pupil.
+pub struct Frame<'g> {
+    pub(super) grid: &'g MarkGrid,
+    pub period: Period,
+    /// Slots of the period: `a..b`.
+    pub(super) a: usize,
+    pub(super) b: usize,
+    /// Per slot in `a..b`: the code set index.
+    pub(super) set: Vec<u8>,
+    /// Per slot in `a..b`: the weekday, Monday = 0.
+    pub(super) day: Vec<u8>,
+    /// Per slot in `a..b`: school-week index within the period (or u32::MAX if not held).
+    school_week: Vec<u32>,
+    /// Per slot in `a..b`: on a school day next to a closure or holiday.
+    adjacent: Vec<bool>,
+    /// Mondays of the period's school weeks.
+    pub(super) weeks: Vec<NaiveDate>,
+    /// First slot (relative to `a`) of the last 4 school weeks.
+    last4_from: usize,
+    /// Per slot: is the session held by the school?
+    pub(super) held: Vec<bool>,
+}
+
+impl<'g> Frame<'g> {
+    pub fn new(grid: &'g MarkGrid, cal: &SchoolCalendar, period: Period) -> Frame<'g> {
+        let a = grid.slot_on_or_after(period.from);
+        let b = grid.slot_after(period.to).max(a);
+        let mut set = Vec::with_capacity(b - a);
+        let mut school_week = Vec::with_capacity(b - a);
+        let mut weeks: Vec<NaiveDate> = Vec::new();
+        let mut week_of_slot_week: Option<(usize, u32)> = None;
+        for j in a..b {
+            let s = grid.session(j);
+            set.push(CodeSet::for_date(s.date).index() as u8);
+            let w = j / WEEK_SLOTS;
+            let held_week = (0..WEEK_SLOTS).any(|k| cal.held[w * WEEK_SLOTS + k]);
+            let idx = if held_week {
+                match week_of_slot_week {
+                    Some((pw, i)) if pw == w => i,
+                    _ => {
+                        weeks.push(grid.weeks[w]);
+                        let i = weeks.len() as u32 - 1;
+                        week_of_slot_week = Some((w, i));
+                        i
+                    }
+                }
+            } else {
+                u32::MAX
+            };
+            school_week.push(idx);
+        }
+        let adjacent = cal.holiday_adjacent_slots(grid)[a..b].to_vec();
+        let day: Vec<u8> = (a..b).map(|j| (j % WEEK_SLOTS / 2) as u8).collect();
+        let last4_week = weeks.len().saturating_sub(4) as u32;
+        let last4_from = school_week
+            .iter()
+            .position(|&i| i != u32::MAX && i >= last4_week)
+            .unwrap_or(b - a);
+        let held = cal.held[a..b].to_vec();
+        Frame {
+            grid,
+            period,
+            a,
+            b,
+            set,
+            day,
+            school_week,
+            adjacent,
+            weeks,
+            last4_from,
+            held,
+        }
+    }
+
+    /// Mondays of the period's school weeks.
+    pub fn school_weeks(&self) -> &[NaiveDate] {
+        &self.weeks
+    }
+
+    /// Just the counts of row `i` (the fast path for sorting and filtering).
+    pub fn counts(&self, i: usize) -> Counts {
+        let row = &self.grid.row(i)[self.a..self.b];
+        let mut c = Counts::default();
+        for (k, &m) in row.iter().enumerate() {
+            if m == 0 {
+                c.no_mark += u32::from(self.held[k]);
+                continue;
+            }
+            c.add(
+                m,
+                if self.set[k] == 0 {
+                    CodeSet::Regs2006
+                } else {
+                    CodeSet::Regs2024
+                },
+            );
+        }
+        c
+    }
+
+    /// Everything about row `i` of the grid over the period.
+    pub fn analyse(&self, i: usize) -> Analysis {
+        let row = &self.grid.row(i)[self.a..self.b];
+        let flags = slot_flags();
+        let mut an = Analysis::default();
+        // per code set and code: how many sessions (turned into counts once, at the end)
+        let mut tally = [[0u32; 64]; 2];
+        let mut small = [0u32; 64];
+        let mut big = Vec::new();
+        let week_unauth: &mut [u32] = if self.weeks.len() <= small.len() {
+            &mut small[..self.weeks.len()]
+        } else {
+            big.resize(self.weeks.len(), 0);
+            &mut big
+        };
+        let (mut adj_possible, mut adj_absent, mut no_mark) = (0u32, 0u32, 0u32);
+        let (mut day_possible, mut day_absent) = ([0u32; 5], [0u32; 5]);
+        for (k, &m) in row.iter().enumerate() {
+            let set = self.set[k] as usize;
+            tally[set][m as usize] += 1;
+            let f = flags[set][m as usize];
+            let possible = u32::from(f & POSSIBLE != 0);
+            let absent = u32::from(f & ABSENT != 0);
+            let day = self.day[k] as usize;
+            day_possible[day] += possible;
+            day_absent[day] += absent;
+            let adjacent = u32::from(self.adjacent[k]);
+            adj_possible += possible & adjacent;
+            adj_absent += absent & adjacent;
+            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
+            if f & PENALTY != 0 {
+                let w = self.school_week[k];
+                if w != u32::MAX {
+                    week_unauth[w as usize] += 1;
+                }
+            }
+        }
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
+            .into_iter()
+            .zip(&tally)
+        {
+            for (b, &n) in t.iter().enumerate().skip(1) {
+                an.counts.add_n(b as u8, set, n);
+            }
+        }
+        an.counts.no_mark = no_mark;
+        for (k, &m) in row.iter().enumerate().skip(self.last4_from) {
+            let set = if self.set[k] == 0 {
+                CodeSet::Regs2006
+            } else {
+                CodeSet::Regs2024
+            };
+            an.last4.add(m, set);
+        }
+        for d in 0..5 {
+            an.weekdays[d] = DayRate {
+                possible: day_possible[d],
+                absent: day_absent[d],
+            };
+        }
+        an.holiday_adjacent = adj_absent;
+        an.holiday_adjacent_possible = adj_possible;
+        (an.penalty, an.penalty_max) = rolling_window(&self.weeks, week_unauth, self.period.to);
+        an
+    }
+
+    /// One pupil's counts over the period, with the pupil's marks added to `tally` (how many
+    /// pupils had each mark in each session of the period): one pass over the row.
+    pub fn counts_tallied(&self, i: usize, tally: &mut SlotTally) -> Counts {
+        let row = &self.grid.row(i)[self.a..self.b];
+        debug_assert_eq!(tally.hist.len(), row.len());
+        let mut per_set = [[0u32; 64]; 2];
+        let mut no_mark = 0u32;
+        for ((k, &m), h) in row.iter().enumerate().zip(tally.hist.iter_mut()) {
+            let m = (m as usize) & 63;
+            h[m] += 1;
+            per_set[self.set[k] as usize][m] += 1;
+            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
+        }
+        let mut c = Counts::default();
+        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
+            .into_iter()
+            .zip(&per_set)
+        {
+            for (b, &n) in t.iter().enumerate().skip(1) {
+                c.add_n(b as u8, set, n);
+            }
+        }
+        c.no_mark = no_mark;
+        c
+    }
+
+    /// An empty tally for this period.
+    pub fn new_tally(&self) -> SlotTally {
+        SlotTally {
+            hist: vec![[0; 64]; self.b - self.a],
+        }
+    }
+
+    /// Counts of the tallied sessions whose slot passes `keep(slot)`.
+    fn tally_counts(&self, t: &SlotTally, keep: impl Fn(usize) -> bool) -> Counts {
+        let mut c = Counts::default();
+        for (k, h) in t.hist.iter().enumerate() {
+            if !keep(k) {
+                continue;
+            }
+            let set = if self.set[k] == 0 {
+                CodeSet::Regs2006
+            } else {
+                CodeSet::Regs2024
+            };
+            for (b, &n) in h.iter().enumerate().skip(1) {
+                c.add_n(b as u8, set, n);
+            }
+            if self.held[k] {
+                c.no_mark += h[0];
+            }
+        }
+        c
+    }
+
+    /// The tallied sessions of each school week of the period: (Monday, counts).
+    pub fn weekly_counts(&self, t: &SlotTally) -> Vec<(NaiveDate, Counts)> {
+        self.weeks
+            .iter()
+            .enumerate()
+            .map(|(w, monday)| {
+                (
+                    *monday,
+                    self.tally_counts(t, |k| self.school_week[k] == w as u32),
+                )
+            })
+            .collect()
+    }
+
+    /// The tallied sessions by weekday, Monday first.
+    pub fn weekday_counts(&self, t: &SlotTally) -> [Counts; 5] {
+        std::array::from_fn(|d| self.tally_counts(t, |k| self.day[k] as usize == d))
+    }
+
+    /// All the tallied sessions.
+    pub fn tally_total(&self, t: &SlotTally) -> Counts {
+        self.tally_counts(t, |_| true)
+    }
+
+    /// The slots of the period as (session, whether the school held it, the pupil's mark) for
+    /// row `i`: the raw material of a marks grid.
+    pub fn row_sessions(&self, i: usize) -> impl Iterator<Item = (Session, bool, u8)> + '_ {
+        let row = &self.grid.row(i)[self.a..self.b];
+        row.iter()
+            .enumerate()
+            .map(move |(k, &m)| (self.grid.session(self.a + k), self.held[k], m))
+    }
+
+    /// The dates of the last 4 school weeks of the period (first Monday, period end).
+    pub fn last4_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let n = self.weeks.len();
+        (n > 0).then(|| (self.weeks[n.saturating_sub(4)], self.period.to))
+    }
+}
+
+/// How many pupils had each mark in each session of a period (per slot, per stored mark byte;
+/// byte 0 is "no mark"). Built by [`Frame::counts_tallied`]; tallies of disjoint groups of pupils
+/// can be merged.
+#[derive(Debug, Clone)]
+pub struct SlotTally {
+    hist: Vec<[u32; 64]>,
+}
+
+impl SlotTally {
+    /// Add another tally of the same period.
+    pub fn merge(&mut self, o: &SlotTally) {
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// Day of week index of a date, Monday = 0.
+pub fn weekday_index(d: NaiveDate) -> usize {
+    d.weekday().num_days_from_monday() as usize
+}

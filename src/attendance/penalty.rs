@@ -1,0 +1,56 @@
+//! The national penalty-notice threshold: **10 or more sessions of unauthorised absence (G, N,
+//! O, U) within any rolling period of 10 school weeks**. Its numbers are
+//! [`PENALTY_NOTICE_SESSIONS`] and [`PENALTY_NOTICE_WEEKS`]; the window is counted here.
+//!
+//! School weeks are weeks in which the school held sessions, so a window may cross a holiday,
+//! a term or a school year.
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+/// Sessions of unauthorised absence (G, N, O, U) that meet the penalty-notice threshold...
+pub const PENALTY_NOTICE_SESSIONS: u32 = 10;
+/// ...within any rolling window of this many school weeks.
+pub const PENALTY_NOTICE_WEEKS: usize = 10;
+
+/// A window of school weeks meeting the penalty-notice threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyWindow {
+    /// Monday of the first school week of the window.
+    pub from: NaiveDate,
+    /// Friday of the last school week of the window (or the period's end, if earlier).
+    pub to: NaiveDate,
+    /// Unauthorised absence sessions (G, N, O, U) in the window.
+    pub sessions: u32,
+}
+
+/// Slide the window over the school weeks (their Mondays, `weeks`, with the unauthorised
+/// sessions of each, `unauthorised`): the latest window meeting the threshold, if any, and the
+/// most unauthorised sessions in any window. A window ends on its last week's Friday, or at
+/// `period_end` if earlier.
+pub(super) fn rolling_window(
+    weeks: &[NaiveDate],
+    unauthorised: &[u32],
+    period_end: NaiveDate,
+) -> (Option<PenaltyWindow>, u32) {
+    let (mut latest, mut max) = (None, 0);
+    let mut sum = 0u32;
+    for w in 0..unauthorised.len() {
+        sum += unauthorised[w];
+        if w >= PENALTY_NOTICE_WEEKS {
+            sum -= unauthorised[w - PENALTY_NOTICE_WEEKS];
+        }
+        max = max.max(sum);
+        if sum >= PENALTY_NOTICE_SESSIONS {
+            let first = w.saturating_sub(PENALTY_NOTICE_WEEKS - 1);
+            let end = (weeks[w] + Duration::days(4)).min(period_end);
+            latest = Some(PenaltyWindow {
+                from: weeks[first],
+                to: end,
+                sessions: sum,
+            });
+        }
+    }
+    (latest, max)
+}

@@ -1,0 +1,252 @@
+//! Periods: what the user asked for (`--from`/`--to`, `--term`, `--weeks`), the school's
+//! calendar as the register shows it, and the resolved period with its label.
+
+use crate::codes::Code;
+use crate::dates::{AcademicYear, Term, monday_of, uk_date};
+use crate::register::{MarkGrid, WEEK_SLOTS};
+use crate::text::capitalise;
+use crate::text::plural;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodSpec {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub term: Option<Term>,
+    pub weeks: Option<u32>,
+}
+
+/// A resolved period: inclusive dates and what to call it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub label: String,
+}
+
+/// Why a period cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("--from {from} is after --to {to}")]
+    FromAfterTo { from: NaiveDate, to: NaiveDate },
+    #[error("the register holds no sessions yet: import an export first (attend import FILE.csv)")]
+    EmptyRegister,
+    #[error(
+        "there are no school sessions from {from} to {to} in the register (it holds {first} to {last})"
+    )]
+    NoSessions {
+        from: NaiveDate,
+        to: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    },
+    #[error("--weeks must be at least 1")]
+    ZeroWeeks,
+    #[error("use either --term, --weeks, or --from/--to, not more than one of them")]
+    Conflicting,
+}
+
+/// The school's calendar as the register shows it: which sessions the school held.
+#[derive(Debug, Clone)]
+pub struct SchoolCalendar {
+    /// Per slot of the grid: did the school hold this session (someone has a mark other than a
+    /// closure `#` or not-on-roll `Z`)?
+    pub held: Vec<bool>,
+    /// Per slot: does anyone have a planned closure (`#`) for it?
+    pub closed: Vec<bool>,
+    /// The latest session with any mark.
+    pub last_date: Option<NaiveDate>,
+    pub first_date: Option<NaiveDate>,
+}
+
+impl SchoolCalendar {
+    pub fn of(grid: &MarkGrid) -> SchoolCalendar {
+        let n = grid.row_len();
+        let closed_code = Code::Closed.as_u8();
+        let not_on_roll = Code::Z.as_u8();
+        let mut held = vec![false; n];
+        let mut closed = vec![false; n];
+        let mut any = vec![false; n];
+        for i in 0..grid.ids.len() {
+            let row = grid.row(i);
+            for j in 0..n {
+                let b = row[j];
+                any[j] |= b != 0;
+                held[j] |= b != 0 && b != closed_code && b != not_on_roll;
+                closed[j] |= b == closed_code;
+            }
+        }
+        let last = (0..n).rev().find(|&j| any[j]).map(|j| grid.session(j).date);
+        let first = (0..n).find(|&j| any[j]).map(|j| grid.session(j).date);
+        SchoolCalendar {
+            held,
+            closed,
+            last_date: last,
+            first_date: first,
+        }
+    }
+
+    /// Per slot: is the session on a school day next to a closure or holiday? A school day is next
+    /// to one when the weekday before or after it, inside the register's dates, is not a school
+    /// day: a planned closure (`#`), a day nobody is marked for, or a week the register has no
+    /// sessions for at all (such as the summer holiday).
+    pub fn holiday_adjacent_slots(&self, grid: &MarkGrid) -> Vec<bool> {
+        let weeks = grid.weeks.len();
+        let day_held = |w: usize, d: usize| {
+            self.held[w * WEEK_SLOTS + 2 * d] || self.held[w * WEEK_SLOTS + 2 * d + 1]
+        };
+        let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
+            return vec![false; grid.row_len()];
+        };
+        let day_closed = |w: usize, d: usize| {
+            let date = grid.weeks[w] + Duration::days(d as i64);
+            !day_held(w, d) && first < date && date < last
+        };
+        let contiguous = |w: usize| w > 0 && grid.weeks[w] - grid.weeks[w - 1] == Duration::days(7);
+        let mut out = vec![false; grid.row_len()];
+        for w in 0..weeks {
+            for d in 0..5 {
+                if !day_held(w, d) {
+                    continue;
+                }
+                let before = if d > 0 {
+                    day_closed(w, d - 1)
+                } else {
+                    w > 0 && (!contiguous(w) || day_closed(w - 1, 4))
+                };
+                let after = if d < 4 {
+                    day_closed(w, d + 1)
+                } else {
+                    w + 1 < weeks && (!contiguous(w + 1) || day_closed(w + 1, 0))
+                };
+                if before || after {
+                    out[w * WEEK_SLOTS + 2 * d] = true;
+                    out[w * WEEK_SLOTS + 2 * d + 1] = true;
+                }
+            }
+        }
+        out
+    }
+
+    /// Mondays of the school weeks (weeks with at least one session held), in order.
+    pub fn school_weeks(&self, grid: &MarkGrid) -> Vec<NaiveDate> {
+        grid.weeks
+            .iter()
+            .enumerate()
+            .filter(|(w, _)| (0..WEEK_SLOTS).any(|k| self.held[w * WEEK_SLOTS + k]))
+            .map(|(_, m)| *m)
+            .collect()
+    }
+
+    /// The days on which the school held sessions, in order.
+    pub fn school_days(&self, grid: &MarkGrid) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = Vec::new();
+        for (j, held) in self.held.iter().enumerate() {
+            if *held {
+                let d = grid.session(j).date;
+                if days.last() != Some(&d) {
+                    days.push(d);
+                }
+            }
+        }
+        days
+    }
+
+    /// Resolve what the user asked for against the register.
+    pub fn resolve(&self, grid: &MarkGrid, spec: &PeriodSpec) -> Result<Period, PeriodError> {
+        let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
+            return Err(PeriodError::EmptyRegister);
+        };
+        let n_given = [
+            spec.term.is_some(),
+            spec.weeks.is_some(),
+            spec.from.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if n_given > 1 {
+            return Err(PeriodError::Conflicting);
+        }
+        if let (Some(from), Some(to)) = (spec.from, spec.to)
+            && from > to
+        {
+            return Err(PeriodError::FromAfterTo { from, to });
+        }
+        // figures run to the latest imported session at most
+        let to = spec.to.unwrap_or(last).min(last);
+        let ay = AcademicYear::of(spec.to.unwrap_or(last));
+        let (from, to, label) = if let Some(term) = spec.term {
+            let (a, b) = ay.term(term);
+            let end = b.min(to);
+            (
+                a,
+                end,
+                format!("{} term {}", capitalise(term.name()), ay.label()),
+            )
+        } else if let Some(w) = spec.weeks {
+            if w == 0 {
+                return Err(PeriodError::ZeroWeeks);
+            }
+            let weeks: Vec<NaiveDate> = self
+                .school_weeks(grid)
+                .into_iter()
+                .filter(|m| *m <= to)
+                .collect();
+            let start = if weeks.len() >= w as usize {
+                weeks[weeks.len() - w as usize]
+            } else {
+                weeks.first().copied().unwrap_or(monday_of(to))
+            };
+            (start, to, format!("last {}", plural(w, "school week")))
+        } else if let Some(from) = spec.from {
+            (from, to, String::new())
+        } else {
+            (ay.start(), to, format!("{} to date", ay.label()))
+        };
+        if from > to {
+            // e.g. --from after the latest imported session
+            return Err(PeriodError::NoSessions {
+                from,
+                to: spec.to.unwrap_or(to).max(from),
+                first,
+                last,
+            });
+        }
+        let a = grid.slot_on_or_after(from);
+        let b = grid.slot_after(to);
+        let (Some(j0), Some(j1)) = (
+            (a..b).find(|&j| self.held[j]),
+            (a..b).rev().find(|&j| self.held[j]),
+        ) else {
+            return Err(PeriodError::NoSessions {
+                from,
+                to,
+                first,
+                last,
+            });
+        };
+        // the figures cover the sessions held: say so (2 September, not 1 August)
+        let (from, to) = (grid.session(j0).date, grid.session(j1).date);
+        let label = if label.is_empty() {
+            format!("{} to {}", uk_date(from), uk_date(to))
+        } else {
+            label
+        };
+        Ok(Period { from, to, label })
+    }
+}
+
+/// The terms of an academic year that fall within the register, clipped to `to`.
+pub fn terms_to_date(year: AcademicYear, to: NaiveDate) -> Vec<(Term, NaiveDate, NaiveDate)> {
+    Term::ALL
+        .into_iter()
+        .map(|t| {
+            let (a, b) = year.term(t);
+            (t, a, b.min(to))
+        })
+        .filter(|(_, a, b)| a <= b)
+        .collect()
+}

@@ -1,0 +1,327 @@
+//! Tests of the arithmetic: counts and bands, periods, patterns, the penalty-notice window.
+
+use super::*;
+use crate::dates::Term;
+use crate::register::{MarkGrid, WEEK_SLOTS};
+use crate::upn::{PupilId, Upn};
+use chrono::{Duration, NaiveDate};
+use proptest::prelude::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn counts(marks: &[&str], date: NaiveDate) -> Counts {
+    let set = CodeSet::for_date(date);
+    let mut c = Counts::default();
+    for m in marks {
+        c.add(Code::parse(m).unwrap().as_u8(), set);
+    }
+    c
+}
+
+fn t() -> Thresholds {
+    Thresholds::default()
+}
+
+#[test]
+fn every_code_counts_in_exactly_one_place() {
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        for c in Code::in_set(set) {
+            let mut k = Counts::default();
+            k.add(c.as_u8(), set);
+            let places =
+                k.present + k.approved_activity + k.authorised + k.unauthorised + k.not_counted;
+            assert_eq!(places, 1, "{c} under {set:?}");
+            assert_eq!(k.possible, k.attended() + k.absent(), "{c}");
+            let cat = c.category(set).unwrap();
+            assert_eq!(k.possible == 1, cat.is_possible(), "{c}");
+            assert_eq!(k.attended() == 1, cat.is_attended(), "{c}");
+        }
+    }
+}
+
+#[test]
+fn exactly_90_percent_is_persistent_absence() {
+    let c = counts(&[&["/"; 9][..], &["I"]].concat(), d(2025, 1, 6));
+    assert_eq!(c.attendance().unwrap().pct(), "90.0");
+    assert_eq!(c.band(&t()), Band::Persistent);
+}
+
+#[test]
+fn just_above_90_shows_90_0_but_is_not_persistent() {
+    // 226 of 251 = 90.04%: shows as 90.0, is not persistent absence (absent 9.96%)
+    let mut c = Counts::default();
+    for _ in 0..226 {
+        c.add(Code::PresentAm.as_u8(), CodeSet::Regs2024);
+    }
+    for _ in 0..25 {
+        c.add(Code::I.as_u8(), CodeSet::Regs2024);
+    }
+    assert_eq!(c.attendance().unwrap().pct(), "90.0");
+    assert_eq!(c.band(&t()), Band::AtRisk);
+}
+
+#[test]
+fn just_below_90_shows_90_0_and_is_persistent() {
+    // 2249 of 2500 = 89.96%: prints 90.0, is persistent absence
+    let c = Counts {
+        possible: 2500,
+        present: 2249,
+        authorised: 251,
+        ..Default::default()
+    };
+    assert_eq!(c.attendance().unwrap().pct(), "90.0");
+    assert_eq!(c.band(&t()), Band::Persistent);
+}
+
+#[test]
+fn exactly_50_percent_is_severe_absence() {
+    let c = counts(&["/", "O"], d(2025, 1, 6));
+    assert_eq!(c.band(&t()), Band::Severe);
+    let c = counts(&["/", "/", "O"], d(2025, 1, 6));
+    assert_eq!(c.band(&t()), Band::Persistent);
+}
+
+#[test]
+fn zero_possible_sessions_has_no_percentage_and_no_band() {
+    let c = counts(&["#", "Z", "X", "D"], d(2025, 1, 6));
+    assert_eq!(c.possible, 0);
+    assert_eq!(c.attendance(), None);
+    assert_eq!(pct_or_blank(c.attendance()), "");
+    assert_eq!(c.band(&t()), Band::None);
+    assert_eq!(c.not_counted, 4);
+}
+
+#[test]
+fn rounding_is_half_up_on_the_exact_fraction() {
+    assert_eq!(Fraction::new(389, 400).unwrap().pct(), "97.3"); // 97.25
+    assert_eq!(Fraction::new(7, 8).unwrap().pct(), "87.5");
+    assert_eq!(Fraction::new(4, 7).unwrap().pct(), "57.1");
+    assert_eq!(Fraction::new(2, 3).unwrap().pct(), "66.7");
+    assert_eq!(Fraction::new(0, 3).unwrap().pct(), "0.0");
+    assert_eq!(Fraction::new(3, 3).unwrap().pct(), "100.0");
+}
+
+#[test]
+fn lates_are_counted_apart_and_not_twice() {
+    let c = counts(&["L", "L", "U", "/"], d(2025, 1, 6));
+    assert_eq!((c.present, c.unauthorised, c.possible), (3, 1, 4));
+    assert_eq!((c.late_before_close, c.late_after_close), (2, 1));
+}
+
+#[test]
+fn a_period_spanning_19_august_2024_counts_each_code_by_its_own_set() {
+    // J before the switch is attendance (approved activity); J1 after it is authorised absence
+    let mut c = Counts::default();
+    c.add(Code::J.as_u8(), CodeSet::for_date(d(2024, 7, 15)));
+    c.add(Code::J1.as_u8(), CodeSet::for_date(d(2024, 9, 2)));
+    c.add(Code::H.as_u8(), CodeSet::for_date(d(2024, 7, 16)));
+    c.add(Code::C.as_u8(), CodeSet::for_date(d(2024, 9, 3)));
+    assert_eq!(c.approved_activity, 1);
+    assert_eq!(c.authorised, 3);
+    assert_eq!(c.possible, 4);
+}
+
+fn grid_of(weeks: &[NaiveDate], rows: &[&str]) -> MarkGrid {
+    let mut g = MarkGrid {
+        weeks: weeks.to_vec(),
+        ..Default::default()
+    };
+    for (i, r) in rows.iter().enumerate() {
+        let id: PupilId = Upn::from_body(&format!("80120000{:04}", i)).unwrap().into();
+        g.ids.push(id);
+        let cells: Vec<&str> = r.split_whitespace().collect();
+        assert_eq!(cells.len(), weeks.len() * WEEK_SLOTS);
+        g.marks.extend(cells.iter().map(|c| {
+            if *c == "." {
+                0
+            } else {
+                Code::parse(c).unwrap().as_u8()
+            }
+        }));
+    }
+    g
+}
+
+#[test]
+fn holiday_adjacent_days_and_weekday_rates() {
+    let weeks = [d(2025, 2, 10), d(2025, 2, 17), d(2025, 2, 24)];
+    // week 1: absent Thu PM and Friday, the day before a closed week (half term);
+    // week 3: absent Monday AM, the day after it; Tuesday absent too (not next to it)
+    let row = "/ \\ / \\ / \\ / I I I  # # # # # # # # # #  G / O O / \\ / \\ / \\";
+    let g = grid_of(&weeks, &[row]);
+    let cal = SchoolCalendar::of(&g);
+    let period = cal.resolve(&g, &PeriodSpec::default()).unwrap();
+    let f = Frame::new(&g, &cal, period);
+    let an = f.analyse(0);
+    assert_eq!(an.counts.possible, 20);
+    assert_eq!(an.counts.absent(), 6);
+    // Fri (2 sessions, both absent) and Mon (2 sessions, 1 absent); the first and last days of
+    // the data are not next to anything known
+    assert_eq!((an.holiday_adjacent, an.holiday_adjacent_possible), (3, 4));
+    assert_eq!(
+        an.weekdays[4],
+        DayRate {
+            possible: 4,
+            absent: 2
+        }
+    );
+    assert_eq!(f.school_weeks(), &[d(2025, 2, 10), d(2025, 2, 24)]);
+}
+
+#[test]
+fn a_gap_of_weeks_is_a_holiday_and_z_is_not_a_school_session() {
+    // the week of 21 July, then nothing until 1 September: the summer holiday
+    let weeks = [d(2025, 7, 14), d(2025, 7, 21), d(2025, 9, 1)];
+    let a = "/ \\ / \\ / \\ / \\ / \\  / \\ O O . . . . . .  O O / \\ / \\ / \\ / \\";
+    let z = "Z Z Z Z Z Z Z Z Z Z  Z Z Z Z Z Z Z Z Z Z  Z Z Z Z Z Z Z Z Z Z";
+    let g = grid_of(&weeks, &[a, z]);
+    let cal = SchoolCalendar::of(&g);
+    let adj = cal.holiday_adjacent_slots(&g);
+    // Tue 22 July is the last day held before the gap; Mon 1 Sept the first after it
+    assert!(adj[12] && adj[13] && adj[20] && adj[21]);
+    assert!(!adj[10] && !adj[22]);
+    assert!(!cal.held[14], "Wed 23 July: only Z and no marks, not held");
+}
+
+#[test]
+fn school_days_are_the_days_any_session_was_held() {
+    let weeks = [d(2025, 7, 14), d(2025, 7, 21), d(2025, 9, 1)];
+    let a = "/ \\ / \\ / \\ / \\ / \\  / \\ O O . . . . . .  O O / \\ / \\ / \\ / \\";
+    let g = grid_of(&weeks, &[a]);
+    let days = SchoolCalendar::of(&g).school_days(&g);
+    assert_eq!(days.len(), 12);
+    assert_eq!(days[6], d(2025, 7, 22));
+    assert_eq!(days[7], d(2025, 9, 1));
+}
+
+#[test]
+fn penalty_notice_threshold_over_rolling_ten_school_weeks() {
+    // 12 school weeks, one unauthorised session a week: 10 in the last 10 weeks
+    let weeks: Vec<NaiveDate> = (0..12)
+        .map(|w| d(2025, 1, 6) + Duration::weeks(w))
+        .collect();
+    let week = "O / / \\ / \\ / \\ / \\";
+    let row = [week; 12].join(" ");
+    let g = grid_of(&weeks, &[&row]);
+    let cal = SchoolCalendar::of(&g);
+    let f = Frame::new(&g, &cal, cal.resolve(&g, &PeriodSpec::default()).unwrap());
+    let an = f.analyse(0);
+    assert_eq!(an.penalty_max, 10);
+    let w = an.penalty.unwrap();
+    assert_eq!(w.sessions, 10);
+    assert_eq!(w.from, weeks[2]);
+    assert_eq!(w.to, weeks[11] + Duration::days(4));
+    // nine in ten weeks does not meet it
+    let week_b = "/ \\ / \\ / \\ / \\ / \\";
+    let mut rows: Vec<&str> = vec![week; 9];
+    rows.extend(vec![week_b; 3]);
+    let g = grid_of(&weeks, &[&rows.join(" ")]);
+    let cal = SchoolCalendar::of(&g);
+    let f = Frame::new(&g, &cal, cal.resolve(&g, &PeriodSpec::default()).unwrap());
+    assert_eq!(f.analyse(0).penalty, None);
+    assert_eq!(f.analyse(0).penalty_max, 9);
+}
+
+#[test]
+fn periods_resolve_and_bad_ones_are_errors() {
+    let weeks: Vec<NaiveDate> = (0..6).map(|w| d(2025, 1, 6) + Duration::weeks(w)).collect();
+    let row = ["/ \\ / \\ / \\ / \\ / \\"; 6].join(" ");
+    let g = grid_of(&weeks, &[&row]);
+    let cal = SchoolCalendar::of(&g);
+    let p = cal
+        .resolve(
+            &g,
+            &PeriodSpec {
+                weeks: Some(2),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(p.from, d(2025, 2, 3));
+    assert_eq!(p.to, d(2025, 2, 14));
+    let e = cal.resolve(
+        &g,
+        &PeriodSpec {
+            from: Some(d(2025, 2, 1)),
+            to: Some(d(2025, 1, 1)),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(e, Err(PeriodError::FromAfterTo { .. })));
+    let e = cal.resolve(
+        &g,
+        &PeriodSpec {
+            from: Some(d(2024, 9, 1)),
+            to: Some(d(2024, 9, 30)),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(e, Err(PeriodError::NoSessions { .. })));
+    let e = cal.resolve(
+        &g,
+        &PeriodSpec {
+            weeks: Some(0),
+            ..Default::default()
+        },
+    );
+    assert_eq!(e, Err(PeriodError::ZeroWeeks));
+    let p = cal
+        .resolve(
+            &g,
+            &PeriodSpec {
+                term: Some(Term::Spring),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (p.from, p.to),
+        (d(2025, 1, 6), d(2025, 2, 14)),
+        "the sessions held"
+    );
+}
+
+proptest! {
+    /// The one-pass analysis counts exactly as the plain counting does, for any marks,
+    /// across the code-set change (weeks from July to September 2024).
+    #[test]
+    fn analysis_counts_as_plain_counting(cells in proptest::collection::vec(0u8..=37, 60)) {
+        let weeks = [d(2024, 7, 8), d(2024, 7, 15), d(2024, 8, 12), d(2024, 8, 19), d(2024, 9, 2), d(2024, 9, 9)];
+        let mut g = MarkGrid { weeks: weeks.to_vec(), ..Default::default() };
+        g.ids.push(Upn::from_body("801200000001").unwrap().into());
+        // a second pupil with a full register, so the school holds every session
+        g.ids.push(Upn::from_body("801200000002").unwrap().into());
+        g.marks.extend(cells.iter().copied());
+        g.marks.extend(std::iter::repeat_n(Code::PresentAm.as_u8(), 60));
+        let cal = SchoolCalendar::of(&g);
+        let p = cal.resolve(&g, &PeriodSpec::default()).unwrap();
+        let f = Frame::new(&g, &cal, p);
+        let an = f.analyse(0);
+        prop_assert_eq!(&an.counts, &f.counts(0));
+        let wd_possible: u32 = an.weekdays.iter().map(|d| d.possible).sum();
+        let wd_absent: u32 = an.weekdays.iter().map(|d| d.absent).sum();
+        prop_assert_eq!(wd_possible, an.counts.possible);
+        prop_assert_eq!(wd_absent, an.counts.absent());
+    }
+
+    /// possible = attended + authorised + unauthorised, for any marks on any dates.
+    #[test]
+    fn possible_is_attended_plus_absent(codes in proptest::collection::vec((0u8..=37, any::<bool>()), 0..400)) {
+        let mut c = Counts::default();
+        for (b, new_set) in codes {
+            let set = if new_set { CodeSet::Regs2024 } else { CodeSet::Regs2006 };
+            c.add(b, set);
+        }
+        prop_assert_eq!(c.possible, c.attended() + c.authorised + c.unauthorised);
+        prop_assert!(c.late_before_close <= c.present);
+        prop_assert!(c.late_after_close <= c.unauthorised);
+        if let Some(f) = c.attendance() {
+            prop_assert!(f.tenths() <= 1000);
+            let band = c.band(&t());
+            prop_assert_eq!(band == Band::Severe || band == Band::Persistent, 10 * c.absent() >= c.possible);
+            prop_assert_eq!(band == Band::Severe, 2 * c.absent() >= c.possible);
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! What each document says, gathered from the case, the register and attend.yaml into the JSON
+//! object its template receives (`attend letter ... --context` prints it).
+//!
+//! Every document's context has the same top-level keys: `document`, `school`, `signatory`,
+//! `contact`, `pupil`; letters add `recipients`, `copies`; each document adds its own section
+//! (`attendance`, `meeting`, `plan`, `review`, `certificate`, `notice`, `referral`). A value
+//! that is not known is `null` or an empty list, never a placeholder text, so a template can
+//! leave out what it cannot say.
+//!
+//! Before building anything, [`prepare`] checks the document can be written truthfully, and
+//! says what to do when it cannot.
+
+mod address;
+mod figures;
+mod plans;
+mod shared;
+#[cfg(test)]
+mod tests;
+
+pub use crate::text::join_and;
+pub use figures::figures;
+pub use shared::prose;
+
+use address::*;
+use figures::*;
+use plans::*;
+use shared::*;
+
+use super::{DocumentError, Kind, TimeOfDay};
+use crate::attendance::{self, PeriodSpec};
+use crate::cases::Case;
+use crate::cases::model::{ActionFor, Attendee, Percent};
+use crate::config::Config;
+use crate::dates::{full_date, long_date, uk_date};
+use crate::register::Register;
+use crate::text::plural;
+use crate::upn::PupilId;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde_json::{Value, json};
+
+/// Where a document's facts come from.
+pub struct Sources<'a> {
+    pub config: &'a Config,
+    /// The pupil the document is about.
+    pub id: &'a PupilId,
+    /// The pupil's case (every document but the certificate needs one).
+    pub case: Option<&'a Case>,
+    /// The register, loaded over the years the document's figures need.
+    pub register: Option<&'a Register>,
+    /// The date of the document.
+    pub as_of: NaiveDate,
+}
+
+/// The meeting an invitation is for.
+#[derive(Debug, Clone)]
+pub struct MeetingDetails {
+    pub date: NaiveDate,
+    pub time: TimeOfDay,
+    pub place: String,
+    /// How long it is expected to last, when the school says.
+    pub minutes: Option<u32>,
+    /// Who will be there from the school and other services.
+    pub attendees: Vec<Attendee>,
+}
+
+/// The review meeting a covering letter mentions (its date is the plan's review date).
+#[derive(Debug, Clone, Default)]
+pub struct ReviewMeeting {
+    pub time: Option<TimeOfDay>,
+    pub place: String,
+}
+
+/// What a Notice to Improve sets.
+#[derive(Debug, Clone)]
+pub struct NoticeDetails {
+    /// The improvement period, in weeks: 3 to 6.
+    pub weeks: u32,
+    /// Its first day (default: the Monday after the notice).
+    pub start: Option<NaiveDate>,
+    /// Attendance to reach during the period, besides no unauthorised absence.
+    pub target: Option<Percent>,
+    /// The further support offered (default: the open plan's actions for the school and agencies).
+    pub support: Vec<String>,
+}
+
+/// Which document, with what only the officer can say.
+#[derive(Debug, Clone)]
+pub enum Request {
+    ConcernLetter,
+    Invitation(MeetingDetails),
+    /// The record of plan N (default: the latest plan).
+    Plan {
+        plan: Option<u32>,
+    },
+    PlanLetter {
+        plan: Option<u32>,
+        review: ReviewMeeting,
+    },
+    /// The record of plan N's review (default: the latest reviewed plan).
+    Review {
+        plan: Option<u32>,
+    },
+    Certificate {
+        period: PeriodSpec,
+    },
+    NoticeToImprove(NoticeDetails),
+    Referral,
+}
+
+impl Request {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Request::ConcernLetter => Kind::ConcernLetter,
+            Request::Invitation(_) => Kind::Invitation,
+            Request::Plan { .. } => Kind::Plan,
+            Request::PlanLetter { .. } => Kind::PlanLetter,
+            Request::Review { .. } => Kind::Review,
+            Request::Certificate { .. } => Kind::Certificate,
+            Request::NoticeToImprove(_) => Kind::NoticeToImprove,
+            Request::Referral => Kind::Referral,
+        }
+    }
+}
+
+/// A document ready to render: its context, and what to record when it is issued.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub kind: Kind,
+    pub context: Value,
+    /// The file name without the date and extension: `invitation`, `plan-2`.
+    pub stem: String,
+    /// The timeline entry's text.
+    pub event_text: String,
+    /// Who the document is to (the timeline entry's `with`).
+    pub with: String,
+    /// The plan it is about.
+    pub plan: Option<u32>,
+    /// Things the officer should check (printed, never in the document).
+    pub warnings: Vec<String>,
+}
+
+/// The register's figures are this many days behind the document's date before attend warns.
+const STALE_DAYS: i64 = 7;
+
+/// Gather a document's context, checking first that it can be written.
+pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
+    let kind = req.kind();
+    check_letterhead(src.config, kind)?;
+    let mut warnings = Vec::new();
+    let mut ctx = common(src, kind)?;
+    let case = match (src.case, kind) {
+        (Some(c), _) => Some(c),
+        (None, Kind::Certificate) => None,
+        (None, _) => {
+            return Err(DocumentError::Invalid(format!(
+                "{} has no case: open one first (attend case open {})",
+                src.id, src.id
+            )));
+        }
+    };
+    if let Some(c) = case
+        && kind.is_letter()
+        && c.stage == crate::cases::Stage::Closed
+    {
+        return Err(DocumentError::Closed(c.pupil.id.to_string()));
+    }
+    let name = pupil_name(src, case);
+    let mut stem = kind.name().to_string();
+    let mut plan_no = None;
+    let mut with = String::new();
+    let event_text;
+    if kind.is_letter() {
+        let case = case.expect("letters need a case");
+        let (recipients, copies) = addressees(case, kind, &name, &mut warnings)?;
+        with = names_text(&recipients);
+        ctx["recipients"] = Value::Array(
+            recipient_people(case)
+                .map(|p| {
+                    json!({
+                        "name": p.name,
+                        "relationship": p.relationship,
+                    })
+                })
+                .collect(),
+        );
+        ctx["copies"] = Value::Array(copies);
+    }
+    match req {
+        Request::ConcernLetter => {
+            let s = year_to_date(src, &mut warnings, kind)?;
+            event_text = format!(
+                "Letter of concern about attendance: {}",
+                describe_figures(&s)
+            );
+            ctx["attendance"] = figures(&s);
+        }
+        Request::Invitation(m) => {
+            if m.date < src.as_of {
+                return Err(DocumentError::Invalid(format!(
+                    "the meeting date {} is before the date of the letter ({}): give the meeting's date with --date",
+                    m.date, src.as_of
+                )));
+            }
+            if m.date.weekday() == Weekday::Sat || m.date.weekday() == Weekday::Sun {
+                warnings.push(format!(
+                    "the meeting is on a {} ({})",
+                    m.date.format("%A"),
+                    m.date
+                ));
+            }
+            if m.date - src.as_of < Duration::days(5) {
+                warnings.push(format!(
+                    "the meeting is {} after the letter: allow time for it to arrive and for the family to arrange another time",
+                    plural((m.date - src.as_of).num_days(), "day")
+                ));
+            }
+            if m.place.trim().is_empty() {
+                return Err(DocumentError::Invalid(
+                    "say where the meeting will be held with --place".into(),
+                ));
+            }
+            let s = year_to_date(src, &mut warnings, kind)?;
+            ctx["attendance"] = figures(&s);
+            ctx["meeting"] = json!({
+                "date": m.date,
+                "time": m.time.to_string(),
+                "place": m.place.trim(),
+                "minutes": m.minutes,
+                "attendees": m.attendees.iter().map(attendee).collect::<Vec<_>>(),
+            });
+            event_text = format!(
+                "Invitation to an attendance meeting on {} at {}, {}",
+                full_date(m.date),
+                m.time,
+                m.place.trim()
+            );
+        }
+        Request::Plan { plan } | Request::PlanLetter { plan, .. } => {
+            let case = case.expect("checked");
+            let p = find_plan(case, *plan)?;
+            plan_no = Some(p.number);
+            stem = format!("{}-{}", kind.name(), p.number);
+            ctx["plan"] = plan_context(case, p, &forename(case));
+            ctx["family"] = family(case);
+            if let Request::PlanLetter { review, .. } = req {
+                if p.review_date < src.as_of {
+                    warnings.push(format!(
+                        "the plan's review date ({}) is before the date of the letter",
+                        p.review_date
+                    ));
+                }
+                ctx["review_meeting"] = json!({
+                    "date": p.review_date,
+                    "time": review.time.map(|t| t.to_string()),
+                    "place": nonempty(review.place.trim()),
+                });
+                event_text = format!(
+                    "Covering letter sent with action plan {}; review on {}",
+                    p.number,
+                    long_date(p.review_date)
+                );
+            } else {
+                if p.meeting.parents_attended && !p.copies.iter().any(|c| c.sent.is_some()) {
+                    warnings.push(format!(
+                        "plan {} records no copy sent yet: add who received it to the case (copies:) once it is sent",
+                        p.number
+                    ));
+                }
+                event_text = format!(
+                    "Record of action plan {} (meeting on {})",
+                    p.number,
+                    long_date(p.meeting.date)
+                );
+            }
+        }
+        Request::Review { plan } => {
+            let case = case.expect("checked");
+            let p = find_reviewed_plan(case, *plan)?;
+            let r = p.review.as_ref().expect("reviewed");
+            plan_no = Some(p.number);
+            stem = format!("review-{}", p.number);
+            ctx["plan"] = plan_context(case, p, &forename(case));
+            ctx["review"] = review_context(case, p, r);
+            event_text = format!(
+                "Record of the review of action plan {} (meeting on {}): {}",
+                p.number,
+                long_date(r.meeting.date),
+                r.outcome.label()
+            );
+        }
+        Request::Certificate { period } => {
+            let reg = src.register.ok_or_else(|| not_in_register(src.id, kind))?;
+            let index = reg
+                .index_of(src.id)
+                .ok_or_else(|| not_in_register(src.id, kind))?;
+            // a document dated on the as-of day shows the register up to that day
+            let mut spec = period.clone();
+            spec.to = Some(spec.to.unwrap_or(src.as_of));
+            let cert = super::certificate::certificate(reg, index, &spec, &src.config.thresholds)?;
+            let totals = &cert["totals"];
+            event_text = format!(
+                "Registration certificate, {} to {}: {}",
+                date_short(&cert["period"]["from"]),
+                date_short(&cert["period"]["to"]),
+                match totals["attendance_pct"].as_str() {
+                    Some(p) => format!(
+                        "{p}% ({} of {} possible sessions)",
+                        totals["attended"], totals["possible"]
+                    ),
+                    None => "no possible sessions".into(),
+                }
+            );
+            // The register is out of date only if the period ends at its latest session (a
+            // past term, or a --to before it, ends where it ends whatever was imported since).
+            let last = attendance::SchoolCalendar::of(&reg.grid).last_date;
+            if let Some(to) = cert["period"]["to"]
+                .as_str()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                && Some(to) == last
+                && src.as_of - to > Duration::days(STALE_DAYS)
+            {
+                warnings.push(stale_warning(to));
+            }
+            ctx["certificate"] = cert;
+        }
+        Request::NoticeToImprove(n) => {
+            let case = case.expect("checked");
+            if !(3..=6).contains(&n.weeks) {
+                return Err(DocumentError::Invalid(format!(
+                    "the improvement period is {} weeks: the guidance sets 3 to 6 weeks (--weeks)",
+                    n.weeks
+                )));
+            }
+            let s = year_to_date(src, &mut warnings, kind)?;
+            let window = penalty_window(src)?;
+            let Some(pn) = window.penalty_notice.clone() else {
+                return Err(DocumentError::ThresholdNotMet {
+                    pupil: name.clone(),
+                    max: penalty_max(src)?,
+                    from: uk_date(window.from),
+                    to: uk_date(window.to),
+                });
+            };
+            let start = n.start.unwrap_or_else(|| next_monday(src.as_of));
+            if start < src.as_of {
+                return Err(DocumentError::Invalid(format!(
+                    "the improvement period cannot start ({start}) before the notice is given ({})",
+                    src.as_of
+                )));
+            }
+            let end = last_weekday(start + Duration::days(7 * i64::from(n.weeks) - 1));
+            warnings.push(format!(
+                "the improvement period runs for {} calendar weeks, {} to {}: if school holidays fall in it, set the dates with --start and --weeks so that it covers {} weeks of school",
+                n.weeks,
+                uk_date(start),
+                uk_date(end),
+                n.weeks
+            ));
+            let support: Vec<String> = if n.support.is_empty() {
+                crate::cases::plan::open_plan(case)
+                    .map(|p| {
+                        p.actions
+                            .iter()
+                            .filter(|a| matches!(a.for_, ActionFor::School | ActionFor::Agency))
+                            .map(action_line)
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                n.support.iter().map(|s| s.trim().to_string()).collect()
+            };
+            if support.iter().all(|s| s.is_empty()) {
+                return Err(DocumentError::Invalid(format!(
+                    "a Notice to Improve must say what further support is offered, and the case of {} has no open plan with actions for the school or an agency: give it with --support \"...\" (repeat for each)",
+                    src.id
+                )));
+            }
+            ctx["attendance"] = figures(&s);
+            ctx["notice"] = json!({
+                "weeks": n.weeks,
+                "from": start,
+                "to": end,
+                "target": n.target.map(|t| t.to_string()),
+                "threshold": {
+                    "sessions": pn.sessions,
+                    "from": pn.from,
+                    "to": pn.to,
+                },
+                "support_so_far": support_so_far(case),
+                "support_offered": support,
+                "local_authority": nonempty(src.config.school.local_authority.trim()),
+            });
+            event_text = format!(
+                "Notice to Improve: improvement period of {} weeks, {} to {}",
+                n.weeks,
+                uk_date(start),
+                uk_date(end)
+            );
+        }
+        Request::Referral => {
+            let case = case.expect("checked");
+            let s = year_to_date(src, &mut warnings, kind)?;
+            let window = penalty_window(src)?;
+            ctx["attendance"] = figures(&s);
+            ctx["referral"] = referral_context(case, &window, src.config);
+            event_text = format!(
+                "Referral summary (case chronology) for {}",
+                nonempty(src.config.school.local_authority.trim()).unwrap_or("the local authority")
+            );
+        }
+    }
+    ctx["document"]["file"] = Value::from(format!("{}-{stem}.pdf", src.as_of.format("%Y-%m-%d")));
+    Ok(Prepared {
+        kind,
+        context: ctx,
+        stem,
+        event_text,
+        with,
+        plan: plan_no,
+        warnings,
+    })
+}

@@ -1,0 +1,100 @@
+//! Small pieces of English shared by messages and documents: capitals, plurals, names.
+//!
+//! Only what the library already wrote in several places lives here; the wording itself stays
+//! where it is used.
+
+/// "autumn" -> "Autumn".
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A count with its noun: "1 session", "2 sessions" (nouns with a plain plural `s`).
+pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str) -> String {
+    let s = if n == N::from(1) { "" } else { "s" };
+    format!("{n} {one}{s}")
+}
+
+/// A percentage held in hundredths, as people write it (without the `%`): 9000 -> "90",
+/// 9250 -> "92.5", 9225 -> "92.25".
+pub fn hundredths(h: u32) -> String {
+    let frac = format!("{:02}", h % 100);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        format!("{}", h / 100)
+    } else {
+        format!("{}.{frac}", h / 100)
+    }
+}
+
+/// "Forename Surname", as letters address a person: each preferred name where one is given, else
+/// the legal one; a missing part leaves no stray space.
+pub fn full_name(
+    forename: &str,
+    preferred_forename: &str,
+    surname: &str,
+    preferred_surname: &str,
+) -> String {
+    let or = |preferred: &'_ str, legal: &'_ str| -> String {
+        if preferred.is_empty() {
+            legal.to_string()
+        } else {
+            preferred.to_string()
+        }
+    };
+    format!(
+        "{} {}",
+        or(preferred_forename, forename),
+        or(preferred_surname, surname)
+    )
+    .trim()
+    .to_string()
+}
+
+/// Names joined as people write them: "A", "A and B", "A, B and C".
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.as_ref().to_string(),
+        [rest @ .., last] => format!(
+            "{} and {}",
+            rest.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_and_capitals() {
+        assert_eq!(plural(1u32, "session"), "1 session");
+        assert_eq!(plural(0usize, "session"), "0 sessions");
+        assert_eq!(plural(2u32, "blank row"), "2 blank rows");
+        assert_eq!(capitalise("autumn"), "Autumn");
+        assert_eq!(capitalise(""), "");
+    }
+
+    #[test]
+    fn thresholds_in_hundredths_read_as_written() {
+        assert_eq!(hundredths(9000), "90");
+        assert_eq!(hundredths(9250), "92.5");
+        assert_eq!(hundredths(9225), "92.25");
+        assert_eq!(hundredths(5), "0.05");
+    }
+
+    #[test]
+    fn full_names_prefer_preferred_names() {
+        assert_eq!(full_name("Alexander", "", "Ali", ""), "Alexander Ali");
+        assert_eq!(full_name("Alexander", "Alex", "Ali", ""), "Alex Ali");
+        assert_eq!(full_name("", "", "Ali", ""), "Ali");
+    }
+}
