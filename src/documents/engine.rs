@@ -21,6 +21,16 @@ use crate::dates::{full_date, long_date, uk_date};
 use chrono::NaiveDate;
 use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
+/// The name a logo file is given inside the typesetter's world (`logo.png`, `logo.svg`...).
+pub fn logo_asset_name(configured: &str) -> String {
+    let ext = Path::new(configured)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    format!("logo.{ext}")
+}
+
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]

@@ -3,7 +3,7 @@
 //! where the document moves the case on, all staged in one [`Transaction`]: a failure leaves every
 //! file as it was.
 
-use super::Prepared;
+use super::context::Prepared;
 use crate::cases::Case;
 use crate::cases::model::{Document, Event};
 use crate::cases::{store, timeline};
@@ -17,16 +17,6 @@ use std::path::{Path, PathBuf};
 /// The folder inside a case folder that holds its documents.
 pub const DOCUMENTS_DIR: &str = "documents";
 
-/// The name a logo file is given inside the typesetter's world (`logo.png`, `logo.svg`...).
-pub fn logo_asset_name(configured: &str) -> String {
-    let ext = Path::new(configured)
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    format!("logo.{ext}")
-}
-
 /// The files a document may read while typeset: the school's logo, when attend.yaml names one
 /// (`school.logo`, relative to the workspace).
 pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
@@ -34,7 +24,7 @@ pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
     let logo = ws.config.school.logo.trim();
     if !logo.is_empty() {
         let path = ws.root.join(logo);
-        let ext = logo_asset_name(logo);
+        let ext = super::engine::logo_asset_name(logo);
         if !matches!(
             ext.as_str(),
             "logo.png" | "logo.jpg" | "logo.jpeg" | "logo.gif" | "logo.svg"
@@ -195,7 +185,13 @@ mod tests {
 
     #[test]
     fn logos_are_named_by_their_extension() {
-        assert_eq!(logo_asset_name("branding/Crest.PNG"), "logo.png");
-        assert_eq!(logo_asset_name("logo.svg"), "logo.svg");
+        assert_eq!(
+            super::super::engine::logo_asset_name("branding/Crest.PNG"),
+            "logo.png"
+        );
+        assert_eq!(
+            super::super::engine::logo_asset_name("logo.svg"),
+            "logo.svg"
+        );
     }
 }

@@ -401,17 +401,6 @@ mod tests {
         NaiveDate::from_ymd_opt(2025, m, day).unwrap()
     }
 
-    /// A snapshot with just the counts that matter here (read as a case file would hold it).
-    fn snap(attended: u32, possible: u32, unauthorised: u32) -> Snapshot {
-        let text = format!(
-            "period: p\nfrom: 2025-01-06\nto: 2025-01-31\npossible: {possible}\npresent: {attended}\n\
-             approved_activity: 0\nauthorised: {}\nunauthorised: {unauthorised}\n\
-             late_before_close: 0\nlate_after_close: 0\nband: none\n",
-            possible - attended - unauthorised
-        );
-        crate::yaml::from_str(&text, std::path::Path::new("snapshot")).unwrap()
-    }
-
     fn target(t: &str) -> Aim {
         Aim {
             target: Some(Percent::parse(t).unwrap()),

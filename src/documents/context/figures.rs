@@ -1,11 +1,11 @@
 //! Figures: attendance over the year to date, the penalty-notice window, and the figures
 //! section documents print.
 
-use super::Sources;
+use super::request::STALE_DAYS;
+use super::request::Sources;
 use super::shared::not_in_register;
 use crate::attendance::{self, Band, Fraction, PeriodSpec, Snapshot};
 use crate::codes::Code;
-use crate::documents::context::STALE_DAYS;
 use crate::documents::{DocumentError, Kind};
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};

@@ -13,134 +13,29 @@
 mod address;
 mod figures;
 mod plans;
+mod request;
 mod shared;
 #[cfg(test)]
 mod tests;
 
 pub use crate::text::join_and;
 pub use figures::figures;
+pub use request::{MeetingDetails, NoticeDetails, Prepared, Request, ReviewMeeting, Sources};
 pub use shared::prose;
 
 use address::*;
 use figures::*;
 use plans::*;
+use request::STALE_DAYS;
 use shared::*;
 
-use super::{DocumentError, Kind, TimeOfDay};
-use crate::attendance::{self, PeriodSpec};
-use crate::cases::Case;
-use crate::cases::model::{ActionFor, Attendee, Percent};
-use crate::config::Config;
+use super::{DocumentError, Kind};
+use crate::attendance::{self};
+use crate::cases::model::ActionFor;
 use crate::dates::{full_date, long_date, uk_date};
-use crate::register::Register;
 use crate::text::plural;
-use crate::upn::PupilId;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Value, json};
-
-/// Where a document's facts come from.
-pub struct Sources<'a> {
-    pub config: &'a Config,
-    /// The pupil the document is about.
-    pub id: &'a PupilId,
-    /// The pupil's case (every document but the certificate needs one).
-    pub case: Option<&'a Case>,
-    /// The register, loaded over the years the document's figures need.
-    pub register: Option<&'a Register>,
-    /// The date of the document.
-    pub as_of: NaiveDate,
-}
-
-/// The meeting an invitation is for.
-#[derive(Debug, Clone)]
-pub struct MeetingDetails {
-    pub date: NaiveDate,
-    pub time: TimeOfDay,
-    pub place: String,
-    /// How long it is expected to last, when the school says.
-    pub minutes: Option<u32>,
-    /// Who will be there from the school and other services.
-    pub attendees: Vec<Attendee>,
-}
-
-/// The review meeting a covering letter mentions (its date is the plan's review date).
-#[derive(Debug, Clone, Default)]
-pub struct ReviewMeeting {
-    pub time: Option<TimeOfDay>,
-    pub place: String,
-}
-
-/// What a Notice to Improve sets.
-#[derive(Debug, Clone)]
-pub struct NoticeDetails {
-    /// The improvement period, in weeks: 3 to 6.
-    pub weeks: u32,
-    /// Its first day (default: the Monday after the notice).
-    pub start: Option<NaiveDate>,
-    /// Attendance to reach during the period, besides no unauthorised absence.
-    pub target: Option<Percent>,
-    /// The further support offered (default: the open plan's actions for the school and agencies).
-    pub support: Vec<String>,
-}
-
-/// Which document, with what only the officer can say.
-#[derive(Debug, Clone)]
-pub enum Request {
-    ConcernLetter,
-    Invitation(MeetingDetails),
-    /// The record of plan N (default: the latest plan).
-    Plan {
-        plan: Option<u32>,
-    },
-    PlanLetter {
-        plan: Option<u32>,
-        review: ReviewMeeting,
-    },
-    /// The record of plan N's review (default: the latest reviewed plan).
-    Review {
-        plan: Option<u32>,
-    },
-    Certificate {
-        period: PeriodSpec,
-    },
-    NoticeToImprove(NoticeDetails),
-    Referral,
-}
-
-impl Request {
-    pub fn kind(&self) -> Kind {
-        match self {
-            Request::ConcernLetter => Kind::ConcernLetter,
-            Request::Invitation(_) => Kind::Invitation,
-            Request::Plan { .. } => Kind::Plan,
-            Request::PlanLetter { .. } => Kind::PlanLetter,
-            Request::Review { .. } => Kind::Review,
-            Request::Certificate { .. } => Kind::Certificate,
-            Request::NoticeToImprove(_) => Kind::NoticeToImprove,
-            Request::Referral => Kind::Referral,
-        }
-    }
-}
-
-/// A document ready to render: its context, and what to record when it is issued.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub kind: Kind,
-    pub context: Value,
-    /// The file name without the date and extension: `invitation`, `plan-2`.
-    pub stem: String,
-    /// The timeline entry's text.
-    pub event_text: String,
-    /// Who the document is to (the timeline entry's `with`).
-    pub with: String,
-    /// The plan it is about.
-    pub plan: Option<u32>,
-    /// Things the officer should check (printed, never in the document).
-    pub warnings: Vec<String>,
-}
-
-/// The register's figures are this many days behind the document's date before attend warns.
-const STALE_DAYS: i64 = 7;
 
 /// Gather a document's context, checking first that it can be written.
 pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {

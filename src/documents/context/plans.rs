@@ -1,6 +1,6 @@
 //! Plans, reviews and referrals: the meeting's plan, its review, the support given so far.
 
-use super::figures_or_null;
+use super::figures::figures_or_null;
 use super::shared::{forename, nonempty, prose, year_text};
 use crate::attendance::Snapshot;
 use crate::cases::Case;

@@ -1,7 +1,7 @@
 //! What every document shares: the letterhead and contact details, the pupil, and the small
 //! pieces of wording (names, dates, year groups) documents are made of.
 
-use super::Sources;
+use super::request::Sources;
 use crate::cases::Case;
 use crate::cases::model::{Person, PupilDetails};
 use crate::config::Config;
@@ -54,7 +54,7 @@ pub(super) fn common(src: &Sources, kind: Kind) -> Result<Value, DocumentError> 
     let s = &c.school;
     let lead = &s.attendance_lead;
     let logo = s.logo.trim();
-    let logo = (!logo.is_empty()).then(|| crate::documents::issue::logo_asset_name(logo));
+    let logo = (!logo.is_empty()).then(|| crate::documents::engine::logo_asset_name(logo));
     let contact_line = if c.letters.contact_line.trim().is_empty() {
         contact_text(c)
     } else {

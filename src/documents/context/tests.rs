@@ -1,6 +1,7 @@
 //! Tests of the wording documents share.
 
 use super::*;
+use crate::config::Config;
 
 #[test]
 fn names_join_as_people_write_them() {

@@ -1,8 +1,8 @@
 //! The long layout: one row per mark, with date, session (AM/PM) and mark columns.
 
+use super::build::{Builder, ReadResult, Reading, finish};
 use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
 use super::marks::trim_ascii;
-use super::reader::{Builder, ReadResult, Reading, finish};
 use super::records::Records;
 use super::{ExportError, Layout, NOT_COVERED, Progress};
 use crate::codes::CodeSet;

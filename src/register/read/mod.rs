@@ -12,6 +12,7 @@
 //! Nothing here writes: a problem anywhere is reported with its line (and column) and the import
 //! stops before the store is touched.
 
+mod build;
 mod columns;
 mod decode;
 mod long;

@@ -1,8 +1,8 @@
 //! The wide layout: one row per pupil, one column per session.
 
+use super::build::{Builder, ReadResult, Reading, finish, header_strings};
 use super::columns::{HeaderCell, find_pupil_columns, is_summary_row};
 use super::marks::trim_ascii;
-use super::reader::{Builder, ReadResult, Reading, finish, header_strings};
 use super::records::Records;
 use super::simd::comma_mask16;
 use super::{ExportError, Layout, NOT_COVERED, Progress};

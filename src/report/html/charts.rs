@@ -1,16 +1,34 @@
 //! Charts for the pages, drawn by `plotters` into SVG: the weekly trend, groups, weekdays and
 //! codes.
 
-use super::{Chart, FONT, axis_date};
 use crate::codes::Category;
 use crate::report::{CodeUse, Report, Week};
 use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
 use std::sync::OnceLock;
 
 use crate::text::plural;
+
+/// The chart font: used only to measure text while laying a chart out (the browser draws the
+/// text with the page's font, Liberation Sans or a metric twin such as Arial).
+const FONT: &[u8] = include_bytes!("../../documents/engine/fonts/LiberationSans-Regular.ttf");
+
+/// A chart on a page: its title, the SVG and a note under it.
+#[derive(Serialize)]
+pub(super) struct Chart {
+    pub(super) title: String,
+    pub(super) svg: String,
+    pub(super) note: String,
+}
+
+/// A date on a chart's axis: "2 Sep".
+fn axis_date(d: NaiveDate) -> String {
+    d.format("%-d %b").to_string()
+}
 
 const INK: RGBColor = RGBColor(40, 40, 40);
 const GRID: RGBColor = RGBColor(225, 225, 225);

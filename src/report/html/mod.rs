@@ -22,10 +22,6 @@ const STYLE: &str = include_str!("../../../templates/report/_style.css");
 const REPORT: &str = include_str!("../../../templates/report/report.html.tera");
 const PUPIL: &str = include_str!("../../../templates/report/pupil.html.tera");
 
-/// The chart font: used only to measure text while laying a chart out (the browser draws the
-/// text with the page's font, Liberation Sans or a metric twin such as Arial).
-const FONT: &[u8] = include_bytes!("../../documents/engine/fonts/LiberationSans-Regular.ttf");
-
 /// Shown for a missing figure (nothing possible).
 const NONE: &str = "–";
 
@@ -62,10 +58,6 @@ fn week_date(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
-fn axis_date(d: NaiveDate) -> String {
-    d.format("%-d %b").to_string()
-}
-
 /// A headline figure.
 #[derive(Serialize)]
 struct Card {
@@ -93,13 +85,6 @@ fn session_cards(s: &super::Sessions) -> Vec<Card> {
             detail: format!("{} sessions", s.unauthorised),
         },
     ]
-}
-
-#[derive(Serialize)]
-struct Chart {
-    title: String,
-    svg: String,
-    note: String,
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,340 @@
+//! Building an [`Export`] while a file is read, shared by the wide and long layouts: each pupil's
+//! details and marks as they arrive, and the finished export.
+
+use super::columns::Columns;
+use super::decode::Decoder;
+use super::marks::{Cell, MarkReader, bad_code, trim_ascii, wrong_set_reason};
+use super::records::Fields;
+use super::{Export, ExportError, ExportPupil, Layout, NOT_COVERED, ReadOptions};
+use crate::codes::CodeSet;
+use crate::config::IdentifyBy;
+use crate::dates::{Session, parse_date};
+use crate::register::{Pupil, WEEK_SLOTS};
+use crate::text::plural;
+use crate::upn::{PupilId, Upn};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+
+/// A pupil while the export is read: details, and marks over the weeks seen so far.
+pub(super) struct Reading {
+    pub(super) details: Pupil,
+    pub(super) line: usize,
+    pub(super) marks: Vec<u8>,
+}
+
+pub(super) struct Builder<'a> {
+    pub(super) file: &'a str,
+    pub(super) opts: &'a ReadOptions,
+    pub(super) err: ExportError,
+    pub(super) dec: Decoder,
+    pub(super) marks: MarkReader,
+    pub(super) weeks: Vec<NaiveDate>,
+    pub(super) week_index: FxHashMap<NaiveDate, usize>,
+    pub(super) pupils: Vec<Reading>,
+    pub(super) by_id: FxHashMap<Box<[u8]>, u32>,
+    pub(super) code_sets: BTreeSet<CodeSet>,
+    pub(super) no_mark_cells: usize,
+    pub(super) rows: usize,
+    pub(super) identical_duplicates: usize,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn week(&mut self, monday: NaiveDate) -> usize {
+        if let Some(&w) = self.week_index.get(&monday) {
+            return w;
+        }
+        let w = self.weeks.len();
+        self.weeks.push(monday);
+        self.week_index.insert(monday, w);
+        w
+    }
+
+    /// Read the pupil id and details of a row; `None` if the row has a problem (recorded).
+    pub(super) fn pupil_of(
+        &mut self,
+        rec: &Fields<'_>,
+        cols: &Columns,
+    ) -> Option<(PupilId, Pupil)> {
+        let line = rec.line;
+        let upn_txt = cols
+            .upn
+            .map(|k| String::from_utf8_lossy(trim_ascii(rec.field(k))).into_owned())
+            .unwrap_or_default();
+        let adno_txt = cols
+            .adno
+            .map(|k| String::from_utf8_lossy(trim_ascii(rec.field(k))).into_owned())
+            .unwrap_or_default();
+        let id = if !upn_txt.is_empty() {
+            match Upn::parse(&upn_txt) {
+                Ok(u) => PupilId::from_upn(u),
+                Err(e) => {
+                    self.err.push(Some(line), Some("UPN"), e.to_string());
+                    self.err.remedy(
+                        "correct the UPN in the MIS (a UPN is a check letter and 12 characters) and export again",
+                    );
+                    return None;
+                }
+            }
+        } else if self.opts.identify_by == IdentifyBy::AdmissionNumber && !adno_txt.is_empty() {
+            match PupilId::from_admission_number(&adno_txt) {
+                Ok(id) => id,
+                Err(e) => {
+                    self.err
+                        .push(Some(line), Some("admission number"), e.to_string());
+                    return None;
+                }
+            }
+        } else {
+            self.err
+                .push(Some(line), Some("UPN"), "this row has no UPN");
+            self.err.remedy(if cols.adno.is_some() {
+                "add the missing UPNs in the MIS, or set `import: identify_by: admission_number` in attend.yaml to identify such rows by admission number"
+            } else {
+                "add the missing UPNs in the MIS and export again"
+            });
+            return None;
+        };
+        let mut p = Pupil {
+            id: id.clone(),
+            ..Default::default()
+        };
+        for (field, k) in &cols.pupil {
+            let (field, k): (&str, usize) = (field, *k);
+            if field == "upn" {
+                continue;
+            }
+            let text = match self.dec.text(rec.field(k)) {
+                Ok(t) => t,
+                Err(why) => {
+                    self.err.push(Some(line), Some(field), why);
+                    self.err.remedy(
+                        "export the file again as CSV UTF-8; or, if it is in the Windows-1252 encoding, say so with --encoding windows-1252",
+                    );
+                    continue;
+                }
+            };
+            if field == "dob" && !text.is_empty() {
+                match parse_date(&text) {
+                    Some(d) => p.dob = Some(d),
+                    None => self.err.push(
+                        Some(line),
+                        Some("date of birth"),
+                        format!("{text:?} is not a date (write dd/mm/yyyy or yyyy-mm-dd)"),
+                    ),
+                }
+                continue;
+            }
+            p.set_field(field, text);
+        }
+        Some((id, p))
+    }
+
+    /// Store one cell's mark at `slot` of pupil `pi`.
+    #[inline]
+    pub(super) fn put(
+        &mut self,
+        pi: usize,
+        slot: usize,
+        cell: &[u8],
+        session: Session,
+        place: impl Fn() -> String,
+    ) {
+        let v = match self.marks.read(cell) {
+            Cell::NoMark => {
+                self.no_mark_cells += 1;
+                0
+            }
+            Cell::Code(c) => {
+                let set = CodeSet::for_date(session.date);
+                if c.category(set).is_none() {
+                    bad_code(
+                        &mut self.err,
+                        cell,
+                        wrong_set_reason(c, session.date),
+                        place(),
+                    );
+                    return;
+                }
+                self.code_sets.insert(set);
+                c.as_u8()
+            }
+            Cell::Unknown => {
+                bad_code(
+                    &mut self.err,
+                    cell,
+                    "not a DfE attendance code".into(),
+                    place(),
+                );
+                return;
+            }
+        };
+        let m = &mut self.pupils[pi].marks;
+        if m.len() <= slot {
+            m.resize((slot / WEEK_SLOTS + 1) * WEEK_SLOTS, NOT_COVERED);
+        }
+        if m[slot] != NOT_COVERED {
+            if m[slot] == v {
+                self.identical_duplicates += 1;
+            } else {
+                self.err.push(
+                    None,
+                    None,
+                    format!(
+                        "{} has two different marks for {} ({}); {}",
+                        self.pupils[pi].details.id,
+                        session,
+                        place(),
+                        "an export should hold one mark per session"
+                    ),
+                );
+            }
+            return;
+        }
+        m[slot] = v;
+    }
+}
+
+pub(super) fn header_strings(rec: &Fields<'_>, dec: &mut Decoder) -> Vec<String> {
+    (0..rec.len())
+        .map(|k| {
+            dec.text(rec.field(k))
+                .unwrap_or_else(|_| String::from_utf8_lossy(rec.field(k)).into_owned())
+        })
+        .collect()
+}
+
+pub(super) type ReadResult = Result<Export, Option<ExportError>>;
+
+pub(super) fn finish(
+    b: &mut Builder<'_>,
+    layout: Layout,
+    columns: &Columns,
+    summary_skipped: Option<usize>,
+    blank_rows: usize,
+) -> ReadResult {
+    if !b.err.is_empty() {
+        if !b.err.bad_codes.is_empty() {
+            b.err.remedy(
+                "correct the marks in the MIS and export again; or, if a mark is your school's own code, map it to the DfE code it stands for in attend.yaml, for example:\n      import:\n        code_map:\n          \"!\": O",
+            );
+        }
+        return Err(None);
+    }
+    if b.pupils.is_empty() {
+        return Err(Some(ExportError::one(
+            b.file,
+            None,
+            "the file has a header but no pupil rows",
+            "export the register again, with the pupils selected",
+        )));
+    }
+    // sort weeks, remap every pupil's marks
+    let mut order: Vec<usize> = (0..b.weeks.len()).collect();
+    order.sort_by_key(|&w| b.weeks[w]);
+    let sorted_weeks: Vec<NaiveDate> = order.iter().map(|&w| b.weeks[w]).collect();
+    let n = sorted_weeks.len() * WEEK_SLOTS;
+    let identity = order.iter().enumerate().all(|(i, &w)| i == w);
+    let mut covered = vec![false; n];
+    let mut reading = std::mem::take(&mut b.pupils);
+    // sort by id through a permutation: the records are large, move each once
+    let mut by_id: Vec<u32> = (0..reading.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &c| {
+        reading[a as usize]
+            .details
+            .id
+            .cmp(&reading[c as usize].details.id)
+    });
+    let mut marks = vec![NOT_COVERED; by_id.len() * n];
+    let mut pupils: Vec<ExportPupil> = Vec::with_capacity(by_id.len());
+    for (r, &i) in by_id.iter().enumerate() {
+        let p = &mut reading[i as usize];
+        let m = &mut marks[r * n..(r + 1) * n];
+        if identity {
+            m[..p.marks.len()].copy_from_slice(&p.marks);
+        } else {
+            for (new_w, &old_w) in order.iter().enumerate() {
+                let src = old_w * WEEK_SLOTS;
+                if src < p.marks.len() {
+                    m[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
+                        .copy_from_slice(&p.marks[src..src + WEEK_SLOTS]);
+                }
+            }
+        }
+        for (c, v) in covered.iter_mut().zip(m.iter()) {
+            *c |= *v != NOT_COVERED;
+        }
+        p.marks = Vec::new();
+        pupils.push(ExportPupil {
+            details: std::mem::take(&mut p.details),
+            line: p.line,
+        });
+    }
+    drop(reading);
+    let slots: Vec<usize> = (0..n).filter(|&j| covered[j]).collect();
+    let sess = |j: usize| crate::register::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
+    let mut notices = Vec::new();
+    if !columns.ignored.is_empty() {
+        notices.push(format!(
+            "columns not used: {}",
+            columns
+                .ignored
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for (name, headers) in &b.opts.pupil_columns {
+        if !columns.pupil.iter().any(|(f, _)| f == name) {
+            notices.push(format!(
+                "attend.yaml's pupil column {name:?} is not in this export (looked for {}): pupils keep the value already held",
+                headers
+                    .iter()
+                    .map(|h| format!("{h:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
+        }
+    }
+    if let Some(line) = summary_skipped {
+        notices.push(format!(
+            "line {line} is a total/summary row, not a pupil: skipped"
+        ));
+    }
+    if blank_rows > 0 {
+        notices.push(format!("{} skipped", plural(blank_rows, "blank row")));
+    }
+    if b.identical_duplicates > 0 {
+        notices.push(format!(
+            "{} appeared twice for the same pupil with the same mark; each was kept once",
+            plural(b.identical_duplicates, "session")
+        ));
+    }
+    let encoding = b.dec.name();
+    if encoding == "windows-1252" && b.dec.forced.is_none() {
+        notices.push("the file's text is Windows-1252 (not UTF-8); it was read as such".into());
+    }
+    Ok(Export {
+        file_name: String::new(),
+        sha256: String::new(),
+        layout,
+        encoding,
+        rows: b.rows,
+        weeks: sorted_weeks.clone(),
+        pupils,
+        marks,
+        detail_fields: columns
+            .pupil
+            .iter()
+            .map(|(f, _)| f.clone())
+            .filter(|f| f != "upn")
+            .collect(),
+        sessions: slots.len(),
+        first_session: slots.first().map(|&j| sess(j)),
+        last_session: slots.last().map(|&j| sess(j)),
+        no_mark_cells: b.no_mark_cells,
+        code_sets: std::mem::take(&mut b.code_sets),
+        notices,
+    })
+}
