@@ -5,6 +5,7 @@
 //! School weeks are weeks in which the school held sessions, so a window may cross a holiday,
 //! a term or a school year.
 
+use crate::dates::uk_date;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
@@ -23,6 +24,27 @@ pub struct PenaltyWindow {
     pub to: NaiveDate,
     /// Unauthorised absence sessions (G, N, O, U) in the window.
     pub sessions: u32,
+}
+
+impl PenaltyWindow {
+    /// The window in words, the one sentence every screen and form uses: "11 unauthorised
+    /// sessions (G, N, O, U) in the 10 school weeks 16/09/2024 to 29/11/2024".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} unauthorised sessions (G, N, O, U) in the {PENALTY_NOTICE_WEEKS} school weeks {} to {}",
+            self.sessions,
+            uk_date(self.from),
+            uk_date(self.to)
+        )
+    }
+}
+
+/// When no window meets the threshold: "at most 4 unauthorised sessions in any 10 school weeks;
+/// the threshold is 10".
+pub fn not_met_text(most: u32) -> String {
+    format!(
+        "at most {most} unauthorised sessions in any {PENALTY_NOTICE_WEEKS} school weeks; the threshold is {PENALTY_NOTICE_SESSIONS}"
+    )
 }
 
 /// Slide the window over the school weeks (their Mondays, `weeks`, with the unauthorised

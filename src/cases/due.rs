@@ -74,20 +74,6 @@ pub struct DueItem {
     pub detail: String,
 }
 
-/// The days the school held sessions, in order.
-fn school_days(reg: &Register, cal: &SchoolCalendar) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = Vec::new();
-    for (j, held) in cal.held.iter().enumerate() {
-        if *held {
-            let d = reg.grid.session(j).date;
-            if days.last() != Some(&d) {
-                days.push(d);
-            }
-        }
-    }
-    days
-}
-
 /// Everything due on `today`, reviews looked ahead `within` days.
 pub fn due(
     cases: &[Case],
@@ -174,7 +160,8 @@ pub fn due(
     }
     let cal = SchoolCalendar::of(&reg.grid);
     // N marks older than 5 school days, up to today or the latest imported session
-    let days: Vec<NaiveDate> = school_days(reg, &cal)
+    let days: Vec<NaiveDate> = cal
+        .school_days(&reg.grid)
         .into_iter()
         .filter(|d| *d <= today)
         .collect();

@@ -9,10 +9,12 @@ use anyhow::{Context, Result, anyhow, bail};
 use attend::attendance::{Frame, SchoolCalendar};
 use attend::cases::Case;
 use attend::cases::store;
+use attend::dates::uk_date;
 use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
 use attend::flag::{FlagQuery, flag};
 use attend::fsutil::Transaction;
 use attend::register::{Register, Years};
+use attend::text::hundredths;
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
@@ -262,9 +264,9 @@ pub fn batch(
         "{} pupil{} at or below {}% attendance ({} to {}): {} with an open case, {} without a case{}.",
         flagged.rows.len(),
         if flagged.rows.len() == 1 { "" } else { "s" },
-        threshold_text(q.threshold_hundredths),
-        period.from.format("%d/%m/%Y"),
-        period.to.format("%d/%m/%Y"),
+        hundredths(q.threshold_hundredths),
+        uk_date(period.from),
+        uk_date(period.to),
         with_case.len(),
         no_case.len(),
         if closed.is_empty() {
@@ -381,16 +383,6 @@ pub fn batch(
         report_commit(ctx, &commit);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn threshold_text(h: u32) -> String {
-    let frac = format!("{:02}", h % 100);
-    let frac = frac.trim_end_matches('0');
-    if frac.is_empty() {
-        format!("{}", h / 100)
-    } else {
-        format!("{}.{frac}", h / 100)
-    }
 }
 
 /// After `plan new` or `review`: write the documents the meeting produced, when asked (--letters)

@@ -6,8 +6,10 @@ use crate::cli::common::Format;
 use crate::cli::flag::FlagArgs;
 use anyhow::Result;
 use attend::attendance::{Frame, pct_or_blank};
+use attend::dates::uk_date;
 use attend::flag::{FlagQuery, FlagRow, Flagged, flag};
 use attend::register::Register;
+use attend::text::hundredths;
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use std::collections::BTreeMap;
@@ -89,17 +91,6 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// "90%", "92.5%", "92.25%".
-fn threshold_text(h: u32) -> String {
-    let frac = format!("{:02}", h % 100);
-    let frac = frac.trim_end_matches('0');
-    if frac.is_empty() {
-        format!("{}%", h / 100)
-    } else {
-        format!("{}.{frac}%", h / 100)
-    }
-}
-
 fn print_table(
     ctx: &Ctx,
     reg: &Register,
@@ -113,8 +104,8 @@ fn print_table(
         "All pupils".to_string()
     } else {
         format!(
-            "Pupils at or below {} attendance",
-            threshold_text(q.threshold_hundredths)
+            "Pupils at or below {}% attendance",
+            hundredths(q.threshold_hundredths)
         )
     };
     let mut out = std::io::stdout().lock();
@@ -122,8 +113,8 @@ fn print_table(
         out,
         "{what}: {} ({} to {}, {} school weeks)",
         p.label,
-        p.from.format("%d/%m/%Y"),
-        p.to.format("%d/%m/%Y"),
+        uk_date(p.from),
+        uk_date(p.to),
         frame.school_weeks().len()
     )?;
     writeln!(

@@ -4,6 +4,7 @@ use super::Ctx;
 use super::output::thousands;
 use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
+use attend::dates::uk_date;
 use attend::fsutil::Transaction;
 use attend::register::import::{ImportSummary, Store, log_timestamp};
 use attend::register::read::{Progress, ReadOptions, read_export};
@@ -105,9 +106,9 @@ fn report(ctx: &Ctx, s: &ImportSummary, dry_run: bool) {
     let span = match (s.first_session, s.last_session) {
         (Some(a), Some(b)) => format!(
             "{} {} to {} {}",
-            a.date.format("%d/%m/%Y"),
+            uk_date(a.date),
             a.half.as_str(),
-            b.date.format("%d/%m/%Y"),
+            uk_date(b.date),
             b.half.as_str()
         ),
         _ => "no sessions".into(),

@@ -11,6 +11,7 @@ use attend::attendance::{
 };
 use attend::codes::CodeSet;
 use attend::dates::AcademicYear;
+use attend::dates::uk_date;
 use attend::register::{Register, Years};
 use attend::upn::PupilId;
 use chrono::Weekday;
@@ -96,7 +97,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 format!("reg group {}", pupil.reg_group),
             ];
             if let Some(d) = pupil.dob {
-                facts.push(format!("born {}", d.format("%d/%m/%Y")));
+                facts.push(format!("born {}", uk_date(d)));
             }
             if pupil.is_fsm() {
                 facts.push("FSM".into());
@@ -133,8 +134,8 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 let c = &a.counts;
                 tb.add_row(vec![
                     label.to_string(),
-                    f.period.from.format("%d/%m/%Y").to_string(),
-                    f.period.to.format("%d/%m/%Y").to_string(),
+                    uk_date(f.period.from),
+                    uk_date(f.period.to),
                     c.possible.to_string(),
                     c.attended().to_string(),
                     pct_or_blank(c.attendance()),
@@ -243,17 +244,11 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 )?;
             }
             match &an.penalty {
-                Some(w) => writeln!(
-                    out,
-                    "Penalty-notice threshold: MET — {} sessions of unauthorised absence (G, N, O, U) in the 10 school weeks {} to {}.",
-                    w.sessions,
-                    w.from.format("%d/%m/%Y"),
-                    w.to.format("%d/%m/%Y")
-                )?,
+                Some(w) => writeln!(out, "Penalty-notice threshold: MET — {}.", w.describe())?,
                 None => writeln!(
                     out,
-                    "Penalty-notice threshold: not met (at most {} unauthorised sessions in any 10 school weeks; the threshold is 10).",
-                    an.penalty_max
+                    "Penalty-notice threshold: not met ({}).",
+                    attend::attendance::penalty::not_met_text(an.penalty_max)
                 )?,
             }
             if c.not_counted + c.no_mark > 0 {

@@ -7,6 +7,7 @@ use crate::cli::report::ReportArgs;
 use anyhow::{Context, Result};
 use attend::attendance::Frame;
 use attend::dates::AcademicYear;
+use attend::dates::uk_date;
 use attend::report::{Figures, Report, ReportInput, Sessions, build, html};
 use comfy_table::CellAlignment;
 use std::io::Write;
@@ -240,8 +241,8 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
         out,
         "{school}: attendance, {} ({} to {}, {} school week{})",
         r.period,
-        r.from.format("%d/%m/%Y"),
-        r.to.format("%d/%m/%Y"),
+        uk_date(r.from),
+        uk_date(r.to),
         r.school_weeks,
         if r.school_weeks == 1 { "" } else { "s" }
     )?;
@@ -320,7 +321,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
     right(&mut tb, 1, 4);
     for w in &r.weeks {
         tb.add_row(vec![
-            w.week_beginning.format("%d/%m/%Y").to_string(),
+            uk_date(w.week_beginning),
             thousands(w.sessions.possible as usize),
             pct_cell(&w.sessions.attendance_pct),
             pct_cell(&w.sessions.unauthorised_pct),

@@ -102,12 +102,7 @@ fn figure_lines(plan: &Plan, f: &ReviewFigures) -> Vec<String> {
         None => out.push("  Before the plan: no figures".into()),
     }
     if let Some(pn) = f.year.as_ref().and_then(|y| y.penalty_notice.as_ref()) {
-        out.push(format!(
-            "  Penalty-notice threshold met: {} unauthorised sessions (G, N, O, U) in the 10 school weeks {} to {}",
-            pn.sessions,
-            pn.from.format("%d/%m/%Y"),
-            pn.to.format("%d/%m/%Y")
-        ));
+        out.push(format!("  Penalty-notice threshold met: {}", pn.describe()));
     }
     for n in &f.notes {
         out.push(format!("  Note: {n}"));

@@ -2,6 +2,7 @@
 //! case and explained in comments.
 
 use super::*;
+use crate::text::capitalise;
 
 /// `key: value` as YAML, through the one YAML module.
 fn kv<T: Serialize>(key: &str, value: &T) -> String {
@@ -74,13 +75,6 @@ pub fn default_attendees(case: &Case, by: &str, role: &str) -> Vec<FormAttendee>
         }));
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The plan form, filled with what attend knows, with guidance for each section.
@@ -285,8 +279,8 @@ pub fn render_review_form(
         .and_then(|y| y.penalty_notice.as_ref())
     {
         o.push_str(&format!(
-            "#   Penalty-notice threshold met: {} unauthorised sessions in the 10 school weeks {} to {}\n",
-            pn.sessions, pn.from, pn.to
+            "#   Penalty-notice threshold met: {}\n",
+            pn.describe()
         ));
     }
     for n in &figures.notes {

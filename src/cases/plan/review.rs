@@ -2,6 +2,7 @@
 //! review form and recording the review.
 
 use super::*;
+use crate::dates::uk_date;
 
 /// The figures a review rests on.
 #[derive(Debug, Clone, Default)]
@@ -17,21 +18,6 @@ pub struct ReviewFigures {
     pub notes: Vec<String>,
 }
 
-/// The days on which the school held sessions, in order (from the register's marks).
-fn school_days(reg: &Register) -> Vec<NaiveDate> {
-    let cal = SchoolCalendar::of(&reg.grid);
-    let mut days: Vec<NaiveDate> = Vec::new();
-    for (j, held) in cal.held.iter().enumerate() {
-        if *held {
-            let d = reg.grid.session(j).date;
-            if days.last() != Some(&d) {
-                days.push(d);
-            }
-        }
-    }
-    days
-}
-
 /// The comparison window: as many school days as `from..=to` holds, ending the last school day
 /// before `from`. Returns (first, last, days in the plan window, days found before).
 pub fn comparison_window(
@@ -39,7 +25,7 @@ pub fn comparison_window(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Option<(NaiveDate, NaiveDate, usize, usize)> {
-    let days = school_days(reg);
+    let days = SchoolCalendar::of(&reg.grid).school_days(&reg.grid);
     let n = days.iter().filter(|d| **d >= from && **d <= to).count();
     let before: Vec<NaiveDate> = days.into_iter().filter(|d| *d < from).collect();
     if n == 0 || before.is_empty() {
@@ -70,7 +56,7 @@ pub fn review_figures(
     let label = format!(
         "during plan {} (from the meeting on {})",
         plan.number,
-        start.format("%d/%m/%Y")
+        uk_date(start)
     );
     let spec = PeriodSpec {
         from: Some(start),
@@ -87,7 +73,7 @@ pub fn review_figures(
         if d.to < date {
             f.notes.push(format!(
                 "the register runs to {} only: import the latest export for figures up to the review",
-                d.to.format("%d/%m/%Y")
+                uk_date(d.to)
             ));
         }
         if let Some((a, b, n, got)) = comparison_window(reg, d.from, d.to) {

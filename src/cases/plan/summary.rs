@@ -1,10 +1,8 @@
 //! Frozen figures in words, for the forms and the screen.
 
 use super::*;
-
-fn plural(n: u32, one: &str) -> String {
-    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
-}
+use crate::dates::uk_date;
+use crate::text::plural;
 
 /// A snapshot in a few lines, each figure with its denominator.
 pub fn snapshot_lines(s: &Snapshot) -> Vec<String> {
@@ -24,8 +22,8 @@ pub fn snapshot_lines(s: &Snapshot) -> Vec<String> {
     if let Some(r) = &s.last_4_weeks {
         out.push(format!(
             "last 4 school weeks ({} to {}): {} ({} of {} possible sessions)",
-            r.from.format("%d/%m/%Y"),
-            r.to.format("%d/%m/%Y"),
+            uk_date(r.from),
+            uk_date(r.to),
             r.attendance_pct
                 .as_deref()
                 .map(|p| format!("{p}%"))
@@ -57,12 +55,7 @@ pub fn snapshot_lines(s: &Snapshot) -> Vec<String> {
         ));
     }
     if let Some(p) = &s.penalty_notice {
-        out.push(format!(
-            "penalty-notice threshold met: {} unauthorised sessions (G, N, O, U) in the 10 school weeks {} to {}",
-            p.sessions,
-            p.from.format("%d/%m/%Y"),
-            p.to.format("%d/%m/%Y")
-        ));
+        out.push(format!("penalty-notice threshold met: {}", p.describe()));
     }
     out
 }

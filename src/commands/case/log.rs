@@ -1,6 +1,7 @@
 //! `attend case log`, `attend case stage` and `attend case close`.
 
 use super::*;
+use attend::text::capitalise;
 
 pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
@@ -31,7 +32,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     let commit = store::save(
         &ws,
         &c,
-        &format!("{} recorded for {id} ({date})", capital(kind.as_str())),
+        &format!("{} recorded for {id} ({date})", capitalise(kind.as_str())),
     )?;
     ctx.say(format!(
         "Recorded a {} on {date} in the case of {id}.",
@@ -39,13 +40,6 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {

@@ -1,6 +1,7 @@
 //! `attend case show`: one pupil's case on one screen.
 
 use super::*;
+use attend::dates::uk_date;
 
 fn yes_no(b: Option<bool>) -> &'static str {
     match b {
@@ -16,11 +17,7 @@ fn figures_column(s: Option<&Snapshot>) -> Vec<String> {
         return vec!["—".into(); 9];
     };
     vec![
-        format!(
-            "{} to {}",
-            s.from.format("%d/%m/%Y"),
-            s.to.format("%d/%m/%Y")
-        ),
+        format!("{} to {}", uk_date(s.from), uk_date(s.to)),
         s.attendance_pct
             .as_deref()
             .map(|p| format!("{p}%"))
@@ -57,7 +54,7 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         facts.push(l);
     }
     if let Some(d) = p.dob {
-        facts.push(format!("born {}", d.format("%d/%m/%Y")));
+        facts.push(format!("born {}", uk_date(d)));
     }
     for (k, v) in [("FSM", &p.fsm), ("SEN", &p.sen), ("EAL", &p.eal)] {
         if !v.is_empty() {
@@ -76,16 +73,12 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
 
     // attendance: frozen figures beside today's
     let mut cols: Vec<(String, Option<&Snapshot>)> = vec![(
-        format!("At opening {}", c.opened.format("%d/%m/%Y")),
+        format!("At opening {}", uk_date(c.opened)),
         c.opening_attendance.as_ref(),
     )];
     if let Some(pl) = c.plans.last() {
         cols.push((
-            format!(
-                "At plan {} {}",
-                pl.number,
-                pl.meeting.date.format("%d/%m/%Y")
-            ),
+            format!("At plan {} {}", pl.number, uk_date(pl.meeting.date)),
             pl.attendance.as_ref(),
         ));
     }
@@ -96,17 +89,11 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         .find_map(|p| p.review.as_ref().map(|r| (p.number, r)))
     {
         cols.push((
-            format!(
-                "During plan {n} (review {})",
-                r.meeting.date.format("%d/%m/%Y")
-            ),
+            format!("During plan {n} (review {})", uk_date(r.meeting.date)),
             r.during_plan.as_ref(),
         ));
     }
-    cols.push((
-        format!("Now ({})", ctx.as_of.format("%d/%m/%Y")),
-        now.as_ref(),
-    ));
+    cols.push((format!("Now ({})", uk_date(ctx.as_of)), now.as_ref()));
     let mut header: Vec<&str> = vec!["Attendance"];
     header.extend(cols.iter().map(|(h, _)| h.as_str()));
     let mut t = table(&header, ctx.color);
@@ -133,10 +120,8 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     }
     if let Some(pn) = now.as_ref().and_then(|s| s.penalty_notice.as_ref()) {
         o.push_str(&format!(
-            "Penalty-notice threshold met: {} unauthorised sessions in the 10 school weeks {} to {}\n",
-            pn.sessions,
-            pn.from.format("%d/%m/%Y"),
-            pn.to.format("%d/%m/%Y")
+            "Penalty-notice threshold met: {}\n",
+            pn.describe()
         ));
     }
 
