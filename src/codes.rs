@@ -352,11 +352,6 @@ impl Code {
         }
     }
 
-    /// A planned closure (`#`).
-    pub fn is_closure(self) -> bool {
-        self == Code::Closed
-    }
-
     /// Every code of a code set, in the order of [`Code::ALL`].
     pub fn in_set(set: CodeSet) -> impl Iterator<Item = Code> {
         Code::ALL

@@ -114,11 +114,6 @@ pub fn uk_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// `Fri 14/03/2025`.
-pub fn short_date(d: NaiveDate) -> String {
-    d.format("%a %d/%m/%Y").to_string()
-}
-
 /// `Monday`.
 pub fn weekday_name(d: Weekday) -> &'static str {
     match d {

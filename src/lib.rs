@@ -15,7 +15,7 @@
 pub mod attendance;
 pub mod cases;
 pub mod codes;
-pub mod config;
+pub(crate) mod config;
 pub mod dates;
 pub mod documents;
 pub mod flag;

@@ -28,9 +28,6 @@ pub struct InitReport {
 }
 
 impl Workspace {
-    pub fn config_path(&self) -> PathBuf {
-        self.root.join(CONFIG_FILE)
-    }
     pub fn register_dir(&self) -> PathBuf {
         self.root.join("register")
     }

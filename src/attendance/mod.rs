@@ -16,10 +16,10 @@
 //! * [`penalty`]: the penalty-notice threshold and its rolling window;
 //! * [`snapshot`](mod@snapshot): figures frozen into a case.
 
-pub mod analysis;
+pub(crate) mod analysis;
 pub mod penalty;
-pub mod period;
-pub mod snapshot;
+pub(crate) mod period;
+pub(crate) mod snapshot;
 #[cfg(test)]
 mod tests;
 

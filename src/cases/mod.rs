@@ -24,10 +24,10 @@ pub mod model;
 pub mod open;
 pub mod plan;
 pub mod problem;
-pub mod stage;
+pub(crate) mod stage;
 pub mod store;
 pub mod timeline;
-pub mod validate;
+pub(crate) mod validate;
 
 pub use model::Case;
 pub use open::{OpenError, OpenOptions, Opened, open_case, open_cases};

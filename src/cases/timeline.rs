@@ -2,27 +2,13 @@
 //! closing and reopening, and what a hand edit may not change.
 
 use super::Stage;
-use super::git::Commit;
 use super::model::*;
-use super::store::{load_existing, save, sha256_hex};
+use super::store::sha256_hex;
 use super::validate::check_document;
-use crate::upn::PupilId;
-use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use std::fs;
 use std::path::Path;
-
-/// The kinds of event `attend case log` records (the others are recorded by their commands).
-pub const LOG_KINDS: [EventKind; 7] = [
-    EventKind::Call,
-    EventKind::Visit,
-    EventKind::Letter,
-    EventKind::Email,
-    EventKind::Meeting,
-    EventKind::Referral,
-    EventKind::Note,
-];
 
 /// Add an event to the end of the timeline, checking it can be recorded.
 pub fn log_event(case: &mut Case, event: Event, today: NaiveDate) -> Result<()> {
@@ -85,21 +71,6 @@ pub fn document_for(case_dir: &Path, file: &Path) -> Result<Document> {
     };
     check_document(&doc).map_err(|m| anyhow!("{m}"))?;
     Ok(doc)
-}
-
-/// Record one event on a pupil's case and save it (committing if `git.auto_commit` is on): for
-/// other parts of attend that produce something for the case, such as a letter with its document
-/// (see [`document_for`]). The caller holds the workspace lock.
-pub fn record_event(
-    ws: &Workspace,
-    id: &PupilId,
-    event: Event,
-    today: NaiveDate,
-    message: &str,
-) -> Result<Commit> {
-    let mut case = load_existing(ws, id)?;
-    log_event(&mut case, event, today)?;
-    save(ws, &case, message)
 }
 
 /// Why a stage change is refused.

@@ -4,7 +4,7 @@
 //! The totals are counted by the same [`Frame`] as `attend flag`, so a certificate and the flag
 //! list for the same period always agree.
 
-use crate::attendance::{Fraction, Frame, Period, PeriodError, PeriodSpec, SchoolCalendar};
+use crate::attendance::{Fraction, Frame, PeriodError, PeriodSpec, SchoolCalendar};
 use crate::codes::{Category, Code, CodeSet, REGS_2024_START};
 use crate::config::Thresholds;
 use crate::dates::long_date;
@@ -45,11 +45,6 @@ fn set_label(set: CodeSet) -> String {
         CodeSet::Regs2024 => 2024,
     };
     format!("{} ({year} regulations)", set.sessions_text())
-}
-
-/// The period a certificate covers, resolved against the register as `attend flag` does.
-pub fn period(reg: &Register, spec: &PeriodSpec) -> Result<Period, PeriodError> {
-    SchoolCalendar::of(&reg.grid).resolve(&reg.grid, spec)
 }
 
 /// The certificate's part of a document's context: `period`, `weeks` (each with its ten

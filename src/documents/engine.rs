@@ -34,7 +34,7 @@ pub fn logo_asset_name(configured: &str) -> String {
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
-pub use pdf::{DEFAULT_FONT, PdfDocument, PdfOptions, markup_to_pdf};
+pub use pdf::{PdfDocument, PdfOptions, markup_to_pdf};
 
 #[cfg(test)]
 mod tests;
@@ -324,7 +324,8 @@ pub fn escape_typst_markup(input: &str, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(&input.as_bytes()[start..])
 }
 
-/// Escape text for typst markup into a `String` (see [`escape_typst_markup`]).
+/// Escape text for typst markup into a `String` (see [`escape_typst_markup`]); for tests.
+#[cfg(test)]
 pub fn typst_markup(input: &str) -> String {
     let mut buf = Vec::with_capacity(input.len() + 8);
     escape_typst_markup(input, &mut buf).expect("writing to a Vec cannot fail");

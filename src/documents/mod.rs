@@ -15,7 +15,7 @@
 //!
 //! The built-in templates are embedded from the repository's `templates/` folder ([`BUILTINS`]).
 
-pub mod certificate;
+pub(crate) mod certificate;
 pub mod context;
 pub mod engine;
 pub mod issue;

@@ -8,7 +8,6 @@ pub mod import;
 pub mod read;
 pub mod store;
 
-use crate::codes::{Code, CodeSet};
 use crate::dates::{AcademicYear, Half, Session};
 use crate::upn::PupilId;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -221,13 +220,6 @@ impl MarkGrid {
         self.weeks.binary_search(&monday).ok()
     }
 
-    /// The code set of each slot, for the arithmetic's lookup table.
-    pub fn slot_code_sets(&self) -> Vec<CodeSet> {
-        (0..self.row_len())
-            .map(|j| CodeSet::for_date(self.session(j).date))
-            .collect()
-    }
-
     /// The first slot whose session is on or after `date` (`row_len()` if none).
     pub fn slot_on_or_after(&self, date: NaiveDate) -> usize {
         let monday = crate::dates::monday_of(date);
@@ -246,28 +238,6 @@ impl MarkGrid {
             None => self.row_len(),
         }
     }
-
-    /// The academic years the grid's school days fall in.
-    pub fn academic_years(&self) -> Vec<AcademicYear> {
-        let mut ys: Vec<AcademicYear> = self
-            .weeks
-            .iter()
-            .flat_map(|m| {
-                [
-                    AcademicYear::of(*m),
-                    AcademicYear::of(*m + Duration::days(4)),
-                ]
-            })
-            .collect();
-        ys.sort();
-        ys.dedup();
-        ys
-    }
-}
-
-/// The code stored in a mark byte.
-pub fn code_of(b: u8) -> Option<Code> {
-    Code::from_u8(b)
 }
 
 /// Which academic years of marks to load.

@@ -465,16 +465,6 @@ pub fn marks_text(grid: &MarkGrid, year: AcademicYear) -> String {
     String::from_utf8(out).expect("marks are ASCII")
 }
 
-/// Load the marks of several academic years into one grid over all their weeks, with a row for
-/// every pupil id in `ids` (sorted), in that order; pupils without marks have empty rows.
-pub fn load_grid(register_dir: &Path, years: &[AcademicYear], ids: &[PupilId]) -> Result<MarkGrid> {
-    let parts: Vec<MarkGrid> = years
-        .iter()
-        .map(|y| load_year(register_dir, *y))
-        .collect::<Result<_>>()?;
-    Ok(combine(&parts, ids))
-}
-
 /// Combine grids (of distinct academic years) onto the union of their weeks, rows in `ids` order.
 pub fn combine(parts: &[MarkGrid], ids: &[PupilId]) -> MarkGrid {
     if parts.len() == 1 && parts[0].ids == ids {
