@@ -1,21 +1,16 @@
 //! `attend flag` and `attend pupil`: the DfE's figures, checked against the generator's truth.
 
-mod util;
-
+use crate::support::*;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use util::*;
 
 const CONTRACT: &str = "upn,surname,forename,year,reg_group,possible,present,approved_activity,authorised,unauthorised,late_before_close,late_after_close,attendance_pct,band";
 
 /// `flag --all --format csv` rows keyed by UPN.
-fn flag_all(
-    ws: &Path,
-    extra: &[&str],
-) -> (Vec<String>, BTreeMap<String, BTreeMap<String, String>>) {
-    let out = at(ws)
-        .args(["flag", "--all", "--format", "csv"])
+fn flag_all(ws: &Ws, extra: &[&str]) -> (Vec<String>, BTreeMap<String, BTreeMap<String, String>>) {
+    let out = ws
+        .attend(["flag", "--all", "--format", "csv"])
         .args(extra)
         .assert()
         .success();
@@ -38,14 +33,14 @@ fn flag_all(
 }
 
 /// Compare attend's figures with the generator's truth, pupil by pupil.
-fn check_against_truth(ws: &Path, truth: &Path) -> usize {
+fn check_against_truth(ws: &Ws, truth: &Path) -> usize {
     let (header, got) = flag_all(ws, &[]);
     assert_eq!(
         header[..14].join(","),
         CONTRACT,
         "the machine-readable contract"
     );
-    let truth = util::truth(truth);
+    let truth = crate::support::truth(truth);
     let mut checked = 0;
     for (upn, t) in &truth {
         let g = got
@@ -122,9 +117,9 @@ fn flag_all_matches_the_ground_truth_for_wide_and_long_imports() {
     long.extend(["--format", "long"]);
     let (l, _) = generated(dir.path(), "long", &long);
     for f in [&w, &l] {
-        let ws = workspace();
-        at(ws.path()).arg("import").arg(f).assert().success();
-        assert_eq!(check_against_truth(ws.path(), &truth), 320);
+        let ws = Ws::new();
+        ws.attend(["import"]).arg(f).assert().success();
+        assert_eq!(check_against_truth(&ws, &truth), 320);
     }
 }
 
@@ -147,17 +142,16 @@ fn a_period_spanning_19_august_2024_uses_both_code_sets() {
             "all",
         ],
     );
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(&f)
         .assert()
         .success()
         .stderr(predicate::str::contains("2006 regulations"))
         .stderr(predicate::str::contains("2024 regulations"));
     // the truth covers the whole export, so ask for the whole span
-    let (_, got) = flag_all(ws.path(), &["--from", "2024-06-03", "--to", "2025-07-18"]);
-    let truth = util::truth(&truth);
+    let (_, got) = flag_all(&ws, &["--from", "2024-06-03", "--to", "2025-07-18"]);
+    let truth = crate::support::truth(&truth);
     for (upn, t) in &truth {
         let g = &got[upn];
         for k in [
@@ -191,7 +185,7 @@ fn a_period_spanning_19_august_2024_uses_both_code_sets() {
 }
 
 /// A register where each pupil's attendance is exactly chosen: `present` of `possible`.
-fn exact_register(ws: &Path, pupils: &[(&str, usize, usize)]) {
+fn exact_register(ws: &Ws, pupils: &[(&str, usize, usize)]) {
     // 50 school days of sessions from Monday 6 January 2025
     let mut header = vec!["UPN".to_string(), "Surname".into(), "Forename".into()];
     let mut day = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
@@ -222,14 +216,14 @@ fn exact_register(ws: &Path, pupils: &[(&str, usize, usize)]) {
         }
         text += &(row.join(",") + "\n");
     }
-    let f = ws.join("exact.csv");
+    let f = ws.path().join("exact.csv");
     std::fs::write(&f, text).unwrap();
-    at(ws).arg("import").arg(&f).assert().success();
+    ws.attend(["import"]).arg(&f).assert().success();
 }
 
 #[test]
 fn exactly_90_percent_is_flagged_and_just_above_is_not() {
-    let ws = workspace();
+    let ws = Ws::new();
     // 90 of 100 = 90.0% (persistent); 81 of 90 = 90.0% exactly too; 89.96% shows 90.0 and is
     // persistent: needs 2249 of 2500, too many sessions here, so use 89 of 99 = 89.9%;
     // 91 of 100 = 91.0% (at risk), 50 of 100 = severe, 0 possible = none.
@@ -244,7 +238,7 @@ fn exactly_90_percent_is_flagged_and_just_above_is_not() {
     let fix = |body: &str| attend::upn::Upn::from_body(body).unwrap().to_string();
     let (c, d, e, f) = (fix(&c[1..]), fix(&d[1..]), fix(&e[1..]), fix(&f[1..]));
     exact_register(
-        ws.path(),
+        &ws,
         &[
             (a, 90, 100),
             (b, 81, 90),
@@ -254,8 +248,8 @@ fn exactly_90_percent_is_flagged_and_just_above_is_not() {
             (&f, 0, 0),
         ],
     );
-    let out = at(ws.path())
-        .args(["flag", "--threshold", "90", "--format", "csv"])
+    let out = ws
+        .attend(["flag", "--threshold", "90", "--format", "csv"])
         .assert()
         .success();
     let rows = csv_rows(&String::from_utf8_lossy(&out.get_output().stdout));
@@ -272,13 +266,13 @@ fn exactly_90_percent_is_flagged_and_just_above_is_not() {
             (b, "90.0", "persistent"),
         ]
     );
-    let (_, all) = flag_all(ws.path(), &[]);
+    let (_, all) = flag_all(&ws, &[]);
     assert_eq!(all[&d]["band"], "at_risk");
     assert_eq!(all[&f]["attendance_pct"], "");
     assert_eq!(all[&f]["band"], "none");
     // a threshold with a decimal
-    let out = at(ws.path())
-        .args(["flag", "--threshold", "89.9", "--format", "csv"])
+    let out = ws
+        .attend(["flag", "--threshold", "89.9", "--format", "csv"])
         .assert()
         .success();
     assert_eq!(
@@ -289,16 +283,12 @@ fn exactly_90_percent_is_flagged_and_just_above_is_not() {
 
 #[test]
 fn json_output_has_the_contract_keys() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let out = at(ws.path())
-        .args(["flag", "--format", "json"])
-        .assert()
-        .success();
+    let out = ws.attend(["flag", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let rows = v.as_array().unwrap();
     assert!(!rows.is_empty());
@@ -325,14 +315,12 @@ fn json_output_has_the_contract_keys() {
 
 #[test]
 fn the_table_lists_lowest_first_with_the_period_and_denominator() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    at(ws.path())
-        .args(["flag", "--threshold", "90"])
+    ws.attend(["flag", "--threshold", "90"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -344,31 +332,29 @@ fn the_table_lists_lowest_first_with_the_period_and_denominator() {
 
 #[test]
 fn filters_and_few_sessions() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let (_, all) = flag_all(ws.path(), &[]);
-    let (_, y9) = flag_all(ws.path(), &["--year", "Year 9"]);
+    let (_, all) = flag_all(&ws, &[]);
+    let (_, y9) = flag_all(&ws, &["--year", "Year 9"]);
     assert!(!y9.is_empty());
     assert!(y9.values().all(|r| r["year"] == "9"));
     assert_eq!(y9.len(), all.values().filter(|r| r["year"] == "9").count());
-    let (_, few) = flag_all(ws.path(), &["--min-sessions", "1000"]);
+    let (_, few) = flag_all(&ws, &["--min-sessions", "1000"]);
     assert_eq!(few.len(), all.len(), "listed apart, not hidden");
     assert!(few.values().all(|r| r["few_sessions"] == "yes"));
-    let (_, severe) = flag_all(ws.path(), &["--band", "severe"]);
+    let (_, severe) = flag_all(&ws, &["--band", "severe"]);
     assert!(severe.values().all(|r| r["band"] == "severe"));
-    let (_, fsm) = flag_all(ws.path(), &["--fsm"]);
+    let (_, fsm) = flag_all(&ws, &["--fsm"]);
     assert!(fsm.len() < all.len());
 }
 
 #[test]
 fn bad_requests_are_clear_errors_and_write_nothing() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
@@ -389,16 +375,15 @@ fn bad_requests_are_clear_errors_and_write_nothing() {
         (vec!["pupil", "B801200005001"], "not in the register"),
         (vec!["pupil", "B801200005002"], "check letter"),
     ] {
-        at(ws.path())
-            .args(&args)
+        ws.attend(&args)
             .assert()
             .failure()
             .stderr(predicate::str::contains(expect));
     }
     assert_eq!(before, tree(ws.path()));
-    let empty = workspace();
-    at(empty.path())
-        .arg("flag")
+    let empty = Ws::new();
+    empty
+        .attend(["flag"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("import"));
@@ -406,15 +391,14 @@ fn bad_requests_are_clear_errors_and_write_nothing() {
 
 #[test]
 fn pupil_shows_year_terms_patterns_and_threshold() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let (_, all) = flag_all(ws.path(), &[]);
+    let (_, all) = flag_all(&ws, &[]);
     let (upn, row) = all.iter().find(|(_, r)| r["band"] == "persistent").unwrap();
-    let out = at(ws.path()).args(["pupil", upn]).assert().success();
+    let out = ws.attend(["pupil", upn]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     for expect in [
         "2024-25 to date",
@@ -428,8 +412,8 @@ fn pupil_shows_year_terms_patterns_and_threshold() {
     ] {
         assert!(text.contains(expect), "{expect:?} in\n{text}");
     }
-    let out = at(ws.path())
-        .args(["pupil", upn, "--format", "json"])
+    let out = ws
+        .attend(["pupil", upn, "--format", "json"])
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();

@@ -1,12 +1,11 @@
-//! Helpers for the document tests: a workspace holding the fictional example cases, the register
-//! they were made from and the fictional Townley Academy's letterhead; PDF text via pdftotext.
-#![allow(dead_code)]
+//! The document tests: the date they write on, the two fictional cases (see
+//! [`Ws::with_fictional_cases`](super::Ws::with_fictional_cases)), every built-in document, and
+//! PDFs read back with pdftotext.
 
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use std::borrow::BorrowMut;
+use std::path::Path;
 
-/// The officer the tests record as (the example case's officer).
-pub const OFFICER: &str = "Priya Shah";
 /// The date every document in the tests is written on.
 pub const AS_OF: &str = "2025-02-24";
 /// The example case in the repository's cases/ (Mason Lee: two plans, a review).
@@ -15,89 +14,9 @@ pub const MASON: &str = "C815381816030";
 /// Notice to Improve).
 pub const OLIVER: &str = "K815375514034";
 
-pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The attend binary with a clean, reproducible environment.
-pub fn attend() -> Command {
-    let mut c = Command::cargo_bin("attend").expect("binary built");
-    c.env_remove("ATTEND_DIR")
-        .env_remove("EDITOR")
-        .env_remove("VISUAL")
-        .env("ATTEND_USER", OFFICER)
-        .env("NO_COLOR", "1");
-    c
-}
-
-/// attend on workspace `ws`, as of `date`.
-pub fn at(ws: &Path, date: &str) -> Command {
-    let mut c = attend();
-    c.arg("--dir").arg(ws).arg("--as-of").arg(date);
-    c
-}
-
-/// A workspace with the register, both fictional cases and the Townley Academy letterhead.
-pub fn workspace() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    let ws = d.path();
-    attend()
-        .arg("init")
-        .arg(ws)
-        .arg("--quiet")
-        .assert()
-        .success();
-    std::fs::copy(
-        repo().join("tests/fixtures/documents/attend.yaml"),
-        ws.join("attend.yaml"),
-    )
-    .unwrap();
-    attend()
-        .arg("--dir")
-        .arg(ws)
-        .arg("--quiet")
-        .arg("import")
-        .arg(repo().join("tests/fixtures/cases/register.csv"))
-        .assert()
-        .success();
-    copy_dir(
-        &repo().join("cases").join(MASON),
-        &ws.join("cases").join(MASON),
-    );
-    let oliver = ws.join("cases").join(OLIVER);
-    std::fs::create_dir_all(&oliver).unwrap();
-    std::fs::copy(
-        repo().join("tests/fixtures/documents/K815375514034.yaml"),
-        oliver.join("case.yaml"),
-    )
-    .unwrap();
-    d
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
-}
-
-pub fn case_path(ws: &Path, id: &str) -> PathBuf {
-    ws.join("cases").join(id).join("case.yaml")
-}
-
-pub fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-}
-
 /// Run and return stdout, failing the test with stderr when the command fails.
-pub fn run_ok(c: &mut Command) -> Vec<u8> {
-    let out = c.output().unwrap();
+pub fn run_ok(mut c: impl BorrowMut<Command>) -> Vec<u8> {
+    let out = c.borrow_mut().output().unwrap();
     assert!(
         out.status.success(),
         "command failed: {}",
@@ -107,8 +26,8 @@ pub fn run_ok(c: &mut Command) -> Vec<u8> {
 }
 
 /// Run a command that must fail; returns stderr.
-pub fn run_err(c: &mut Command) -> String {
-    let out = c.output().unwrap();
+pub fn run_err(mut c: impl BorrowMut<Command>) -> String {
+    let out = c.borrow_mut().output().unwrap();
     assert!(
         !out.status.success(),
         "command succeeded but should have failed; stdout: {}",
@@ -141,27 +60,6 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 /// Whitespace collapsed to single spaces (line breaks in a PDF fall anywhere).
 pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Every file under `dir` with its bytes (to check that a failed command changed nothing).
-pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    fn walk(base: &Path, d: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let name = p.strip_prefix(base).unwrap().to_path_buf();
-                if name.to_string_lossy() == ".attend-lock" {
-                    continue;
-                }
-                out.insert(name, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Lower-case hex SHA-256 of a file, computed by sha256sum (independently of attend).

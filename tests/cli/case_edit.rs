@@ -2,17 +2,14 @@
 //! one is reopened with the problem (and its line) at the top; quitting without saving records
 //! nothing; the original is untouched until the edit is valid.
 
-#[path = "fixtures/cases/support.rs"]
-mod support;
-
+use crate::support::*;
 use predicates::prelude::*;
-use support::*;
 
 const MASON: &str = "C815381816030";
 
-fn opened() -> tempfile::TempDir {
-    let ws = workspace();
-    at(ws.path(), "2025-01-10")
+fn opened() -> Ws {
+    let ws = Ws::with_fixture_register();
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
@@ -39,7 +36,7 @@ fi"#,
             seen = seen.display()
         ),
     );
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -86,7 +83,7 @@ fn quitting_without_saving_records_nothing() {
     let w = ws.path();
     let before = read(&case_file(w, MASON));
     let ed = editor(w, "quit.sh", "exit 0");
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -100,7 +97,7 @@ fn quitting_without_saving_records_nothing() {
         r#"grep -q '^#!' "$1" && exit 0
 sed -i 's/^opened: 2025-01-10$/opened: 2025-13-10/' "$1""#,
     );
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -109,7 +106,7 @@ sed -i 's/^opened: 2025-01-10$/opened: 2025-13-10/' "$1""#,
     assert_eq!(read(&case_file(w, MASON)), before);
     // an editor that fails: nothing
     let ed = editor(w, "fail.sh", "echo '# x' >> \"$1\"\nexit 3");
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -139,7 +136,7 @@ sed -i 's/^stage: monitor$/stage: enforce/' "$1""#,
             seen.display()
         ),
     );
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -160,7 +157,7 @@ fn visual_is_preferred_to_editor() {
         "sed -i 's/^opening_attendance:$/child_view: I like art.\\nopening_attendance:/' \"$1\"",
     );
     let ed = editor(w, "editor.sh", "exit 9");
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("VISUAL", &visual)
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
@@ -180,7 +177,7 @@ fn an_editor_that_never_makes_the_file_valid_gives_up_and_records_nothing() {
         "bad.sh",
         r#"echo "stage_hint_$$_$(date +%N): x" >> "$1""#,
     );
-    at(w, "2025-01-11")
+    ws.at("2025-01-11")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .timeout(std::time::Duration::from_secs(60))

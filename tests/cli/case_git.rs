@@ -2,13 +2,10 @@
 //! happened; without it attend never runs git; and two officers' changes to different parts of a
 //! case on two branches merge without conflict (real git, in a temporary folder).
 
-#[path = "fixtures/cases/support.rs"]
-mod support;
-
+use crate::support::*;
 use predicates::prelude::*;
 use std::path::Path;
 use std::process::Command;
-use support::*;
 
 const MASON: &str = "C815381816030";
 
@@ -28,8 +25,8 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// A workspace under git with auto_commit on, everything committed.
-fn repo_workspace() -> tempfile::TempDir {
-    let ws = workspace();
+fn repo_workspace() -> Ws {
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let cfg = w.join("attend.yaml");
     std::fs::write(
@@ -70,7 +67,7 @@ fn each_command_commits_only_its_case_folder() {
     )
     .unwrap();
 
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success()
@@ -80,7 +77,7 @@ fn each_command_commits_only_its_case_folder() {
     assert_eq!(last_subject(w), "Case opened for C815381816030");
     assert_eq!(last_files(w), ["cases/C815381816030/case.yaml"]);
 
-    at(w, "2025-01-13")
+    ws.at("2025-01-13")
         .args(["case", "log", MASON, "--kind", "call", "Called mum"])
         .assert()
         .success();
@@ -89,7 +86,7 @@ fn each_command_commits_only_its_case_folder() {
         "Call recorded for C815381816030 (2025-01-13)"
     );
 
-    at(w, "2025-01-20")
+    ws.at("2025-01-20")
         .args([
             "plan",
             "new",
@@ -115,7 +112,7 @@ fn each_command_commits_only_its_case_folder() {
     );
     assert_eq!(last_files(w), ["cases/C815381816030/case.yaml"]);
 
-    at(w, "2025-02-10")
+    ws.at("2025-02-10")
         .args([
             "review",
             MASON,
@@ -146,8 +143,7 @@ fn each_command_commits_only_its_case_folder() {
 
 #[test]
 fn without_auto_commit_attend_never_runs_git() {
-    let ws = workspace();
-    let w = ws.path();
+    let ws = Ws::with_fixture_register();
     // a `git` that leaves a mark if anything runs it
     let bin = tempfile::tempdir().unwrap();
     let marker = bin.path().join("git-was-run");
@@ -161,17 +157,17 @@ fn without_auto_commit_attend_never_runs_git() {
         bin.path().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .env("PATH", &path)
         .args(["case", "open", MASON])
         .assert()
         .success();
-    at(w, "2025-01-13")
+    ws.at("2025-01-13")
         .env("PATH", &path)
         .args(["case", "log", MASON, "--kind", "note", "A note"])
         .assert()
         .success();
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .env("PATH", &path)
         .args(["case", "stage", MASON, "understand"])
         .assert()
@@ -181,7 +177,7 @@ fn without_auto_commit_attend_never_runs_git() {
 
 #[test]
 fn a_failed_commit_says_so_and_keeps_the_change() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let cfg = w.join("attend.yaml");
     std::fs::write(
@@ -190,7 +186,7 @@ fn a_failed_commit_says_so_and_keeps_the_change() {
     )
     .unwrap();
     // not a git repository
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .env("GIT_CEILING_DIRECTORIES", w.parent().unwrap())
         .args(["case", "open", MASON])
         .assert()
@@ -206,7 +202,7 @@ fn a_failed_commit_says_so_and_keeps_the_change() {
 fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
     let ws = repo_workspace();
     let w = ws.path();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
@@ -216,15 +212,15 @@ fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
 
     // officer A, on a branch: a call, a stage change and the first plan
     git(w, &["checkout", "-q", "-b", "officer-a"]);
-    at(w, "2025-01-13")
+    ws.at("2025-01-13")
         .args(["case", "log", MASON, "--kind", "call", "Called mum"])
         .assert()
         .success();
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .args(["case", "stage", MASON, "understand"])
         .assert()
         .success();
-    at(w, "2025-01-20")
+    ws.at("2025-01-20")
         .args([
             "plan",
             "new",
@@ -253,7 +249,7 @@ fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
         r#"awk '/^opening_attendance:$/ { print "people:"; print "- name: Karen Lee"; print "  relationship: mother"; print "  parental_responsibility: true"; print "siblings:"; print "- name: Ella Lee"; print "  school: Townley Primary"; print "barriers:"; print "- kind: transport" } { print }' "$1" > "$1.new"
 mv "$1.new" "$1""#,
     );
-    at(w, "2025-01-15")
+    ws.at("2025-01-15")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -284,7 +280,7 @@ mv "$1.new" "$1""#,
     assert_eq!(case.timeline.len(), 5, "opened, call, stage, plan, stage");
     // and the merged file is already in attend's layout: saving it changes nothing
     assert_eq!(attend::cases::file::case_text(&case).unwrap(), text);
-    at(w, "2025-01-21")
+    ws.at("2025-01-21")
         .args(["case", "show", MASON])
         .assert()
         .success();

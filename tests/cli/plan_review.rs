@@ -1,13 +1,9 @@
 //! `attend plan new`, `attend review`, `attend due` on the fixture register: every input mode,
 //! every outcome and decision, with the review's figures checked against numbers counted from
-//! the export itself (tests/fixtures/cases/support.rs), not with attend's own code.
+//! the export itself (tests/cli/support/cases.rs), not with attend's own code.
 
-#[path = "fixtures/cases/support.rs"]
-mod support;
-
+use crate::support::*;
 use predicates::prelude::*;
-use std::path::Path;
-use support::*;
 
 const MASON: &str = "C815381816030";
 /// Oliver Mitchell: severe absence, meets the penalty-notice threshold.
@@ -21,8 +17,8 @@ fn forms() -> std::path::PathBuf {
 }
 
 /// A plan by flags: meeting on MEETING, the given target, review on REVIEW.
-fn plan_by_flags(w: &Path, upn: &str, target: &str) {
-    at(w, MEETING)
+fn plan_by_flags(ws: &Ws, upn: &str, target: &str) {
+    ws.at(MEETING)
         .args([
             "plan", "new", upn, "--date", MEETING, "--target", target, "--weeks", "3", "--review",
             REVIEW,
@@ -107,14 +103,14 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         })
         .expect("a pupil no better than before the plan");
 
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    plan_by_flags(w, met, "90"); // met: at or above 90%
-    plan_by_flags(w, some, "100"); // short of 100%, better than before
-    plan_by_flags(w, not, "100"); // short of 100%, no better than before
+    plan_by_flags(&ws, met, "90"); // met: at or above 90%
+    plan_by_flags(&ws, some, "100"); // short of 100%, better than before
+    plan_by_flags(&ws, not, "100"); // short of 100%, no better than before
 
     // met -> close: stage back to monitoring
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", met, "--decision", "close"])
         .args(all_done())
         .assert()
@@ -122,7 +118,7 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         .stderr(predicate::str::contains("target met (as the figures give)"))
         .stderr(predicate::str::contains("the case goes back to monitoring"));
     // some improvement -> continue: plan 2, reviewed 3 weeks on
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", some, "--decision", "continue"])
         .args(all_done())
         .assert()
@@ -134,7 +130,7 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
             "plan 2 is in place, review due 2025-03-03",
         ));
     // not met -> escalate to a Notice to Improve, with a plan kept in place
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", not, "--escalate", "notice-to-improve"])
         .args(all_done())
         .assert()
@@ -224,7 +220,7 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
     } else {
         ("met", "close")
     };
-    at(w, nto)
+    ws.at(nto)
         .args([
             "review",
             not,
@@ -240,7 +236,7 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         .stderr(predicate::str::contains(format!(
             "field outcome_reason: the figures give {proposed}"
         )));
-    at(w, nto)
+    ws.at(nto)
         .args([
             "review",
             not,
@@ -264,7 +260,7 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
         r2["outcome_reason"].as_str(),
         Some("Absences since the plan were a hospital stay, with evidence")
     );
-    at(w, "2025-03-04")
+    ws.at("2025-03-04")
         .args(["case", "close", not, "--reason", "Attendance recovered"])
         .assert()
         .success();
@@ -273,9 +269,9 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
 
 #[test]
 fn the_example_case_is_what_the_commands_make() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "open",
@@ -285,7 +281,7 @@ fn the_example_case_is_what_the_commands_make() {
         ])
         .assert()
         .success();
-    at(w, "2025-01-13")
+    ws.at("2025-01-13")
         .args(["case", "log", MASON, "--kind", "call", "--with", "Karen Lee (mother)"])
         .arg("Discussed Mason's absences. Mum says stomach aches on school mornings; agreed to meet.")
         .assert()
@@ -300,7 +296,7 @@ fn the_example_case_is_what_the_commands_make() {
         docs.join("2025-01-14-concern-letter.txt"),
     )
     .unwrap();
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .args([
             "case",
             "log",
@@ -313,18 +309,18 @@ fn the_example_case_is_what_the_commands_make() {
         .arg("Letter of concern sent, inviting both parents to an attendance meeting on 20 January")
         .assert()
         .success();
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .args(["case", "stage", MASON, "understand"])
         .assert()
         .success();
-    at(w, "2025-01-20")
+    ws.at("2025-01-20")
         .args(["plan", "new", MASON, "--from"])
         .arg(forms().join("plan-full.yaml"))
         .assert()
         .success()
         .stderr(predicate::str::contains("Attendance at the meeting: 76.2% (131 of 172 possible sessions, 02/09/2024 to 20/01/2025)"))
         .stderr(predicate::str::contains("Stage: understand -> support"));
-    at(w, "2025-02-10")
+    ws.at("2025-02-10")
         .args(["review", MASON, "--from"])
         .arg(forms().join("review-continue.yaml"))
         .assert()
@@ -339,12 +335,12 @@ mv "$1.new" "$1""#,
             family.display()
         ),
     );
-    at(w, "2025-02-12")
+    ws.at("2025-02-12")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
         .success();
-    at(w, "2025-02-14")
+    ws.at("2025-02-14")
         .args([
             "case",
             "log",
@@ -382,7 +378,7 @@ mv "$1.new" "$1""#,
 
 #[test]
 fn a_plan_in_the_editor_opens_the_case_and_reopens_on_a_mistake() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let seen = w.join("seen.txt");
     let first = w.join("first.txt");
@@ -401,7 +397,7 @@ fi"#,
             first = first.display()
         ),
     );
-    at(w, MEETING)
+    ws.at(MEETING)
         .env("EDITOR", &ed)
         .args(["plan", "new", MASON, "--edit"])
         .assert()
@@ -451,10 +447,10 @@ fi"#,
 
 #[test]
 fn quitting_the_form_without_saving_records_nothing() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let ed = editor(w, "quit.sh", "exit 0");
-    at(w, MEETING)
+    ws.at(MEETING)
         .env("EDITOR", &ed)
         .args(["plan", "new", MASON, "--edit"])
         .assert()
@@ -462,9 +458,9 @@ fn quitting_the_form_without_saving_records_nothing() {
         .stderr(predicate::str::contains("Nothing was recorded"));
     assert!(!w.join("cases").join(MASON).exists(), "no case, no folder");
     // a review form too
-    plan_by_flags(w, MASON, "95");
+    plan_by_flags(&ws, MASON, "95");
     let before = read(&case_file(w, MASON));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .env("EDITOR", &ed)
         .args(["review", MASON, "--edit"])
         .assert()
@@ -475,9 +471,9 @@ fn quitting_the_form_without_saving_records_nothing() {
 
 #[test]
 fn a_review_in_the_editor() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    plan_by_flags(w, MASON, "95");
+    plan_by_flags(&ws, MASON, "95");
     let first = w.join("first.txt");
     let ed = editor(
         w,
@@ -488,7 +484,7 @@ sed -i "s/^  status:$/  status: partly/; s/^what_worked: ''$/what_worked: The ch
             first = first.display()
         ),
     );
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .env("EDITOR", &ed)
         .args(["review", MASON, "--edit"])
         .assert()
@@ -521,8 +517,8 @@ sed -i "s/^  status:$/  status: partly/; s/^what_worked: ''$/what_worked: The ch
 
 #[test]
 fn with_no_terminal_and_no_input_it_says_which_to_use() {
-    let ws = workspace();
-    at(ws.path(), MEETING)
+    let ws = Ws::with_fixture_register();
+    ws.at(MEETING)
         .args(["plan", "new", MASON])
         .assert()
         .failure()
@@ -535,13 +531,15 @@ fn with_no_terminal_and_no_input_it_says_which_to_use() {
 }
 
 /// `plan new --from` a copy of the full form with one change; returns stderr.
-fn plan_from_changed(w: &Path, from: &str, to: &str) -> (String, String) {
+fn plan_from_changed(ws: &Ws, from: &str, to: &str) -> (String, String) {
+    let w = ws.path();
     let text = read(&forms().join("plan-full.yaml"));
     assert!(text.contains(from), "{from}");
     let changed = text.replacen(from, to, 1);
     let file = w.join("plan.yaml");
     std::fs::write(&file, &changed).unwrap();
-    let out = at(w, MEETING)
+    let out = ws
+        .at(MEETING)
         .args(["plan", "new", MASON, "--from"])
         .arg(&file)
         .assert()
@@ -561,9 +559,9 @@ fn line_of(text: &str, line: &str) -> usize {
 
 #[test]
 fn validation_errors_name_the_field_and_line_and_record_nothing() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    let (err, text) = plan_from_changed(w, "  target: 95", "  target: 101");
+    let (err, text) = plan_from_changed(&ws, "  target: 95", "  target: 101");
     assert!(
         err.contains(&format!(
             "plan.yaml, line {}, field aim.target: 101 is over 100",
@@ -571,7 +569,7 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
         )),
         "{err}"
     );
-    let (err, text) = plan_from_changed(w, "review_date: 2025-02-10", "review_date: 2025-01-10");
+    let (err, text) = plan_from_changed(&ws, "review_date: 2025-02-10", "review_date: 2025-01-10");
     assert!(
         err.contains(&format!(
             "line {}, field review_date: the review (2025-01-10) must be after the meeting (2025-01-20)",
@@ -579,17 +577,17 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
         )),
         "{err}"
     );
-    let (err, text) = plan_from_changed(w, "- Karen Lee|Mother", "- Karen Lee, Mother");
+    let (err, text) = plan_from_changed(&ws, "- Karen Lee|Mother", "- Karen Lee, Mother");
     assert!(
         err.contains(&format!("line {}, field attendees[1]: \"Karen Lee, Mother\" has no role: write an attendee as \"Name|Role\"", line_of(&text, "- Karen Lee, Mother"))),
         "{err}"
     );
-    let (err, text) = plan_from_changed(w, "  owner: Karen Lee\n", "  owner: ''\n");
+    let (err, text) = plan_from_changed(&ws, "  owner: Karen Lee\n", "  owner: ''\n");
     assert!(
         err.contains(&format!("line {}, field actions[2].owner: an action's owner (the named person responsible) cannot be empty", line_of(&text, "  owner: ''"))),
         "{err}"
     );
-    let (err, _) = plan_from_changed(w, "  weeks: 3\n", "  weeks: 3\n  weeks_extra: 1\n");
+    let (err, _) = plan_from_changed(&ws, "  weeks: 3\n", "  weeks: 3\n  weeks_extra: 1\n");
     assert!(
         err.contains("unknown field (check its spelling) `weeks_extra`"),
         "{err}"
@@ -599,7 +597,7 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
         "nothing was recorded"
     );
     // the same rules for flags
-    at(w, MEETING)
+    ws.at(MEETING)
         .args([
             "plan",
             "new",
@@ -616,17 +614,17 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
         .stderr(predicate::str::contains(
             "--attendee (the 1st): \"Karen Lee\" has no role: write an attendee as \"Name|Role\"",
         ));
-    at(w, MEETING)
+    ws.at(MEETING)
         .args(["plan", "new", MASON, "--target", "101"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("101 is over 100"));
-    at(w, MEETING)
+    ws.at(MEETING)
         .args(["plan", "new", MASON, "--target", "95", "--weeks", "3", "--attendee", "Karen Lee|Mother", "--action", "parents|Phone by 9am|"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("field actions[1].owner: an action's owner (the named person responsible) cannot be empty"));
-    at(w, MEETING)
+    ws.at(MEETING)
         .args([
             "plan",
             "new",
@@ -651,17 +649,17 @@ fn validation_errors_name_the_field_and_line_and_record_nothing() {
 
 #[test]
 fn one_open_plan_at_a_time_and_review_rules() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    plan_by_flags(w, MASON, "95");
+    plan_by_flags(&ws, MASON, "95");
     let before = read(&case_file(w, MASON));
-    at(w, "2025-01-21")
+    ws.at("2025-01-21")
         .args(["plan", "new", MASON, "--target", "90", "--weeks", "3", "--attendee", "A|B", "--action", "school|x|y"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("plan 1 (meeting 2025-01-20) has not been reviewed yet: review it first (attend review C815381816030)"));
     // a review before the meeting, a continued plan reviewed more than 3 weeks on, a close when not met
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args([
             "review",
             MASON,
@@ -676,7 +674,7 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .stderr(predicate::str::contains(
             "field date: the review (2025-01-15) is before the plan's meeting (2025-01-20)",
         ));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args([
             "review",
             MASON,
@@ -691,7 +689,7 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .stderr(predicate::str::contains(
             "no more than 3 weeks later (by 2025-03-03)",
         ));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", MASON, "--decision", "close"])
         .args(all_done())
         .assert()
@@ -699,7 +697,7 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .stderr(predicate::str::contains(
             "a plan is closed when its target is met",
         ));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args([
             "review",
             MASON,
@@ -711,7 +709,7 @@ fn one_open_plan_at_a_time_and_review_rules() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("missing action 2, 3"));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", MASON, "--decision", "escalate"])
         .args(all_done())
         .assert()
@@ -724,10 +722,10 @@ fn one_open_plan_at_a_time_and_review_rules() {
 
 #[test]
 fn the_penalty_notice_threshold_is_shown_when_met() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    plan_by_flags(w, OLIVER, "90");
-    at(w, REVIEW)
+    plan_by_flags(&ws, OLIVER, "90");
+    ws.at(REVIEW)
         .args(["review", OLIVER, "--dry-run"])
         .assert()
         .success()
@@ -737,7 +735,7 @@ fn the_penalty_notice_threshold_is_shown_when_met() {
         !read(&case_file(w, OLIVER)).contains("review:"),
         "a dry run records nothing"
     );
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["review", OLIVER, "--escalate", "penalty-notice"])
         .args(all_done())
         .assert()
@@ -767,10 +765,10 @@ fn the_penalty_notice_threshold_is_shown_when_met() {
 
 #[test]
 fn a_review_with_no_figures_needs_the_officers_outcome() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let upn = "B801200005001";
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "open",
@@ -782,8 +780,8 @@ fn a_review_with_no_figures_needs_the_officers_outcome() {
         ])
         .assert()
         .success();
-    plan_by_flags(w, upn, "95");
-    at(w, REVIEW)
+    plan_by_flags(&ws, upn, "95");
+    ws.at(REVIEW)
         .args(["review", upn, "--decision", "continue"])
         .args(all_done())
         .assert()
@@ -791,7 +789,7 @@ fn a_review_with_no_figures_needs_the_officers_outcome() {
         .stderr(predicate::str::contains(
             "field outcome: there are no figures for the plan's weeks to judge it by",
         ));
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args([
             "review",
             upn,
@@ -814,12 +812,11 @@ fn a_review_with_no_figures_needs_the_officers_outcome() {
 
 #[test]
 fn due_lists_what_needs_doing() {
-    let ws = workspace();
-    let w = ws.path();
+    let ws = Ws::with_fixture_register();
     // overdue: plan reviewed 2025-02-10, today 2025-02-12
-    plan_by_flags(w, MASON, "95");
+    plan_by_flags(&ws, MASON, "95");
     // due soon: plan with review on 2025-02-14
-    at(w, "2025-01-31")
+    ws.at("2025-01-31")
         .args([
             "plan",
             "new",
@@ -842,11 +839,11 @@ fn due_lists_what_needs_doing() {
         .assert()
         .success();
     // support with no plan; and a case with no entry for 4 weeks
-    at(w, "2025-01-06")
+    ws.at("2025-01-06")
         .args(["case", "open", "N815361117010"])
         .assert()
         .success();
-    at(w, "2025-01-06")
+    ws.at("2025-01-06")
         .args([
             "case",
             "stage",
@@ -857,11 +854,12 @@ fn due_lists_what_needs_doing() {
         ])
         .assert()
         .success();
-    at(w, "2025-01-06")
+    ws.at("2025-01-06")
         .args(["case", "open", "E815399614010"])
         .assert()
         .success();
-    let out = at(w, "2025-02-12")
+    let out = ws
+        .at("2025-02-12")
         .args(["due", "--format", "csv"])
         .assert()
         .success();
@@ -912,16 +910,16 @@ fn due_lists_what_needs_doing() {
         );
     }
     // closed cases are not listed; --within looks further ahead
-    at(w, "2025-02-12")
+    ws.at("2025-02-12")
         .args(["case", "close", MASON, "--reason", "Left the school"])
         .assert()
         .success();
-    at(w, "2025-02-12")
+    ws.at("2025-02-12")
         .args(["due", "--format", "csv"])
         .assert()
         .success()
         .stdout(predicate::str::contains("C815381816030").not());
-    at(w, "2025-02-01")
+    ws.at("2025-02-01")
         .args(["due", "--within", "2w", "--format", "json"])
         .assert()
         .success()
@@ -930,7 +928,7 @@ fn due_lists_what_needs_doing() {
 
 #[test]
 fn from_flag_to_plan_to_review() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     // every pupil at or below 90% on 10/01/2025, counted from the export
     let ex = export();
@@ -943,7 +941,7 @@ fn from_flag_to_plan_to_review() {
         })
         .collect();
     assert!(flagged.len() >= 3);
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "flag",
             "--to",
@@ -971,7 +969,7 @@ fn from_flag_to_plan_to_review() {
         assert_matches_schema(&file);
     }
     // a second run opens none, and shows each pupil's stage
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "flag",
             "--to",
@@ -989,8 +987,8 @@ fn from_flag_to_plan_to_review() {
         .stdout(predicate::str::contains(",monitor,"));
     // then a plan and its review for the first of them
     let u = flagged[0];
-    plan_by_flags(w, u, "95");
-    at(w, REVIEW)
+    plan_by_flags(&ws, u, "95");
+    ws.at(REVIEW)
         .args(["review", u, "--decision", "continue"])
         .args(all_done())
         .assert()
@@ -1002,7 +1000,7 @@ fn from_flag_to_plan_to_review() {
         MEETING,
         REVIEW,
     );
-    at(w, REVIEW)
+    ws.at(REVIEW)
         .args(["flag", "--to", REVIEW, "--format", "csv"])
         .assert()
         .success()

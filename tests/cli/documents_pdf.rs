@@ -2,9 +2,7 @@
 //! requires, figures equal to attend flag's, values printed literally, and commands that fail
 //! leave every file as it was.
 
-mod documents_support;
-
-use documents_support::*;
+use crate::support::*;
 use std::path::Path;
 
 fn invitation_args() -> Vec<&'static str> {
@@ -23,8 +21,8 @@ fn invitation_args() -> Vec<&'static str> {
 
 #[test]
 fn the_invitation_says_the_meeting_may_go_ahead_and_offers_another_time_to_every_parent() {
-    let ws = workspace();
-    let pdf = run_ok(at(ws.path(), AS_OF).args(invitation_args()).arg("--stdout"));
+    let ws = Ws::with_fictional_cases();
+    let pdf = run_ok(ws.at(AS_OF).args(invitation_args()).arg("--stdout"));
     let text = flat(&pdf_text(&pdf));
     for needle in [
         "may go ahead without you",
@@ -59,8 +57,8 @@ fn the_invitation_says_the_meeting_may_go_ahead_and_offers_another_time_to_every
 
 #[test]
 fn a_meeting_in_the_past_or_without_a_time_is_refused() {
-    let ws = workspace();
-    let err = run_err(at(ws.path(), AS_OF).args([
+    let ws = Ws::with_fictional_cases();
+    let err = run_err(ws.at(AS_OF).args([
         "letter",
         "invitation",
         MASON,
@@ -70,31 +68,35 @@ fn a_meeting_in_the_past_or_without_a_time_is_refused() {
         "9:30",
     ]));
     assert!(err.contains("before the date of the letter"), "{err}");
-    let err =
-        run_err(at(ws.path(), AS_OF).args(["letter", "invitation", MASON, "--date", "2025-03-03"]));
+    let err = run_err(
+        ws.at(AS_OF)
+            .args(["letter", "invitation", MASON, "--date", "2025-03-03"]),
+    );
     assert!(err.contains("--time"), "{err}");
-    let err =
-        run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--date", "2025-03-03"]));
+    let err = run_err(
+        ws.at(AS_OF)
+            .args(["letter", "concern", MASON, "--date", "2025-03-03"]),
+    );
     assert!(
         err.contains("--date") && err.contains("invitation"),
         "{err}"
     );
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "certificate", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "certificate", MASON]));
     assert!(err.contains("attend certificate"), "{err}");
 }
 
-fn context(ws: &Path, args: &[&str]) -> serde_json::Value {
-    let out = run_ok(at(ws, AS_OF).args(args).arg("--context"));
+fn context(ws: &Ws, args: &[&str]) -> serde_json::Value {
+    let out = run_ok(ws.at(AS_OF).args(args).arg("--context"));
     serde_json::from_slice(&out).unwrap()
 }
 
 /// attend flag's CSV rows by UPN, as maps of column -> value.
 fn flag_rows(
-    ws: &Path,
+    ws: &Ws,
     from: &str,
     to: &str,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
-    let out = run_ok(at(ws, AS_OF).args([
+    let out = run_ok(ws.at(AS_OF).args([
         "flag", "--all", "--format", "csv", "--from", from, "--to", to,
     ]));
     let mut r = csv::Reader::from_reader(out.as_slice());
@@ -112,7 +114,7 @@ fn flag_rows(
         .collect()
 }
 
-fn assert_certificate_equals_flag(ws: &Path, from: &str, to: &str) -> usize {
+fn assert_certificate_equals_flag(ws: &Ws, from: &str, to: &str) -> usize {
     let rows = flag_rows(ws, from, to);
     assert!(!rows.is_empty());
     for (upn, row) in &rows {
@@ -193,11 +195,11 @@ fn assert_certificate_equals_flag(ws: &Path, from: &str, to: &str) -> usize {
 
 #[test]
 fn certificate_totals_equal_the_flag_figures_for_the_same_period() {
-    let ws = workspace();
-    let n = assert_certificate_equals_flag(ws.path(), "2024-09-02", "2025-02-21");
+    let ws = Ws::with_fictional_cases();
+    let n = assert_certificate_equals_flag(&ws, "2024-09-02", "2025-02-21");
     assert_eq!(n, 40);
     // the PDF says the same as the context
-    let pdf = run_ok(at(ws.path(), AS_OF).args([
+    let pdf = run_ok(ws.at(AS_OF).args([
         "certificate",
         MASON,
         "--from",
@@ -206,7 +208,7 @@ fn certificate_totals_equal_the_flag_figures_for_the_same_period() {
         "2025-02-21",
         "--stdout",
     ]));
-    let row = &flag_rows(ws.path(), "2024-09-02", "2025-02-21")[MASON];
+    let row = &flag_rows(&ws, "2024-09-02", "2025-02-21")[MASON];
     let text = flat(&pdf_text(&pdf));
     let line = format!(
         "{}%: {} of {} possible sessions",
@@ -258,23 +260,20 @@ fn a_certificate_across_19_august_2024_reads_each_code_under_its_own_regulations
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let ws = dir.path().join("ws");
-    attend()
+    let ws = Ws::open(dir.path().join("ws"), Env::CASES);
+    Env::CASES
+        .attend()
         .arg("init")
-        .arg(&ws)
+        .arg(ws.path())
         .arg("--quiet")
         .assert()
         .success();
     std::fs::copy(
         repo().join("tests/fixtures/documents/attend.yaml"),
-        ws.join("attend.yaml"),
+        ws.path().join("attend.yaml"),
     )
     .unwrap();
-    attend()
-        .arg("--dir")
-        .arg(&ws)
-        .arg("--quiet")
-        .arg("import")
+    ws.attend(["--quiet", "import"])
         .arg(&csv)
         .assert()
         .success();
@@ -302,7 +301,7 @@ fn a_certificate_across_19_august_2024_reads_each_code_under_its_own_regulations
     let present = sets_of("/");
     assert_eq!(present.len(), 2, "{key:?}");
     assert!(present[0].contains("to 18 August 2024") && present[1].contains("from 19 August 2024"));
-    let pdf = run_ok(at(&ws, AS_OF).args([
+    let pdf = run_ok(ws.at(AS_OF).args([
         "certificate",
         upn,
         "--from",
@@ -325,7 +324,7 @@ fn a_certificate_across_19_august_2024_reads_each_code_under_its_own_regulations
 
 /// Change a value in the case file's text (the case stays valid).
 fn edit_case(ws: &Path, id: &str, from: &str, to: &str) {
-    let p = case_path(ws, id);
+    let p = case_file(ws, id);
     let text = read(&p);
     assert!(text.contains(from), "{from:?} not in the case");
     std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
@@ -333,7 +332,7 @@ fn edit_case(ws: &Path, id: &str, from: &str, to: &str) {
 
 #[test]
 fn names_that_look_like_markup_print_literally() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     edit_case(
         ws.path(),
         MASON,
@@ -358,7 +357,7 @@ fn names_that_look_like_markup_print_literally() {
         "  - 14 Example Road\n",
         "  - '#14 *Example* Road'\n",
     );
-    let pdf = run_ok(at(ws.path(), AS_OF).args(invitation_args()).arg("--stdout"));
+    let pdf = run_ok(ws.at(AS_OF).args(invitation_args()).arg("--stdout"));
     let text = flat(&pdf_text(&pdf));
     for literal in [
         "$Mason_ @ref #Lee* <b>x</b>",
@@ -373,18 +372,20 @@ fn names_that_look_like_markup_print_literally() {
         );
     }
     // and in the records
-    let pdf =
-        run_ok(at(ws.path(), AS_OF).args(["letter", "plan", MASON, "--plan", "1", "--stdout"]));
+    let pdf = run_ok(
+        ws.at(AS_OF)
+            .args(["letter", "plan", MASON, "--plan", "1", "--stdout"]),
+    );
     let text = flat(&pdf_text(&pdf));
     assert!(text.contains("$Mason_ @ref #Lee* <b>x</b>"), "{text}");
 }
 
 #[test]
 fn a_name_the_font_cannot_print_is_a_clear_error_and_nothing_is_filed() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     edit_case(ws.path(), MASON, "- name: Karen Lee\n", "- name: 王秀英\n");
     let before = tree(ws.path());
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", MASON]));
     assert!(err.contains("王秀英"), "{err}");
     assert!(err.contains("cannot print"), "{err}");
     assert!(tree(ws.path()) == before, "a failed letter changed files");
@@ -392,18 +393,21 @@ fn a_name_the_font_cannot_print_is_a_clear_error_and_nothing_is_filed() {
 
 #[test]
 fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let before = tree(ws.path());
     // Mason's unauthorised absence does not meet the threshold for a Notice to Improve
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "nti", MASON, "--support", "x"]));
+    let err = run_err(
+        ws.at(AS_OF)
+            .args(["letter", "nti", MASON, "--support", "x"]),
+    );
     assert!(err.contains("has not met the national threshold"), "{err}");
     assert!(err.contains("at most 3 sessions"), "{err}");
     // nobody with parental responsibility: no one to invite
-    let text = read(&case_path(ws.path(), MASON)).replace(
+    let text = read(&case_file(ws.path(), MASON)).replace(
         "parental_responsibility: true",
         "parental_responsibility: false",
     );
-    std::fs::write(case_path(ws.path(), MASON), &text).unwrap();
+    std::fs::write(case_file(ws.path(), MASON), &text).unwrap();
     let before = {
         let mut b = before;
         b.insert(
@@ -412,16 +416,19 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
         );
         b
     };
-    let err = run_err(at(ws.path(), AS_OF).args(invitation_args()));
+    let err = run_err(ws.at(AS_OF).args(invitation_args()));
     assert!(err.contains("parental responsibility"), "{err}");
     assert!(err.contains("attend case edit"), "{err}");
     // a plan that does not exist
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "plan", MASON, "--plan", "7"]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "plan", MASON, "--plan", "7"]));
     assert!(err.contains("no plan 7"), "{err}");
     // a pupil with no case: the certificate can be printed, not filed
-    let err = run_err(at(ws.path(), AS_OF).args(["certificate", "E815399614010"]));
+    let err = run_err(ws.at(AS_OF).args(["certificate", "E815399614010"]));
     assert!(err.contains("no case") && err.contains("--stdout"), "{err}");
-    let pdf = run_ok(at(ws.path(), AS_OF).args(["certificate", "E815399614010", "--stdout"]));
+    let pdf = run_ok(
+        ws.at(AS_OF)
+            .args(["certificate", "E815399614010", "--stdout"]),
+    );
     assert!(flat(&pdf_text(&pdf)).contains("Chloe Rogers"));
     // a school with no letterhead
     std::fs::copy(
@@ -429,7 +436,7 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
         ws.path().join("attend.yaml"),
     )
     .unwrap();
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", MASON]));
     assert!(
         err.contains("school.name") && err.contains("attendance_lead.name"),
         "{err}"
@@ -447,10 +454,13 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
 
 #[test]
 fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apart() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     // a new case at monitor, with a parent
-    run_ok(at(ws.path(), "2025-02-10").args(["case", "open", "E815399614010", "--quiet"]));
-    let p = case_path(ws.path(), "E815399614010");
+    run_ok(
+        ws.at("2025-02-10")
+            .args(["case", "open", "E815399614010", "--quiet"]),
+    );
+    let p = case_file(ws.path(), "E815399614010");
     let text = read(&p);
     let text = text.replacen(
         "\nopened: 2025-02-10\n",
@@ -458,7 +468,8 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
         1,
     );
     std::fs::write(&p, text).unwrap();
-    let out = at(ws.path(), AS_OF)
+    let out = ws
+        .at(AS_OF)
         .args(["letter", "concern", "E815399614010"])
         .output()
         .unwrap();
@@ -489,7 +500,8 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
 
     // the same letter again the same day: already filed, nothing changes
     let before = tree(ws.path());
-    let out = at(ws.path(), AS_OF)
+    let out = ws
+        .at(AS_OF)
         .args(["letter", "concern", "E815399614010"])
         .output()
         .unwrap();
@@ -499,7 +511,7 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
 
     // a changed invitation the same day is kept beside the first, both on the timeline
     let inv = |time: &str| {
-        run_ok(at(ws.path(), AS_OF).args([
+        run_ok(ws.at(AS_OF).args([
             "letter",
             "invitation",
             "E815399614010",
@@ -530,18 +542,17 @@ fn issuing_records_the_letter_raises_the_stage_and_a_second_version_is_kept_apar
     );
     assert!(text.contains("10:00am"), "{text}");
     // the source beside it, with --source
-    run_ok(at(ws.path(), AS_OF).args(["letter", "referral", "E815399614010", "--source"]));
+    run_ok(
+        ws.at(AS_OF)
+            .args(["letter", "referral", "E815399614010", "--source"]),
+    );
     assert!(docs.join("2025-02-24-referral.typ").is_file());
 }
 
 #[test]
 fn the_covering_letter_and_records_say_what_the_guidance_asks() {
-    let ws = workspace();
-    let text = |args: &[&str]| {
-        flat(&pdf_text(&run_ok(
-            at(ws.path(), AS_OF).args(args).arg("--stdout"),
-        )))
-    };
+    let ws = Ws::with_fictional_cases();
+    let text = |args: &[&str]| flat(&pdf_text(&run_ok(ws.at(AS_OF).args(args).arg("--stdout"))));
     let letter = text(&["letter", "plan-letter", MASON]);
     for needle in [
         "Monday 3 March 2025",
@@ -619,15 +630,11 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
     ] {
         assert!(nti.contains(needle), "{needle:?} not in the notice:\n{nti}");
     }
-    let err = run_err(at(ws.path(), AS_OF).args([
-        "letter",
-        "nti",
-        OLIVER,
-        "--weeks",
-        "8",
-        "--support",
-        "x",
-    ]));
+    let err =
+        run_err(
+            ws.at(AS_OF)
+                .args(["letter", "nti", OLIVER, "--weeks", "8", "--support", "x"]),
+        );
     assert!(err.contains("3 to 6 weeks"), "{err}");
     let referral = text(&["letter", "referral", MASON]);
     for needle in [
@@ -658,12 +665,12 @@ const PNG: &[u8] = &[
 
 #[test]
 fn the_school_logo_goes_on_the_letterhead() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     std::fs::write(ws.path().join("crest.png"), PNG).unwrap();
     let cfg = ws.path().join("attend.yaml");
     let text = read(&cfg).replace("  logo: \"\"", "  logo: \"crest.png\"");
     std::fs::write(&cfg, text).unwrap();
-    let pdf = run_ok(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout"]));
+    let pdf = run_ok(ws.at(AS_OF).args(["letter", "concern", MASON, "--stdout"]));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("l.pdf"), &pdf).unwrap();
     let images = std::process::Command::new("pdfimages")
@@ -681,22 +688,24 @@ fn the_school_logo_goes_on_the_letterhead() {
         "{list}"
     );
     let source = String::from_utf8(run_ok(
-        at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout", "--source"]),
+        ws.at(AS_OF)
+            .args(["letter", "concern", MASON, "--stdout", "--source"]),
     ))
     .unwrap();
     assert!(source.contains("image(\"logo.png\""), "{source}");
     // a logo that is not there is an error naming the setting
     std::fs::remove_file(ws.path().join("crest.png")).unwrap();
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON, "--stdout"]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", MASON, "--stdout"]));
     assert!(err.contains("school.logo"), "{err}");
 }
 
 #[test]
 fn a_certificate_warns_of_an_out_of_date_register_only_when_its_period_runs_into_the_gap() {
     // The register runs to 28 March 2025.
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let said = |date: &str, args: &[&str]| {
-        let out = at(ws.path(), date)
+        let out = ws
+            .at(date)
             .args(["certificate", MASON])
             .args(args)
             .args(["--stdout", "--source"])

@@ -2,32 +2,33 @@
 //! is pinned by snapshots (tests/snapshots/); each document typesets to the same PDF bytes every
 //! time, and the PDF filed in the case is that PDF, recorded on the timeline with its SHA-256.
 
-mod documents_support;
-
-use documents_support::*;
+use crate::support::*;
 
 #[test]
 fn the_typst_source_of_every_built_in_document_is_pinned() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     for (name, args) in documents() {
-        let source = run_ok(
-            at(ws.path(), AS_OF)
-                .args(&args)
-                .args(["--stdout", "--source"]),
-        );
+        let source = run_ok(ws.at(AS_OF).args(&args).args(["--stdout", "--source"]));
         let source = String::from_utf8(source).unwrap();
         // nothing a family could read as a template artefact
         assert_no_artefacts(name, &source);
-        insta::assert_snapshot!(name, source);
+        // tests/snapshots/documents_snapshots__NAME.snap, named as when this was its own test
+        // binary
+        insta::with_settings!({
+            snapshot_path => "../snapshots",
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!(format!("documents_snapshots__{name}"), source);
+        });
     }
 }
 
 #[test]
 fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     for (name, args) in documents() {
-        let a = run_ok(at(ws.path(), AS_OF).args(&args).arg("--stdout"));
-        let b = run_ok(at(ws.path(), AS_OF).args(&args).arg("--stdout"));
+        let a = run_ok(ws.at(AS_OF).args(&args).arg("--stdout"));
+        let b = run_ok(ws.at(AS_OF).args(&args).arg("--stdout"));
         assert!(a.starts_with(b"%PDF-"), "{name}: not a PDF");
         assert!(a == b, "{name}: two renderings differ");
         let text = String::from_utf8_lossy(&a);
@@ -40,7 +41,7 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
             "{name}: creation date is not the as-of date"
         );
         // another day gives another document (the date is printed in it)
-        let later = run_ok(at(ws.path(), "2025-02-25").args(&args).arg("--stdout"));
+        let later = run_ok(ws.at("2025-02-25").args(&args).arg("--stdout"));
         assert!(later != a, "{name}: the date does not change the document");
 
         // filed: the same bytes, recorded with their SHA-256
@@ -49,8 +50,8 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
         } else {
             MASON
         };
-        run_ok(at(ws.path(), AS_OF).args(&args));
-        let case = read(&case_path(ws.path(), id));
+        run_ok(ws.at(AS_OF).args(&args));
+        let case = read(&case_file(ws.path(), id));
         let last = case.rsplit("- date: ").next().unwrap();
         let path_line = last
             .lines()
@@ -79,9 +80,9 @@ fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts
     // The fictional cases are full. A case opened by plan new, with one parent known by name
     // only (no relationship, no address), one attendee, one action and no review yet, must
     // still give every document without an empty section, a stray value or a template artefact.
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let id = "E815399614010";
-    run_ok(at(ws.path(), AS_OF).args([
+    run_ok(ws.at(AS_OF).args([
         "plan",
         "new",
         id,
@@ -95,7 +96,7 @@ fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts
         "--action",
         "school|Daily check-in|Tom Reid",
     ]));
-    let path = case_path(ws.path(), id);
+    let path = case_file(ws.path(), id);
     let case = read(&path).replacen(
         "\nopening_attendance:",
         "\npeople:\n- name: Sam Rogers\n  parental_responsibility: true\nopening_attendance:",
@@ -104,13 +105,9 @@ fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts
     std::fs::write(&path, case).unwrap();
     let check = |date: &str, args: &[&str]| {
         let name = format!("{} ({date})", args[..2].join(" "));
-        let source = run_ok(
-            at(ws.path(), date)
-                .args(args)
-                .args(["--stdout", "--source"]),
-        );
+        let source = run_ok(ws.at(date).args(args).args(["--stdout", "--source"]));
         assert_no_artefacts(&name, &String::from_utf8(source).unwrap());
-        let pdf = run_ok(at(ws.path(), date).args(args).arg("--stdout"));
+        let pdf = run_ok(ws.at(date).args(args).arg("--stdout"));
         let text = flat(&pdf_text(&pdf));
         for bad in ["{{", "{%", "None", "null", "undefined", "NaN"] {
             assert!(!text.contains(bad), "{name}: {bad:?} in the PDF:\n{text}");
@@ -136,7 +133,7 @@ fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts
     assert!(text.contains("made in your absence"), "{text}");
     check(AS_OF, &["certificate", id]);
     check(AS_OF, &["letter", "referral", id]);
-    run_ok(at(ws.path(), "2025-03-17").args([
+    run_ok(ws.at("2025-03-17").args([
         "review",
         id,
         "--parents-absent",

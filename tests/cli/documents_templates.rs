@@ -2,25 +2,21 @@
 //! error naming the template and line, never a silent fallback), the batch mail-out, and the
 //! documents plan new and review write with --letters.
 
-mod documents_support;
-
-use documents_support::*;
+use crate::support::*;
 use std::path::Path;
 
-fn source(ws: &Path, args: &[&str]) -> String {
+fn source(ws: &Ws, args: &[&str]) -> String {
     String::from_utf8(run_ok(
-        at(ws, AS_OF).args(args).args(["--stdout", "--source"]),
+        ws.at(AS_OF).args(args).args(["--stdout", "--source"]),
     ))
     .unwrap()
 }
 
 #[test]
 fn a_school_template_replaces_the_built_in_one_and_only_that_one() {
-    let ws = workspace();
-    let out = attend()
-        .arg("--dir")
-        .arg(ws.path())
-        .args([
+    let ws = Ws::with_fictional_cases();
+    let out = ws
+        .attend([
             "templates",
             "export",
             "--only",
@@ -74,28 +70,20 @@ fn a_school_template_replaces_the_built_in_one_and_only_that_one() {
         "--time",
         "9:30",
     ];
-    let s = source(ws.path(), &args);
+    let s = source(&ws, &args);
     assert!(s.contains("== At the meeting we will look at"), "{s}");
     assert!(!s.contains("What we will talk about"));
     assert!(
         s.contains("#7a1f3d"),
         "the school's base is used by the built-in letter frame"
     );
-    let text = flat(&pdf_text(&run_ok(
-        at(ws.path(), AS_OF).args(args).arg("--stdout"),
-    )));
+    let text = flat(&pdf_text(&run_ok(ws.at(AS_OF).args(args).arg("--stdout"))));
     assert!(text.contains("At the meeting we will look at"), "{text}");
     // the other documents keep their built-in text, on the school's base
-    let s = source(ws.path(), &["letter", "concern", MASON]);
+    let s = source(&ws, &["letter", "concern", MASON]);
     assert!(s.contains("#7a1f3d") && s.contains("We know there is often a reason"));
 
-    let list = String::from_utf8(run_ok(
-        attend()
-            .arg("--dir")
-            .arg(ws.path())
-            .args(["templates", "list"]),
-    ))
-    .unwrap();
+    let list = String::from_utf8(run_ok(ws.attend(["templates", "list"]))).unwrap();
     let line = |name: &str| {
         list.lines()
             .find(|l| l.contains(name))
@@ -114,12 +102,7 @@ fn a_school_template_replaces_the_built_in_one_and_only_that_one() {
     assert!(line("plan.typ.tera").contains("built-in"), "{list}");
 
     // export keeps what is there, unless --force
-    let out = attend()
-        .arg("--dir")
-        .arg(ws.path())
-        .args(["templates", "export"])
-        .output()
-        .unwrap();
+    let out = ws.attend(["templates", "export"]).output().unwrap();
     assert!(out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("Kept 2"),
@@ -131,23 +114,22 @@ fn a_school_template_replaces_the_built_in_one_and_only_that_one() {
         std::fs::read_dir(&dir).unwrap().count(),
         attend::documents::BUILTINS.len()
     );
-    run_ok(attend().arg("--dir").arg(ws.path()).args([
-        "templates",
-        "export",
-        "--force",
-        "--only",
-        "invitation",
-    ]));
+    run_ok(ws.attend(["templates", "export", "--force", "--only", "invitation"]));
     assert!(!read(&inv).contains("At the meeting we will look at"));
     // export into another folder, without a workspace
     let other = tempfile::tempdir().unwrap();
-    run_ok(attend().args(["templates", "export"]).arg(other.path()));
+    run_ok(
+        Env::CASES
+            .attend()
+            .args(["templates", "export"])
+            .arg(other.path()),
+    );
     assert!(other.path().join("certificate.typ.tera").is_file());
 }
 
 #[test]
 fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_written() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let dir = ws.path().join("templates");
     std::fs::create_dir_all(&dir).unwrap();
     let before = tree(ws.path());
@@ -167,14 +149,15 @@ fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_wr
         Path::new("templates").join("concern-letter.typ.tera"),
         bad.clone().into_bytes(),
     );
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", MASON]));
     assert!(err.contains("concern-letter.typ.tera"), "{err}");
     assert!(err.contains(&format!("line {line}")), "{err}");
     assert!(err.contains("first_name"), "{err}");
     assert!(err.contains("workspace override"), "{err}");
     assert!(tree(ws.path()) == before, "a failed letter wrote files");
     // --stdout too: no fallback to the built-in
-    let out = at(ws.path(), AS_OF)
+    let out = ws
+        .at(AS_OF)
         .args(["letter", "concern", MASON, "--stdout"])
         .output()
         .unwrap();
@@ -186,15 +169,10 @@ fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_wr
         "{% extends \"_letter.typ.tera\" %}\n{% block letter %}\n{% if pupil.name %}\nno end\n{% endblock letter %}\n",
     )
     .unwrap();
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "referral", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "referral", MASON]));
     assert!(err.contains("concern-letter.typ.tera"), "{err}");
     assert!(err.contains("line"), "{err}");
-    let err = run_err(
-        attend()
-            .arg("--dir")
-            .arg(ws.path())
-            .args(["templates", "list"]),
-    );
+    let err = run_err(ws.attend(["templates", "list"]));
     assert!(err.contains("concern-letter.typ.tera"), "{err}");
 
     // a template whose typst is wrong: the typesetting error names its line in the source
@@ -207,7 +185,7 @@ fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_wr
     )
     .unwrap();
     let before = tree(ws.path());
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", MASON]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", MASON]));
     assert!(
         err.contains("cannot typeset") && err.contains("undefined_function"),
         "{err}"
@@ -218,8 +196,9 @@ fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_wr
 
 #[test]
 fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
-    let ws = workspace();
-    let out = at(ws.path(), AS_OF)
+    let ws = Ws::with_fictional_cases();
+    let out = ws
+        .at(AS_OF)
         .args(["letter", "concern", "--all-flagged"])
         .output()
         .unwrap();
@@ -233,7 +212,7 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
             .join(id)
             .join("documents/2025-02-24-concern-letter.pdf");
         assert!(f.is_file(), "{id}: {said}");
-        let case = read(&case_path(ws.path(), id));
+        let case = read(&case_file(ws.path(), id));
         assert!(case.contains(&format!("sha256: {}", sha256sum(&f))), "{id}");
         let text = flat(&pdf_text(&std::fs::read(&f).unwrap()));
         let name = if id == MASON { "Mason" } else { "Oliver" };
@@ -273,8 +252,12 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
 
     // open cases for the others, then again: the two already written are left as they are, the
     // new cases (no parents recorded yet) get a letter to "the parent or carer"
-    run_ok(at(ws.path(), AS_OF).args(["flag", "--to", AS_OF, "--open-cases", "--quiet"]));
-    let out = at(ws.path(), AS_OF)
+    run_ok(
+        ws.at(AS_OF)
+            .args(["flag", "--to", AS_OF, "--open-cases", "--quiet"]),
+    );
+    let out = ws
+        .at(AS_OF)
         .args(["letter", "concern", "--all-flagged"])
         .output()
         .unwrap();
@@ -297,25 +280,28 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
     assert!(docs(ws.path()) > 3);
 
     // all or nothing: one pupil whose letter cannot be typeset stops the batch
-    let ws = workspace();
-    let p = case_path(ws.path(), OLIVER);
+    let ws = Ws::with_fictional_cases();
+    let p = case_file(ws.path(), OLIVER);
     std::fs::write(
         &p,
         read(&p).replacen("- name: Mark Mitchell", "- name: 王秀英", 1),
     )
     .unwrap();
     let before = tree(ws.path());
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "concern", "--all-flagged"]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "concern", "--all-flagged"]));
     assert!(
         err.contains("none was filed") && err.contains(OLIVER),
         "{err}"
     );
     assert!(tree(ws.path()) == before);
     // kinds that need details for each pupil are not batched
-    let err = run_err(at(ws.path(), AS_OF).args(["letter", "invitation", "--all-flagged"]));
+    let err = run_err(ws.at(AS_OF).args(["letter", "invitation", "--all-flagged"]));
     assert!(err.contains("concern letters only"), "{err}");
     // certificates for meeting preparation
-    run_ok(at(ws.path(), AS_OF).args(["certificate", "--all-flagged", "--quiet"]));
+    run_ok(
+        ws.at(AS_OF)
+            .args(["certificate", "--all-flagged", "--quiet"]),
+    );
     assert!(
         ws.path()
             .join("cases")
@@ -327,10 +313,11 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
 
 #[test]
 fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_a_terminal() {
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let docs = ws.path().join("cases").join(MASON).join("documents");
     // without --letters and without a terminal: the review is recorded, no document, no question
-    let out = at(ws.path(), "2025-03-03")
+    let out = ws
+        .at("2025-03-03")
         .args([
             "review",
             MASON,
@@ -352,7 +339,8 @@ fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_
 
     // the review of plan 3 (one action, carried over) with --letters: its record, and the new
     // plan's record and letter
-    let out = at(ws.path(), "2025-03-24")
+    let out = ws
+        .at("2025-03-24")
         .args([
             "review",
             MASON,
@@ -384,11 +372,12 @@ fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_
         review.contains("Escalate to an early help assessment"),
         "{review}"
     );
-    let case = read(&case_path(ws.path(), MASON));
+    let case = read(&case_file(ws.path(), MASON));
     assert!(case.contains("path: documents/2025-03-24-plan-letter-4.pdf"));
 
     // plan new --letters, for a pupil with parents recorded
-    let out = at(ws.path(), "2025-03-28")
+    let out = ws
+        .at("2025-03-28")
         .args([
             "review",
             MASON,
@@ -408,7 +397,8 @@ fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = at(ws.path(), "2025-03-28")
+    let out = ws
+        .at("2025-03-28")
         .args([
             "plan",
             "new",
@@ -457,10 +447,11 @@ fn documents_a_meeting_cannot_have_are_all_left_unwritten_and_the_meeting_stays_
     // responsibility, so the covering letter has no one to go to. The plan is recorded; neither
     // its record nor the letter is filed (half a mail-out is worse than none), and the command,
     // which did what it was for, succeeds.
-    let ws = workspace();
+    let ws = Ws::with_fictional_cases();
     let id = "E815399614010";
     let before = tree(&ws.path().join("cases"));
-    let out = at(ws.path(), AS_OF)
+    let out = ws
+        .at(AS_OF)
         .args([
             "plan",
             "new",
@@ -489,7 +480,7 @@ fn documents_a_meeting_cannot_have_are_all_left_unwritten_and_the_meeting_stays_
         said.contains(&format!("attend letter plan-letter {id}")),
         "{said}"
     );
-    let case = read(&case_path(ws.path(), id));
+    let case = read(&case_file(ws.path(), id));
     assert!(case.contains("number: 1"), "{case}");
     assert!(!case.contains("documents/"), "{case}");
     let docs = ws.path().join("cases").join(id).join("documents");

@@ -2,13 +2,11 @@
 //! without attend — the generator's per-pupil truth summed by group, and the export's marks
 //! counted with the generator's own code tables (tests/tools/session_truth.py).
 
-mod util;
-
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use util::*;
 
 /// One decimal, rounded half up on the exact fraction (as the generator and the DfE do).
 fn pct(num: u64, den: u64) -> Value {
@@ -148,9 +146,9 @@ fn configure(ws: &Path, extra: &str) {
     std::fs::write(&p, text + extra).unwrap();
 }
 
-fn report_json(ws: &Path, args: &[&str]) -> Value {
-    let out = at(ws)
-        .args(["report", "--format", "json"])
+fn report_json(ws: &Ws, args: &[&str]) -> Value {
+    let out = ws
+        .attend(["report", "--format", "json"])
         .args(args)
         .assert()
         .success();
@@ -172,15 +170,11 @@ fn breakdown<'a>(r: &'a Value, title: &str) -> &'a Vec<Value> {
 fn group_figures_equal_the_generators_truth_summed_by_group() {
     let dir = tempfile::tempdir().unwrap();
     let (csv_path, truth_path, details) = school_with_social_workers(dir.path(), "420", "7");
-    let ws = workspace();
+    let ws = Ws::new();
     configure(ws.path(), "");
-    at(ws.path())
-        .arg("import")
-        .arg(&csv_path)
-        .assert()
-        .success();
+    ws.attend(["import"]).arg(&csv_path).assert().success();
     let truth = truth(&truth_path);
-    let r = report_json(ws.path(), &["--show-small-groups"]);
+    let r = report_json(&ws, &["--show-small-groups"]);
 
     let mut whole = Sums::default();
     for t in truth.values() {
@@ -234,18 +228,14 @@ fn group_figures_equal_the_generators_truth_summed_by_group() {
 fn weeks_weekdays_and_codes_equal_the_marks_counted_from_the_export() {
     let dir = tempfile::tempdir().unwrap();
     let (csv_path, _, _) = school_with_social_workers(dir.path(), "150", "21");
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
-        .arg(&csv_path)
-        .assert()
-        .success();
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&csv_path).assert().success();
     for period in [
         vec![],
         vec!["--term", "spring"],
         vec!["--from", "2024-10-07", "--to", "2024-11-22"],
     ] {
-        let r = report_json(ws.path(), &period);
+        let r = report_json(&ws, &period);
         let from = r["from"].as_str().unwrap().to_string();
         let to = r["to"].as_str().unwrap().to_string();
         let out = std::process::Command::new("python3")
@@ -312,16 +302,15 @@ fn weeks_weekdays_and_codes_equal_the_marks_counted_from_the_export() {
 
 #[test]
 fn the_whole_school_equals_flag_all_summed() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
     for period in [vec![], vec!["--term", "autumn"], vec!["--weeks", "4"]] {
-        let r = report_json(ws.path(), &period);
-        let out = at(ws.path())
-            .args(["flag", "--all", "--format", "csv"])
+        let r = report_json(&ws, &period);
+        let out = ws
+            .attend(["flag", "--all", "--format", "csv"])
             .args(&period)
             .assert()
             .success();
@@ -356,14 +345,10 @@ fn small_groups_are_withheld_from_shared_outputs_but_shown_to_the_officer() {
     let dir = tempfile::tempdir().unwrap();
     // 30 pupils: some SEN and year groups hold fewer than 5
     let (csv_path, _, _) = school_with_social_workers(dir.path(), "30", "3");
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
-        .arg(&csv_path)
-        .assert()
-        .success();
-    let shown = report_json(ws.path(), &["--show-small-groups"]);
-    let shared = report_json(ws.path(), &[]);
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&csv_path).assert().success();
+    let shown = report_json(&ws, &["--show-small-groups"]);
+    let shared = report_json(&ws, &[]);
     assert_eq!(shared["small_groups_withheld"], Value::Bool(true));
     let mut withheld = 0;
     for (b, s) in shown["breakdowns"]
@@ -390,15 +375,11 @@ fn small_groups_are_withheld_from_shared_outputs_but_shown_to_the_officer() {
     }
     assert!(withheld > 0, "the test needs a small group");
     // CSV: the same
-    let out = at(ws.path())
-        .args(["report", "--format", "csv"])
-        .assert()
-        .success();
+    let out = ws.attend(["report", "--format", "csv"]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert_eq!(text.matches(",fewer than 5,").count(), withheld);
     // the officer's table shows every group, marking the small ones
-    at(ws.path())
-        .arg("report")
+    ws.attend(["report"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -407,14 +388,14 @@ fn small_groups_are_withheld_from_shared_outputs_but_shown_to_the_officer() {
     // a school with a larger minimum
     let p = ws.path().join("attend.yaml");
     std::fs::write(&p, read(&p).replace("small_group: 5", "small_group: 10")).unwrap();
-    let shared10 = report_json(ws.path(), &[]);
+    let shared10 = report_json(&ws, &[]);
     let text = serde_json::to_string(&shared10).unwrap();
     assert!(text.contains("fewer than 10"));
 }
 
 #[test]
 fn benchmarks_for_the_year_stand_beside_the_school() {
-    let ws = workspace();
+    let ws = Ws::new();
     configure(
         ws.path(),
         "", // pupil columns only; benchmarks below
@@ -428,28 +409,25 @@ fn benchmarks_for_the_year_stand_beside_the_school() {
         ),
     )
     .unwrap();
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let r = report_json(ws.path(), &[]);
+    let r = report_json(&ws, &[]);
     let b = r["benchmarks"].as_array().unwrap();
     assert_eq!(b.len(), 1, "only the period's academic year: {b:?}");
     assert_eq!(b[0]["name"], "Local authority");
     assert_eq!(b[0]["attendance_pct"], "92.9");
     assert_eq!(b[0]["persistent_pct"], "19.1");
     assert_eq!(b[0]["severe_pct"], Value::Null);
-    at(ws.path())
-        .arg("report")
+    ws.attend(["report"])
         .assert()
         .success()
         .stdout(predicate::str::contains("Local authority"))
         .stdout(predicate::str::contains("92.9%"));
     // a mistake in the benchmarks is named, and nothing runs
     std::fs::write(&p, read(&p).replace("\"2024/25\":", "\"2024\":")).unwrap();
-    at(ws.path())
-        .arg("report")
+    ws.attend(["report"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("report.benchmarks"))
@@ -458,16 +436,14 @@ fn benchmarks_for_the_year_stand_beside_the_school() {
 
 #[test]
 fn the_caseload_counts_cases_by_stage() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let r = report_json(ws.path(), &[]);
+    let r = report_json(&ws, &[]);
     assert_eq!(r["caseload"], Value::Null, "no cases yet");
-    at(ws.path())
-        .args(["flag", "--threshold", "80", "--open-cases"])
+    ws.attend(["flag", "--threshold", "80", "--open-cases"])
         .assert()
         .success();
     let opened = std::fs::read_dir(ws.path().join("cases"))
@@ -475,7 +451,7 @@ fn the_caseload_counts_cases_by_stage() {
         .filter(|e| e.as_ref().unwrap().path().is_dir())
         .count() as u64;
     assert!(opened > 0);
-    let r = report_json(ws.path(), &[]);
+    let r = report_json(&ws, &[]);
     let stages = r["caseload"]["by_stage"].as_array().unwrap();
     let total: u64 = stages.iter().map(|s| s["cases"].as_u64().unwrap()).sum();
     assert_eq!(total, opened);
@@ -488,15 +464,14 @@ fn the_caseload_counts_cases_by_stage() {
 fn school_pupil_columns_are_kept_and_their_changes_logged() {
     let dir = tempfile::tempdir().unwrap();
     let (csv_path, _, details) = school_with_social_workers(dir.path(), "40", "5");
-    let ws = workspace();
+    let ws = Ws::new();
     configure(ws.path(), "");
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(&csv_path)
         .assert()
         .success()
         .stderr(predicate::str::contains("Social Worker").not());
-    let pupils = read(ws.path().join("register/pupils.csv"));
+    let pupils = read(&ws.path().join("register/pupils.csv"));
     let rows = csv_rows(&pupils);
     assert_eq!(rows[0].last().unwrap(), "Social worker");
     for r in &rows[1..] {
@@ -514,8 +489,8 @@ fn school_pupil_columns_are_kept_and_their_changes_logged() {
     lines[0] = cells.join(",");
     let newer = dir.path().join("newer.csv");
     std::fs::write(&newer, format!("{first}\n{}\n", lines.join("\n"))).unwrap();
-    at(ws.path()).arg("import").arg(&newer).assert().success();
-    let log = read(ws.path().join("register/pupil-changes.csv"));
+    ws.attend(["import"]).arg(&newer).assert().success();
+    let log = read(&ws.path().join("register/pupil-changes.csv"));
     assert!(
         log.lines()
             .any(|l| l.contains(&upn) && l.ends_with(&format!("Social worker,{old},{new}"))),
@@ -523,24 +498,22 @@ fn school_pupil_columns_are_kept_and_their_changes_logged() {
     );
     // an export without the column keeps what is held, and says so
     let plain = dir.path().join("raw.csv");
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(&plain)
         .assert()
         .success()
         .stderr(predicate::str::contains(
             "pupil column \"Social worker\" is not in this export",
         ));
-    let after = csv_rows(&read(ws.path().join("register/pupils.csv")));
+    let after = csv_rows(&read(&ws.path().join("register/pupils.csv")));
     let row = after.iter().find(|r| r[0] == upn).unwrap();
     assert_eq!(row.last().unwrap(), new);
 }
 
 #[test]
 fn a_report_of_an_empty_register_says_what_to_do() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("report")
+    let ws = Ws::new();
+    ws.attend(["report"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("attend import"));

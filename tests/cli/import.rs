@@ -1,11 +1,9 @@
 //! `attend import`, end to end: the real binary on real files.
 
-mod util;
-
+use crate::support::*;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use util::*;
 
 /// Per pupil, per code: how many times the stored marks use it (read straight from the store's
 /// documented text format, not through attend's library).
@@ -65,27 +63,25 @@ fn truth_code_counts(truth: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
 }
 
 fn truth_map(truth_path: &Path) -> serde_json::Map<String, serde_json::Value> {
-    util::truth(truth_path)
+    crate::support::truth(truth_path)
 }
 
 #[test]
 fn wide_and_long_exports_of_the_same_data_make_identical_stores() {
-    let a = workspace();
-    let b = workspace();
-    at(a.path())
-        .arg("import")
+    let a = Ws::new();
+    let b = Ws::new();
+    a.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    at(b.path())
-        .arg("import")
+    b.attend(["import"])
         .arg(example("riverside-long.csv"))
         .assert()
         .success();
     for f in ["register/2024-25/marks.txt", "register/pupils.csv"] {
         assert_eq!(
-            read(a.path().join(f)),
-            read(b.path().join(f)),
+            read(&a.path().join(f)),
+            read(&b.path().join(f)),
             "{f} differs"
         );
     }
@@ -127,9 +123,8 @@ fn generated_register_of_300_pupils_matches_the_ground_truth_wide_and_long() {
     let expected = truth_code_counts(&t);
     assert!(expected.len() >= 290);
     for file in [&w, &l] {
-        let ws = workspace();
-        at(ws.path())
-            .arg("import")
+        let ws = Ws::new();
+        ws.attend(["import"])
             .arg(file)
             .assert()
             .success()
@@ -145,15 +140,13 @@ fn generated_register_of_300_pupils_matches_the_ground_truth_wide_and_long() {
 
 #[test]
 fn reimporting_the_same_file_changes_nothing_and_says_so() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
     let before = tree(ws.path());
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success()
@@ -161,8 +154,7 @@ fn reimporting_the_same_file_changes_nothing_and_says_so() {
         .stderr(predicate::str::contains("imported before"));
     assert_eq!(before, tree(ws.path()));
     // the long export of the same data changes nothing either
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(example("riverside-long.csv"))
         .assert()
         .success()
@@ -238,10 +230,9 @@ fn an_amended_export_logs_exactly_the_changed_marks() {
         "only N marks are amended by the generator"
     );
 
-    let ws = workspace();
-    at(ws.path()).arg("import").arg(&a).assert().success();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&a).assert().success();
+    ws.attend(["import"])
         .arg(&b)
         .assert()
         .success()
@@ -249,7 +240,7 @@ fn an_amended_export_logs_exactly_the_changed_marks() {
             "{} changed",
             expected.len()
         )));
-    let rows = csv_rows(&read(ws.path().join("register/changes.csv")));
+    let rows = csv_rows(&read(&ws.path().join("register/changes.csv")));
     assert_eq!(
         rows[0].join(","),
         "imported_at,source_file,source_sha256,upn,date,session,old_mark,new_mark"
@@ -269,8 +260,7 @@ fn an_amended_export_logs_exactly_the_changed_marks() {
     got.sort();
     assert_eq!(got, expected);
     // and the store now holds the later marks
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(&b)
         .assert()
         .success()
@@ -297,42 +287,39 @@ fn a_pupil_missing_from_a_newer_export_keeps_their_marks() {
     lines.remove(3);
     let fewer = dir.path().join("fewer.csv");
     std::fs::write(&fewer, lines.join("\r\n")).unwrap();
-    let ws = workspace();
-    at(ws.path()).arg("import").arg(&full).assert().success();
-    let before = read(ws.path().join("register/2024-25/marks.txt"));
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&full).assert().success();
+    let before = read(&ws.path().join("register/2024-25/marks.txt"));
+    ws.attend(["import"])
         .arg(&fewer)
         .assert()
         .success()
         .stderr(predicate::str::contains("Nothing changed"));
-    let after = read(ws.path().join("register/2024-25/marks.txt"));
+    let after = read(&ws.path().join("register/2024-25/marks.txt"));
     assert_eq!(before, after);
     assert!(after.contains(&dropped_upn));
 }
 
 #[test]
 fn windows_1252_names_survive() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("kellington-cp1252.csv"))
         .assert()
         .success()
         .stderr(predicate::str::contains("windows-1252"));
-    let pupils = read(ws.path().join("register/pupils.csv"));
+    let pupils = read(&ws.path().join("register/pupils.csv"));
     assert!(pupils.contains("O'Brien,Zoë"), "{pupils}");
 }
 
 #[test]
 fn names_with_letters_outside_latin_1_survive_in_utf8() {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
-    let pupils = read(ws.path().join("register/pupils.csv"));
+    let pupils = read(&ws.path().join("register/pupils.csv"));
     assert!(pupils.contains("O'Brien,Zoë"));
     assert!(pupils.contains("Smith-Jones,Łukasz"));
 }
@@ -344,16 +331,16 @@ fn names_with_letters_outside_latin_1_survive_in_utf8() {
 const U1: &str = "B801200005001";
 const U2: &str = "P207000016049";
 
-fn import_text(text: &[u8]) -> (tempfile::TempDir, assert_cmd::assert::Assert) {
-    let ws = workspace();
+fn import_text(text: &[u8]) -> (Ws, assert_cmd::assert::Assert) {
+    let ws = Ws::new();
     let f = ws.path().join("export.csv");
     std::fs::write(&f, text).unwrap();
-    let a = at(ws.path()).arg("import").arg(&f).assert();
+    let a = ws.attend(["import"]).arg(&f).assert();
     (ws, a)
 }
 
 fn marks_line(ws: &Path, upn: &str) -> String {
-    read(ws.join("register/2024-25/marks.txt"))
+    read(&ws.join("register/2024-25/marks.txt"))
         .lines()
         .find(|l| l.starts_with(upn))
         .unwrap_or_else(|| panic!("no line for {upn}"))
@@ -385,13 +372,13 @@ fn header_shapes_mis_exports_use() {
             format!("{U2} IOC2......."),
             "shape {k}"
         );
-        assert!(read(ws.path().join("register/pupils.csv")).contains("\"O'Brien, Jr\",Zoë"));
+        assert!(read(&ws.path().join("register/pupils.csv")).contains("\"O'Brien, Jr\",Zoë"));
     }
 }
 
 #[test]
 fn a_school_code_is_mapped_through_code_map() {
-    let ws = workspace();
+    let ws = Ws::new();
     let cfg = ws.path().join("attend.yaml");
     let text = read(&cfg).replace(
         "  code_map: {}",
@@ -400,17 +387,16 @@ fn a_school_code_is_mapped_through_code_map() {
     std::fs::write(&cfg, text).unwrap();
     let f = ws.path().join("e.csv");
     std::fs::write(&f, format!("UPN,02/09/2024 AM,02/09/2024 PM\n{U1},<,X01\n")).unwrap();
-    at(ws.path()).arg("import").arg(&f).assert().success();
+    ws.attend(["import"]).arg(&f).assert().success();
     assert_eq!(marks_line(ws.path(), U1), format!("{U1} C1X........"));
 }
 
 #[test]
 fn rows_without_upn_use_the_admission_number_when_configured() {
-    let ws = workspace();
+    let ws = Ws::new();
     let f = ws.path().join("e.csv");
     std::fs::write(&f, "UPN,Adno,Surname,02/09/2024 AM\n,00123,Smith,/\n").unwrap();
-    at(ws.path())
-        .arg("import")
+    ws.attend(["import"])
         .arg(&f)
         .assert()
         .failure()
@@ -422,8 +408,8 @@ fn rows_without_upn_use_the_admission_number_when_configured() {
         read(&cfg).replace("identify_by: upn", "identify_by: admission_number"),
     )
     .unwrap();
-    at(ws.path()).arg("import").arg(&f).assert().success();
-    assert!(read(ws.path().join("register/pupils.csv")).contains("ADNO-00123,00123,Smith"));
+    ws.attend(["import"]).arg(&f).assert().success();
+    assert!(read(&ws.path().join("register/pupils.csv")).contains("ADNO-00123,00123,Smith"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,16 +419,15 @@ fn rows_without_upn_use_the_admission_number_when_configured() {
 /// Import `bad` into a workspace that already holds the example; the import must fail with every
 /// `expect` in its message, and leave every file as it was.
 fn rejects(bad: &[u8], expect: &[&str]) {
-    let ws = workspace();
-    at(ws.path())
-        .arg("import")
+    let ws = Ws::new();
+    ws.attend(["import"])
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
     let f = ws.path().join("bad-export.csv");
     std::fs::write(&f, bad).unwrap();
     let before = tree(ws.path());
-    let out = at(ws.path()).arg("import").arg(&f).assert().failure();
+    let out = ws.attend(["import"]).arg(&f).assert().failure();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(err.contains("bad-export.csv"), "names the file: {err}");
     for e in expect {
@@ -596,7 +581,7 @@ fn a_total_row_is_skipped_with_a_notice() {
         import_text(format!("UPN,Surname,02/09/2024 AM\n{U1},Smith,/\nTotal,,1\n").as_bytes());
     a.success()
         .stderr(predicate::str::contains("line 3 is a total/summary row"));
-    assert!(!read(ws.path().join("register/pupils.csv")).contains("Total"));
+    assert!(!read(&ws.path().join("register/pupils.csv")).contains("Total"));
 }
 
 #[test]
@@ -615,7 +600,8 @@ fn both_code_sets_in_one_export() {
 #[test]
 fn no_workspace_says_how_to_make_one() {
     let d = tempfile::tempdir().unwrap();
-    attend()
+    Env::REGISTER
+        .attend()
         .current_dir(d.path())
         .arg("import")
         .arg(example("riverside-wide.csv"))
@@ -626,7 +612,7 @@ fn no_workspace_says_how_to_make_one() {
 
 #[test]
 fn init_twice_clobbers_nothing() {
-    let ws = workspace();
+    let ws = Ws::new();
     let cfg = ws.path().join("attend.yaml");
     std::fs::write(
         &cfg,
@@ -634,8 +620,7 @@ fn init_twice_clobbers_nothing() {
     )
     .unwrap();
     let before = tree(ws.path());
-    at(ws.path())
-        .arg("init")
+    ws.attend(["init"])
         .assert()
         .success()
         .stderr(predicate::str::contains("already"));
@@ -644,15 +629,17 @@ fn init_twice_clobbers_nothing() {
 
 #[test]
 fn workspace_is_found_from_attend_dir_and_from_subfolders() {
-    let ws = workspace();
-    attend()
+    let ws = Ws::new();
+    Env::REGISTER
+        .attend()
         .env("ATTEND_DIR", ws.path())
         .arg("import")
         .arg(example("riverside-wide.csv"))
         .assert()
         .success();
     let sub = ws.path().join("cases");
-    attend()
+    Env::REGISTER
+        .attend()
         .current_dir(&sub)
         .arg("flag")
         .assert()

@@ -2,23 +2,20 @@
 //! are refused with their line; the example case in cases/ loads, matches the schema and
 //! survives a round trip unchanged.
 
-#[path = "fixtures/cases/support.rs"]
-mod support;
-
+use crate::support::*;
 use predicates::prelude::*;
 use std::path::Path;
-use support::*;
 
 /// Mason Lee in the fixture register: 79.4% on 10/01/2025, persistent absence.
 const MASON: &str = "C815381816030";
 
 #[test]
 fn a_case_through_its_life_matches_the_expected_files() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
     let file = case_file(w, MASON);
 
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "open",
@@ -37,7 +34,7 @@ fn a_case_through_its_life_matches_the_expected_files() {
     expect_file("life-1-open.yaml", &read(&file));
     assert_matches_schema(&file);
 
-    at(w, "2025-01-13")
+    ws.at("2025-01-13")
         .args([
             "case",
             "log",
@@ -50,7 +47,7 @@ fn a_case_through_its_life_matches_the_expected_files() {
         .arg("Discussed the absences; mum says stomach aches on school mornings")
         .assert()
         .success();
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .args([
             "case",
             "log",
@@ -67,13 +64,13 @@ fn a_case_through_its_life_matches_the_expected_files() {
         .success();
     expect_file("life-2-log.yaml", &read(&file));
 
-    at(w, "2025-01-14")
+    ws.at("2025-01-14")
         .args(["case", "stage", MASON, "understand"])
         .assert()
         .success();
     // two steps up needs a reason, and a refusal changes nothing
     let before = read(&file);
-    at(w, "2025-01-15")
+    ws.at("2025-01-15")
         .args(["case", "stage", MASON, "formal"])
         .assert()
         .failure()
@@ -81,7 +78,7 @@ fn a_case_through_its_life_matches_the_expected_files() {
             "skips 1 stage: give the reason with --reason",
         ));
     assert_eq!(read(&file), before);
-    at(w, "2025-01-15")
+    ws.at("2025-01-15")
         .args([
             "case",
             "stage",
@@ -101,7 +98,7 @@ fn a_case_through_its_life_matches_the_expected_files() {
         r#"awk '/^timeline:$/ { print "people:"; print "- name: Karen Lee"; print "  relationship: mother"; print "  parental_responsibility: true"; print "  phone: 07700 900123" } { print }' "$1" > "$1.new"
 mv "$1.new" "$1""#,
     );
-    at(w, "2025-01-16")
+    ws.at("2025-01-16")
         .env("EDITOR", &ed)
         .args(["case", "edit", MASON])
         .assert()
@@ -109,7 +106,7 @@ mv "$1.new" "$1""#,
         .stderr(predicate::str::contains("Saved the case of C815381816030"));
     expect_file("life-4-edit.yaml", &read(&file));
 
-    at(w, "2025-03-28")
+    ws.at("2025-03-28")
         .args([
             "case",
             "close",
@@ -123,18 +120,18 @@ mv "$1.new" "$1""#,
     assert_matches_schema(&file);
 
     // closed cases are listed only when asked for
-    at(w, "2025-03-28")
+    ws.at("2025-03-28")
         .args(["case", "list"])
         .assert()
         .success()
         .stdout(predicate::str::contains(MASON).not());
-    at(w, "2025-03-28")
+    ws.at("2025-03-28")
         .args(["case", "list", "--stage", "closed", "--format", "csv"])
         .assert()
         .success()
         .stdout("upn,surname,forename,stage,opened,last_event,next_review,overdue\nC815381816030,Lee,Mason,closed,2025-01-10,2025-03-28,,false\n");
     // reopening needs a reason
-    at(w, "2025-04-01")
+    ws.at("2025-04-01")
         .args(["case", "stage", MASON, "monitor"])
         .assert()
         .failure()
@@ -143,13 +140,13 @@ mv "$1.new" "$1""#,
 
 #[test]
 fn opening_twice_points_at_the_existing_case() {
-    let ws = workspace();
-    at(ws.path(), "2025-01-10")
+    let ws = Ws::with_fixture_register();
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
     let before = read(&case_file(ws.path(), MASON));
-    at(ws.path(), "2025-01-11")
+    ws.at("2025-01-11")
         .args(["case", "open", MASON])
         .assert()
         .failure()
@@ -162,9 +159,9 @@ fn opening_twice_points_at_the_existing_case() {
 
 #[test]
 fn a_pupil_not_in_the_register_needs_names() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let upn = "B801200005001";
-    at(ws.path(), "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", upn])
         .assert()
         .failure()
@@ -173,7 +170,7 @@ fn a_pupil_not_in_the_register_needs_names() {
         ))
         .stderr(predicate::str::contains("--surname NAME --forename NAME"));
     assert!(!ws.path().join("cases").join(upn).exists());
-    at(ws.path(), "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "open",
@@ -200,9 +197,9 @@ fn a_pupil_not_in_the_register_needs_names() {
 
 #[test]
 fn ids_that_are_not_upns_never_become_paths() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     for bad in ["../../etc", "C815381816031", "ADNO-../x", "cases", ""] {
-        at(ws.path(), "2025-01-10")
+        ws.at("2025-01-10")
             .args(["case", "open", bad, "--surname", "X", "--forename", "Y"])
             .assert()
             .failure();
@@ -211,7 +208,7 @@ fn ids_that_are_not_upns_never_become_paths() {
         .unwrap()
         .collect();
     assert!(entries.is_empty(), "nothing was written");
-    at(ws.path(), "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "show", "C815381816031"])
         .assert()
         .failure()
@@ -219,12 +216,14 @@ fn ids_that_are_not_upns_never_become_paths() {
 }
 
 /// Write a case by hand and read it with `case show`.
-fn show_after_hand_edit(w: &Path, from: &str, to: &str) -> String {
+fn show_after_hand_edit(ws: &Ws, from: &str, to: &str) -> String {
+    let w = ws.path();
     let file = case_file(w, MASON);
     let text = read(&file);
     assert!(text.contains(from), "the case holds {from:?}");
     std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-    let out = at(w, "2025-01-20")
+    let out = ws
+        .at("2025-01-20")
         .args(["case", "show", MASON])
         .assert()
         .failure();
@@ -233,9 +232,9 @@ fn show_after_hand_edit(w: &Path, from: &str, to: &str) -> String {
 
 #[test]
 fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
@@ -243,7 +242,7 @@ fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() 
     let file = case_file(w, MASON);
     let good = read(&file);
     let err = show_after_hand_edit(
-        w,
+        &ws,
         "timeline:\n",
         "people:\n- name: Karen Lee\n  relationshp: mother\ntimeline:\n",
     );
@@ -251,7 +250,7 @@ fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() 
     assert!(err.contains(&format!("cases/C815381816030/case.yaml, line {line}, field people[1]: unknown field (check its spelling) `relationshp`")), "{err}");
     // a date that does not exist
     std::fs::write(&file, &good).unwrap();
-    let err = show_after_hand_edit(w, "opened: 2025-01-10", "opened: 2025-02-30");
+    let err = show_after_hand_edit(&ws, "opened: 2025-01-10", "opened: 2025-02-30");
     let line = good
         .lines()
         .position(|l| l == "opened: 2025-01-10")
@@ -265,26 +264,26 @@ fn hand_edits_with_an_unknown_field_or_a_bad_date_are_refused_with_their_line() 
     );
     // a value that breaks a rule, found after reading: the line of the field
     std::fs::write(&file, &good).unwrap();
-    let err = show_after_hand_edit(w, "  kind: opened\n", "  kind: stage\n");
+    let err = show_after_hand_edit(&ws, "  kind: opened\n", "  kind: stage\n");
     // the field is missing: the line of the entry that lacks it (the one before "kind")
     let line = good.lines().position(|l| l == "  kind: opened").unwrap();
     assert!(err.contains(&format!("line {line}, field timeline[1].stage: a stage entry says the stage it moved from and to")), "{err}");
     // a case file in the wrong pupil's folder
     std::fs::write(&file, &good).unwrap();
-    let err = show_after_hand_edit(w, "  id: C815381816030", "  id: N815361117010");
+    let err = show_after_hand_edit(&ws, "  id: C815381816030", "  id: N815361117010");
     assert!(err.contains("line 5, field pupil.id: the case is for N815361117010, but it is in the folder of C815381816030"), "{err}");
 }
 
 #[test]
 fn log_refuses_future_dates_and_documents_outside_the_case() {
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let w = ws.path();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
     let before = read(&case_file(w, MASON));
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "log",
@@ -301,14 +300,14 @@ fn log_refuses_future_dates_and_documents_outside_the_case() {
             "2025-01-11 is after today (2025-01-10)",
         ));
     std::fs::write(w.join("outside.pdf"), "x").unwrap();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "log", MASON, "--kind", "letter", "--document"])
         .arg(w.join("outside.pdf"))
         .arg("Letter sent")
         .assert()
         .failure()
         .stderr(predicate::str::contains("is not inside the case folder"));
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "log", MASON, "--kind", "note", "  "])
         .assert()
         .failure();
@@ -317,7 +316,7 @@ fn log_refuses_future_dates_and_documents_outside_the_case() {
     let docs = w.join("cases").join(MASON).join("documents");
     std::fs::create_dir_all(&docs).unwrap();
     std::fs::write(docs.join("letter.txt"), "hello\n").unwrap();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args([
             "case",
             "log",
@@ -359,11 +358,11 @@ fn the_example_case_loads_matches_the_schema_and_survives_a_round_trip() {
         );
     }
     // and `case show` reads it in a workspace with the fixture register
-    let ws = workspace();
+    let ws = Ws::with_fixture_register();
     let dir = ws.path().join("cases").join(MASON);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("case.yaml"), &text).unwrap();
-    at(ws.path(), "2025-02-14")
+    ws.at("2025-02-14")
         .args(["case", "show", MASON])
         .assert()
         .success()
@@ -388,7 +387,7 @@ fn the_schema_refuses_what_attend_refuses() {
 
 #[test]
 fn stages_are_read_fast_for_thousands_of_cases() {
-    let ws = empty_workspace();
+    let ws = Ws::empty();
     let example = read(&repo().join("cases/C815381816030/case.yaml"));
     let mut ids = Vec::new();
     for i in 0..3000u32 {
@@ -424,17 +423,16 @@ fn stages_are_read_fast_for_thousands_of_cases() {
 
 #[test]
 fn list_shows_stage_last_entry_and_overdue_reviews() {
-    let ws = workspace();
-    let w = ws.path();
-    at(w, "2025-01-10")
+    let ws = Ws::with_fixture_register();
+    ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
         .success();
-    at(w, "2025-01-10")
+    ws.at("2025-01-10")
         .args(["case", "open", "N815361117010"])
         .assert()
         .success();
-    at(w, "2025-01-20")
+    ws.at("2025-01-20")
         .args([
             "plan",
             "new",
@@ -454,26 +452,26 @@ fn list_shows_stage_last_entry_and_overdue_reviews() {
         ])
         .assert()
         .success();
-    at(w, "2025-02-11")
+    ws.at("2025-02-11")
         .args(["case", "list", "--format", "json"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
             "\"next_review\": \"2025-02-10\",\n    \"overdue\": true",
         ));
-    at(w, "2025-02-11")
+    ws.at("2025-02-11")
         .args(["case", "list", "--overdue", "--format", "csv"])
         .assert()
         .success()
         .stdout("upn,surname,forename,stage,opened,last_event,next_review,overdue\nC815381816030,Lee,Mason,support,2025-01-10,2025-01-20,2025-02-10,true\n");
-    at(w, "2025-02-11")
+    ws.at("2025-02-11")
         .args(["case", "list", "--stage", "monitor"])
         .assert()
         .success()
         .stdout(
             predicate::str::contains("N815361117010").and(predicate::str::contains(MASON).not()),
         );
-    at(w, "2025-02-11")
+    ws.at("2025-02-11")
         .args(["case", "list"])
         .assert()
         .success()
