@@ -19,7 +19,7 @@ pub enum PlanCommand {
 
 #[derive(Debug, Args)]
 pub struct PlanNewArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// Read the plan from this file (the form's fields; see README "Attendance meetings").
     #[arg(long, value_name = "FILE")]

@@ -117,7 +117,7 @@ fn check_before_recording(case: &Case) -> Result<()> {
 
 fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let today = ctx.as_of;
     let weeks = ws.config.reviews.weeks;
     let (case, _) = case_or_new(&ws, &id, today, "")?;

@@ -37,7 +37,7 @@ const EDIT_GUIDE: &str = "\
 
 pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let path = store::case_path(&ws, &id);
     let original = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
