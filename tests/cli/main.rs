@@ -14,6 +14,7 @@ mod case_git;
 mod documents_pdf;
 mod documents_snapshots;
 mod documents_templates;
+mod families;
 mod flag;
 mod import;
 mod plan_review;

@@ -260,7 +260,11 @@ pub fn is_family_relationship(relationship: &str) -> bool {
         "key worker",
         "keyworker",
     ];
-    if not_family.iter().any(|w| r == *w || r.contains(w)) {
+    let padded = format!(" {r} ");
+    if not_family
+        .iter()
+        .any(|w| padded.contains(&format!(" {w} ")))
+    {
         return false;
     }
     [
