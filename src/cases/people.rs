@@ -19,11 +19,16 @@ pub fn pick<T>(
     label: impl Fn(&T) -> String,
     what: &str,
 ) -> Result<usize> {
+    let whats = if what == "person" {
+        "people".to_string()
+    } else {
+        format!("{what}s")
+    };
     let list = || {
         if items.is_empty() {
-            return format!("the case has no {what}s");
+            return format!("the case has no {whats}");
         }
-        let mut s = format!("the case's {what}s are:");
+        let mut s = format!("the case's {whats} are:");
         for (i, item) in items.iter().enumerate() {
             s.push_str(&format!("\n    {}. {}", i + 1, label(item)));
         }
@@ -262,8 +267,8 @@ pub fn add_professional(case: &mut Case, p: Professional) -> Result<()> {
         bail!("{:?} is not an email address", p.email);
     }
     let name = fold(&p.name);
-    if case.professionals.iter().any(|x| fold(&x.name) == name) {
-        bail!("{} is already in the case's professionals", p.name.trim());
+    if let Some(x) = case.professionals.iter().find(|x| fold(&x.name) == name) {
+        bail!("{} is already in the case's professionals", x.name.trim());
     }
     case.professionals.push(p);
     Ok(())
@@ -275,8 +280,8 @@ pub fn add_service(case: &mut Case, s: Service) -> Result<()> {
         bail!("a service needs a name");
     }
     let name = fold(&s.name);
-    if case.services.iter().any(|x| fold(&x.name) == name) {
-        bail!("{} is already in the case's services", s.name.trim());
+    if let Some(x) = case.services.iter().find(|x| fold(&x.name) == name) {
+        bail!("{} is already in the case's services", x.name.trim());
     }
     case.services.push(s);
     Ok(())

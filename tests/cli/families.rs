@@ -608,3 +608,39 @@ fn flag_groups_the_list_by_family() {
         "{out}"
     );
 }
+
+#[test]
+fn a_schools_own_contacts_headers_are_named_in_attend_yaml() {
+    let ws = Ws::with_fixture_register();
+    let f = ws.path().join("own.csv");
+    std::fs::write(
+        &f,
+        "Pupil UPN,Adult Given,Adult Family,Relationship,PR Holder,Post Code\nA815359512048,Sadia,Khan,Mother,Yes,TW3 7GH\n",
+    )
+    .unwrap();
+    // without the mapping the names are not found: refused
+    let before = tree(ws.path());
+    let err = run_err(ws.attend(["import"]).arg(&f));
+    assert!(err.contains("no column holds the contacts' names"), "{err}");
+    assert!(err.contains("import: contact_columns:"), "{err}");
+    assert!(tree(ws.path()) == before);
+    let yaml = read(&ws.path().join("attend.yaml")).replace(
+        "  contact_columns: {}\n",
+        "  contact_columns:\n    forename: Adult Given\n    surname: [\"Adult Family\", \"Adult Surname\"]\n    parental_responsibility: PR Holder\n",
+    );
+    std::fs::write(ws.path().join("attend.yaml"), yaml).unwrap();
+    ws.attend(["import"]).arg(&f).assert().success();
+    assert_eq!(
+        read(&ws.path().join("register/pupil-contacts.csv")),
+        "upn,contact,priority,relationship,parental_responsibility,lives_with_pupil,no_contact\nA815359512048,sadia-khan,,Mother,yes,,\n"
+    );
+    // a field attend does not know is a mistake in attend.yaml
+    let yaml = read(&ws.path().join("attend.yaml"))
+        .replace("    forename: Adult Given", "    first_name: Adult Given");
+    std::fs::write(ws.path().join("attend.yaml"), yaml).unwrap();
+    let err = run_err(ws.attend(["flag"]));
+    assert!(
+        err.contains("import.contact_columns: \"first_name\" is not a contact field"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ mod support;
 mod case_edit;
 mod case_files;
 mod case_git;
+mod case_people;
 mod documents_pdf;
 mod documents_snapshots;
 mod documents_templates;
