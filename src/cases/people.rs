@@ -423,9 +423,12 @@ pub fn record_copy(
     if plan
         .copies
         .iter()
-        .any(|c| fold(&c.to) == fold(to) && c.sent == Some(date))
+        .any(|c| fold(&c.to) == fold(to) && c.sent == Some(date) && c.how == how.as_str())
     {
-        bail!("plan {number} already records a copy sent to {to} on {date}");
+        bail!(
+            "plan {number} already records a copy sent to {to} on {date} ({})",
+            how.as_str()
+        );
     }
     plan.copies.push(CopyTo {
         to: to.to_string(),

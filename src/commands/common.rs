@@ -76,7 +76,7 @@ pub fn pupil_id(ctx: &Ctx, ws: &Workspace, text: &str) -> Result<PupilId> {
     match hits.as_slice() {
         [one] => {
             let f = &all[*one];
-            ctx.say(format!("{}: {} ({})", t, f.name, f.id));
+            ctx.say(format!("{t:?} is {} ({})", f.name, f.id));
             Ok(f.id.clone())
         }
         [] => Err(anyhow!(

@@ -61,11 +61,14 @@ struct Child {
     case: Option<Case>,
 }
 
+/// What a parent or carer is to one child: (child, relationship, parental responsibility, lives
+/// with, no contact).
+type ToChild = (PupilId, String, Option<bool>, Option<bool>, bool);
+
 /// A parent or carer, with what they are to each child.
 struct Adult {
     person: Person,
-    /// (child, relationship, parental responsibility, lives with, no contact)
-    to: Vec<(PupilId, String, Option<bool>, Option<bool>, bool)>,
+    to: Vec<ToChild>,
 }
 
 fn yn(b: Option<bool>) -> &'static str {
@@ -258,7 +261,7 @@ fn relationships(a: &Adult, forename_of: &BTreeMap<&PupilId, &str>) -> String {
 fn per_child(
     a: &Adult,
     forename_of: &BTreeMap<&PupilId, &str>,
-    get: impl Fn(&(PupilId, String, Option<bool>, Option<bool>, bool)) -> Option<bool>,
+    get: impl Fn(&ToChild) -> Option<bool>,
 ) -> String {
     let values: Vec<Option<bool>> = a.to.iter().map(&get).collect();
     if values.windows(2).all(|w| w[0] == w[1]) {

@@ -57,6 +57,8 @@ pub struct Siblings {
     families: attend::cases::family::Families,
     /// Of each listed pupil's siblings, how many are at or below the threshold too.
     flagged: BTreeMap<usize, usize>,
+    /// With `--families`: the listed rows, family by family.
+    groups: Option<Vec<(Option<usize>, Vec<FlagRow>)>>,
 }
 
 impl Siblings {
@@ -81,7 +83,11 @@ impl Siblings {
                 .count();
             flagged.insert(row.index, n);
         }
-        Ok(Siblings { families, flagged })
+        Ok(Siblings {
+            families,
+            flagged,
+            groups: None,
+        })
     }
 
     /// "2, 1 flagged", "1", or nothing.
@@ -144,17 +150,15 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let result = flag(&reg, &frame, &q, &t);
     attend::timing("figures", t1);
     let mut result = result;
-    let sibs = Siblings::of(&ws, &reg, &frame, &result, threshold)?;
-    let groups = if args.families {
+    let mut sibs = Siblings::of(&ws, &reg, &frame, &result, threshold)?;
+    if args.families {
         let g = sibs.group(std::mem::take(&mut result.rows));
         result.rows = g
             .iter()
             .flat_map(|(_, rows)| rows.iter().cloned())
             .collect();
-        Some(g)
-    } else {
-        None
-    };
+        sibs.groups = Some(g);
+    }
     let stages = super::common::case_stages(&ws)?;
     if args.open_cases {
         open_cases_for(ctx, &ws, &reg, &result)?;
@@ -166,16 +170,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     };
     let t1 = std::time::Instant::now();
     match args.format {
-        Format::Table => print_table(
-            ctx,
-            &reg,
-            &frame,
-            &result,
-            &q,
-            &stages,
-            &sibs,
-            groups.as_deref(),
-        ),
+        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages, &sibs),
         Format::Csv => print_csv(&reg, &frame, &result, &stages, &sibs),
         Format::Json => print_json(&reg, &frame, &result, &stages, &sibs),
     }?;
@@ -192,7 +187,6 @@ fn print_table(
     q: &FlagQuery,
     stages: &BTreeMap<PupilId, String>,
     sibs: &Siblings,
-    groups: Option<&[(Option<usize>, Vec<FlagRow>)]>,
 ) -> Result<()> {
     let p = &frame.period;
     let what = if q.all {
@@ -223,7 +217,7 @@ fn print_table(
             ""
         }
     )?;
-    match groups {
+    match &sibs.groups {
         Some(groups) => {
             for (f, rows) in groups {
                 let head = match f {

@@ -69,8 +69,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     for s in &summaries {
         report(ctx, s, args.dry_run);
     }
+    let has_cases = !contacts.is_empty() && !attend::cases::store::case_files(&ws)?.is_empty();
     for s in &contacts {
-        contacts::report(ctx, s, args.dry_run);
+        contacts::report(ctx, s, args.dry_run, has_cases);
     }
     if args.dry_run {
         drop(tx);

@@ -591,7 +591,7 @@ fn a_copy_of_a_plan_sent_is_recorded_on_the_plan_and_the_timeline() {
             "--how",
             "post",
         ],
-        "plan 1 already records a copy sent to Ms Karen Lee on 2025-01-20",
+        "plan 1 already records a copy sent to Ms Karen Lee on 2025-01-20 (post)",
     );
     refused(
         &ws,

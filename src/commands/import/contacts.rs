@@ -78,7 +78,7 @@ pub(super) fn import(
     Ok(out)
 }
 
-pub(super) fn report(ctx: &Ctx, s: &ContactsSummary, dry_run: bool) {
+pub(super) fn report(ctx: &Ctx, s: &ContactsSummary, dry_run: bool, has_cases: bool) {
     if !s.changed_anything() {
         let when = s
             .imported_before
@@ -115,7 +115,10 @@ pub(super) fn report(ctx: &Ctx, s: &ContactsSummary, dry_run: bool) {
             s.links_changed,
             s.links_removed
         ));
-        ctx.say("  every change is logged in register/contact-changes.csv; bring it into open cases with attend case sync --all");
+        ctx.say("  every change is logged in register/contact-changes.csv");
+        if has_cases {
+            ctx.say("  cases keep what they hold: attend case show UPN says where a case and the MIS now differ, attend case sync --all brings the MIS's details in");
+        }
     }
     for n in &s.notices {
         ctx.say(format!("  note: {n}"));

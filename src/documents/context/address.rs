@@ -201,7 +201,7 @@ fn copies(case: &Case, per_address: bool) -> Result<Vec<Addressee>, NobodyToWrit
         .collect())
 }
 
-/// "Mrs O'Brien"; "Mr and Mrs Khan" (titles and one surname shared); else each person's
+/// "Mrs O'Brien"; "Mr and Mrs Khan" (titles and one surname shared, Mr first); else each person's
 /// salutation joined: "Mr Russell and Ms Yilmaz", "Mark Mitchell and Joanne Mitchell".
 pub fn salutation(people: &[&Person]) -> String {
     let surname = people.first().map(|p| p.surname.trim()).unwrap_or("");
@@ -211,7 +211,12 @@ pub fn salutation(people: &[&Person]) -> String {
             .iter()
             .all(|p| !p.title.trim().is_empty() && p.surname.trim() == surname);
     if shared {
-        let titles: Vec<&str> = people.iter().map(|p| p.title.trim()).collect();
+        let mut titles: Vec<&str> = people.iter().map(|p| p.title.trim()).collect();
+        // "Mr and Mrs Khan", as a school writes it, whoever the MIS lists first
+        if let Some(i) = titles.iter().position(|t| t.eq_ignore_ascii_case("mr")) {
+            let mr = titles.remove(i);
+            titles.insert(0, mr);
+        }
         return format!("{} {surname}", join_and(&titles));
     }
     join_and(
@@ -245,6 +250,7 @@ mod tests {
         let b = person("Mr", "Imran", "Khan", &[]);
         let c = person("Mrs", "Sadia", "Khan", &[]);
         assert_eq!(salutation(&[&b, &c]), "Mr and Mrs Khan");
+        assert_eq!(salutation(&[&c, &b]), "Mr and Mrs Khan");
         let d = person("Ms", "Elif", "Yilmaz", &[]);
         assert_eq!(salutation(&[&b, &d]), "Mr Khan and Ms Yilmaz");
         let untitled = Person {
@@ -293,7 +299,10 @@ mod tests {
         let a = addressees(&case).unwrap();
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].people, [0, 1]);
-        assert_eq!(a[0].salutation, "Dear Mrs and Mr Khan");
+        assert_eq!(
+            a[0].salutation, "Dear Mr and Mrs Khan",
+            "as a school writes it"
+        );
         assert_eq!(a[0].names, ["Mrs Sadia Khan", "Mr Imran Khan"]);
         assert_eq!(a[1].salutation, "Dear Mr Khan");
         assert_eq!(addressees_each(&case).unwrap().len(), 3);

@@ -193,8 +193,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             } else {
                 if p.meeting.parents_attended && !p.copies.iter().any(|c| c.sent.is_some()) {
                     warnings.push(format!(
-                        "plan {} records no copy sent yet: add who received it to the case (copies:) once it is sent",
-                        p.number
+                        "plan {} records no copy sent yet: once it is sent, record it with attend plan copy {} --to WHO --how post|email|hand",
+                        p.number, case.pupil.id
                     ));
                 }
                 event_text = format!(

@@ -322,10 +322,10 @@ fn remedy(err: &mut ExportError, r: &str) {
 }
 
 /// A yes/no cell: Y/N, Yes/No, True/False, 1/0 (and, for parental responsibility, "Legal
-/// guardian"); blank is not known.
-pub fn yes_no(text: &str) -> Result<Option<bool>, ()> {
+/// guardian"); blank is not known (`Some(None)`); anything else is not a yes or no (`None`).
+pub fn yes_no(text: &str) -> Option<Option<bool>> {
     let t = crate::text::fold(text);
-    Ok(match t.as_str() {
+    Some(match t.as_str() {
         "" => None,
         "y"
         | "yes"
@@ -339,7 +339,7 @@ pub fn yes_no(text: &str) -> Result<Option<bool>, ()> {
         | "pr"
         | "on" => Some(true),
         "n" | "no" | "false" | "f" | "0" | "none" | "not held" | "off" => Some(false),
-        _ => return Err(()),
+        _ => return None,
     })
 }
 
@@ -742,8 +742,8 @@ pub fn read_contacts(path: &Path, opts: &ContactsOptions) -> Result<ContactsExpo
             let flag = |f: &str, err: &mut ExportError| -> Option<bool> {
                 let v = get(f);
                 match yes_no(v) {
-                    Ok(b) => b,
-                    Err(()) => {
+                    Some(b) => b,
+                    None => {
                         push(
                             err,
                             line,
@@ -901,9 +901,9 @@ mod tests {
         let mut c = Contact::default();
         split_name(&mut c, "MR  Jean Le Roux");
         assert_eq!((c.title.as_str(), c.name.as_str()), ("Mr", "Jean Le Roux"));
-        assert_eq!(yes_no("Legal guardian"), Ok(Some(true)));
-        assert_eq!(yes_no(" N "), Ok(Some(false)));
-        assert_eq!(yes_no(""), Ok(None));
-        assert!(yes_no("maybe").is_err());
+        assert_eq!(yes_no("Legal guardian"), Some(Some(true)));
+        assert_eq!(yes_no(" N "), Some(Some(false)));
+        assert_eq!(yes_no(""), Some(None));
+        assert_eq!(yes_no("maybe"), None);
     }
 }
