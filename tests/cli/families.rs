@@ -234,6 +234,16 @@ fn an_invitation_goes_to_both_parents_at_their_two_addresses_and_never_to_the_no
     .unwrap();
     assert!(src.contains("Dear Ms Lee,"), "{src}");
     assert!(!src.contains("David"), "{src}");
+    // the referral records him, marked
+    let src = String::from_utf8(run_ok(
+        ws.at(DATE)
+            .args(["letter", "referral", MASON, "--source", "--stdout"]),
+    ))
+    .unwrap();
+    assert!(
+        src.contains("[Mr David Lee (no contact: a court order or no correspondence)]"),
+        "{src}"
+    );
 }
 
 #[test]
@@ -351,7 +361,19 @@ fn a_refused_contacts_file_changes_nothing_and_names_line_and_column() {
 
 #[test]
 fn a_later_import_is_logged_and_keeps_each_persons_key() {
-    let ws = with_contacts("per-contact.csv");
+    let ws = Ws::with_fixture_register();
+    // a dry run says what would change and writes nothing
+    let before = tree(ws.path());
+    ws.attend(["import", "--dry-run"])
+        .arg(contacts("per-contact.csv"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Would import per-contact.csv (contacts, one row per contact, utf-8): 8 pupils with 9 contacts (4 of more than one pupil)"));
+    assert!(tree(ws.path()) == before, "a dry run wrote something");
+    ws.attend(["import"])
+        .arg(contacts("per-contact.csv"))
+        .assert()
+        .success();
     // the same file again changes nothing
     ws.attend(["import"])
         .arg(contacts("per-contact.csv"))
