@@ -150,7 +150,9 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let result = flag(&reg, &frame, &q, &t);
     attend::timing("figures", t1);
     let mut result = result;
+    let t1 = std::time::Instant::now();
     let mut sibs = Siblings::of(&ws, &reg, &frame, &result, threshold)?;
+    attend::timing("families", t1);
     if args.families {
         let g = sibs.group(std::mem::take(&mut result.rows));
         result.rows = g
