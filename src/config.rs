@@ -105,6 +105,9 @@ pub struct ImportSettings {
     /// Other pupil columns to keep from exports: the name attend gives the column (it is how
     /// `attend report` shows it) -> the export's header(s) for it.
     pub pupil_columns: BTreeMap<String, OneOrMany>,
+    /// A school's own headers in contacts exports: attend's field name (forename, surname,
+    /// relationship, parental_responsibility...) -> the export's header(s) for it.
+    pub contact_columns: BTreeMap<String, OneOrMany>,
 }
 
 /// One header or a list of alternatives.
@@ -267,6 +270,23 @@ impl Config {
                 );
             }
         }
+        for (field, headers) in &self.import.contact_columns {
+            if !crate::register::contacts::fields::mappable().any(|f| f == field.trim()) {
+                bail!(
+                    "{}: import.contact_columns: {field:?} is not a contact field; use one of {}",
+                    path.display(),
+                    crate::register::contacts::fields::mappable()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if headers.items().iter().all(|h| h.trim().is_empty()) {
+                bail!(
+                    "{}: import.contact_columns: {field:?} needs the export's column header, e.g. {field}: \"Parent First Name\"",
+                    path.display()
+                );
+            }
+        }
         if self.report.small_group > 100 {
             bail!(
                 "{}: report.small_group is the smallest group size whose figures are shared (published statistics use 5 or 10); {} is too large",
@@ -299,6 +319,15 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The school's own contacts headers: (attend's field, the export's headers).
+    pub fn contact_columns(&self) -> Vec<(String, Vec<String>)> {
+        self.import
+            .contact_columns
+            .iter()
+            .map(|(f, h)| (f.trim().to_string(), h.items()))
+            .collect()
     }
 
     /// The school's own pupil columns, by their names in attend.yaml.
@@ -408,6 +437,10 @@ mod tests {
                 "from 0 to 100",
             ),
             ("report:\n  small_group: 500\n", "too large"),
+            (
+                "import:\n  contact_columns:\n    first_name: Parent First Name\n",
+                "is not a contact field",
+            ),
         ] {
             let e = Config::parse(bad, p).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

@@ -70,6 +70,83 @@ pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// Text as it is compared, not shown: lower case, accents off (Zoë = Zoe, Łukasz = Lukasz),
+/// anything but letters and digits a single space ("O'Brien" = "O Brien" = "o brien").
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.nfd() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'ł' | 'Ł' => "l",
+            'ø' | 'Ø' => "o",
+            'đ' | 'Đ' => "d",
+            'ß' => "ss",
+            'æ' | 'Æ' => "ae",
+            'œ' | 'Œ' => "oe",
+            'ı' => "i",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+            space = false;
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Is `text` shaped like an email address (one `@`, something before it, a dotted domain after
+/// it, no spaces)?
+pub fn is_email(text: &str) -> bool {
+    let t = text.trim();
+    let Some((local, domain)) = t.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !t.chars().any(char::is_whitespace)
+}
+
+/// A UK postcode in its standard form ("tw1 4ab" -> "TW1 4AB"), or `None` when the text is not
+/// shaped like one.
+pub fn uk_postcode(text: &str) -> Option<String> {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !(5..=7).contains(&t.len()) || !t.is_ascii() {
+        return None;
+    }
+    let (out, inward) = t.split_at(t.len() - 3);
+    let ib = inward.as_bytes();
+    if !(ib[0].is_ascii_digit() && ib[1].is_ascii_alphabetic() && ib[2].is_ascii_alphabetic()) {
+        return None;
+    }
+    let ob = out.as_bytes();
+    let ok = ob[0].is_ascii_alphabetic()
+        && ob.iter().all(u8::is_ascii_alphanumeric)
+        && ob.iter().any(u8::is_ascii_digit)
+        && (ob.len() < 2 || ob[1].is_ascii_alphanumeric());
+    if !ok && out != "GIR" {
+        return None;
+    }
+    Some(format!("{out} {inward}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +166,35 @@ mod tests {
         assert_eq!(hundredths(9250), "92.5");
         assert_eq!(hundredths(9225), "92.25");
         assert_eq!(hundredths(5), "0.05");
+    }
+
+    #[test]
+    fn names_fold_for_comparison() {
+        assert_eq!(fold("Zoë O'Brien"), "zoe o brien");
+        assert_eq!(fold("  ŁUKASZ   Żak-Nowak "), "lukasz zak nowak");
+        assert_eq!(fold("Fernández"), "fernandez");
+    }
+
+    #[test]
+    fn emails_and_postcodes_are_recognised() {
+        assert!(is_email("jo.smith@example.org"));
+        for bad in [
+            "jo",
+            "jo@",
+            "@x.org",
+            "jo@x",
+            "jo smith@x.org",
+            "a@b@c.org",
+            "jo@x..org",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+        assert_eq!(uk_postcode("tw1 4ab").as_deref(), Some("TW1 4AB"));
+        assert_eq!(uk_postcode("SW1A1AA").as_deref(), Some("SW1A 1AA"));
+        assert_eq!(uk_postcode("M1 1AE").as_deref(), Some("M1 1AE"));
+        for bad in ["TW1 4A", "12345", "D02 X285", "TW1 4A5", ""] {
+            assert_eq!(uk_postcode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,11 @@
 //! * [`validate`]: every check of a case, its plans and reviews, in one place.
 //! * [`stage`]: where a case sits on the graduated response.
 //! * [`store`]: the cases of a workspace on disk: find, load, save.
-//! * [`open`]: opening cases, with the figures frozen on the day.
+//! * [`open`]: opening cases, with the figures frozen on the day and the family from the MIS.
+//! * [`family`]: parents, carers and siblings from the register's contacts; where a case and
+//!   the MIS differ; which pupils are brothers and sisters.
+//! * [`people`]: the officer's weekly changes to a case's people, siblings, professionals,
+//!   services, barriers, strengths, the child's view and consent.
 //! * [`timeline`]: changing a case: events, documents, stage moves, closing, hand edits.
 //! * [`plan`]: attendance meetings, action plans and reviews, with the evidence they rest on.
 //! * [`due`]: what needs doing.
@@ -18,10 +22,12 @@
 
 pub mod due;
 pub mod editor;
+pub mod family;
 pub mod file;
 pub mod git;
 pub mod model;
 pub mod open;
+pub mod people;
 pub mod plan;
 pub mod problem;
 pub(crate) mod stage;

@@ -8,6 +8,7 @@ use super::store::*;
 use crate::attendance::{self, PeriodSpec, Snapshot};
 use crate::fsutil::Transaction;
 use crate::register::Register;
+use crate::register::contacts::Contacts;
 use crate::upn::PupilId;
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};
@@ -104,10 +105,21 @@ pub fn year_to_date(
     )
 }
 
-/// Build (not write) a new case for `id`.
+/// Build (not write) a new case for `id`, its people and siblings from the register's contacts.
 pub fn new_case(
     ws: &Workspace,
     reg: &Register,
+    id: &PupilId,
+    opts: &OpenOptions,
+) -> Result<Opened, OpenError> {
+    let contacts = Contacts::load(&ws.register_dir())?;
+    new_case_with(ws, reg, &contacts, id, opts)
+}
+
+fn new_case_with(
+    ws: &Workspace,
+    reg: &Register,
+    contacts: &Contacts,
     id: &PupilId,
     opts: &OpenOptions,
 ) -> Result<Opened, OpenError> {
@@ -201,7 +213,7 @@ pub fn new_case(
     if !opts.reason.trim().is_empty() {
         text = format!("{text}. Reason: {}", opts.reason.trim());
     }
-    let case = Case {
+    let mut case = Case {
         format: FORMAT,
         pupil,
         stage: Stage::Monitor,
@@ -227,6 +239,9 @@ pub fn new_case(
             document: None,
         }],
     };
+    if in_register {
+        super::family::fill_from_register(&mut case, contacts, reg);
+    }
     Ok(Opened {
         case,
         path,
@@ -269,8 +284,9 @@ pub fn open_cases(
     let mut tx = Transaction::new(&ws.root);
     let mut opened = Vec::new();
     let mut skipped = Vec::new();
+    let contacts = Contacts::load(&ws.register_dir())?;
     for id in ids {
-        match new_case(ws, reg, id, opts) {
+        match new_case_with(ws, reg, &contacts, id, opts) {
             Ok(o) => {
                 stage_write(&mut tx, ws, &o.case)?;
                 opened.push(o);

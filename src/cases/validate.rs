@@ -42,6 +42,31 @@ pub fn check_document(d: &Document) -> Result<(), String> {
     Ok(())
 }
 
+/// A parent or carer: a name (in full or in parts), an email that is an email address.
+pub fn check_person(out: &mut Vec<Problem>, p: &Person, at: &FieldPath) {
+    if p.name.trim().is_empty() && p.forename.trim().is_empty() && p.surname.trim().is_empty() {
+        out.push(Problem::new(
+            at.key("name"),
+            "a parent or carer needs a name: name, or forename and surname",
+        ));
+    }
+    if !p.email.trim().is_empty() && !crate::text::is_email(&p.email) {
+        out.push(Problem::new(
+            at.key("email"),
+            format!("{:?} is not an email address", p.email),
+        ));
+    }
+    if p.contact_id.chars().any(|c| c.is_whitespace() || c == ',') {
+        out.push(Problem::new(
+            at.key("contact_id"),
+            format!(
+                "{:?} is not a contact id (attend writes it from register/contacts.csv)",
+                p.contact_id
+            ),
+        ));
+    }
+}
+
 /// Every rule of the case file that can be checked from the file alone.
 pub fn validate_case(case: &Case) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -60,19 +85,7 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
         ));
     }
     for (i, p) in case.people.iter().enumerate() {
-        let at = root.key("people").index(i);
-        required(
-            &mut out,
-            at.key("name"),
-            &p.name,
-            "a parent or carer's name",
-        );
-        if !p.email.is_empty() && !p.email.contains('@') {
-            out.push(Problem::new(
-                at.key("email"),
-                format!("{:?} is not an email address", p.email),
-            ));
-        }
+        check_person(&mut out, p, &root.key("people").index(i));
     }
     for (i, p) in case.professionals.iter().enumerate() {
         let at = root.key("professionals").index(i);

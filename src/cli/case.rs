@@ -2,7 +2,7 @@
 
 use super::common::{ByArg, Format};
 use attend::cases::Stage;
-use attend::cases::model::EventKind;
+use attend::cases::model::{BarrierKind, ContactMethod, EventKind};
 use attend::dates::parse_cli_date;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
@@ -27,11 +27,353 @@ pub enum CaseCommand {
     /// Edit the case file in your editor (VISUAL or EDITOR): people, siblings, services, barriers...
     /// It is checked when you save; the case is left as it was until it is valid.
     Edit(EditArgs),
+    /// Parents and carers: add, edit or remove one (title, name, relationship, parental
+    /// responsibility, lives with, address, phones, email, preferred contact, no contact).
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Brothers and sisters: a pupil of this school (a UPN or a name), or one at another school.
+    #[command(subcommand)]
+    Sibling(SiblingCommand),
+    /// Other professionals involved (social worker, early help worker, school nurse...).
+    #[command(subcommand)]
+    Professional(ProfessionalCommand),
+    /// Services already involved with the family (Early Help, CAMHS, Young Carers...).
+    #[command(subcommand)]
+    Service(ServiceCommand),
+    /// Barriers to attendance (medical, mental_health, bullying, home, transport, sen,
+    /// relationships, community, other).
+    #[command(subcommand)]
+    Barrier(BarrierCommand),
+    /// Strengths to build on.
+    #[command(subcommand)]
+    Strength(StrengthCommand),
+    /// Record the child's own view, in their words (recorded on the timeline).
+    View(ViewArgs),
+    /// Record whether the family consents to a referral: yes, no or not-asked (on the timeline).
+    Consent(ConsentArgs),
+    /// Bring the MIS's contact details (register/contacts.csv) into the case: changed details,
+    /// new contacts and siblings (attend case show lists them first). Recorded on the timeline.
+    Sync(SyncArgs),
+}
+
+/// A yes or no on the command line (`unknown` where it may not be known).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    #[value(alias = "y", alias = "true")]
+    Yes,
+    #[value(alias = "n", alias = "false")]
+    No,
+    /// Not known (not recorded).
+    #[value(alias = "not-known", alias = "not-recorded")]
+    Unknown,
+}
+
+impl YesNo {
+    pub fn value(self) -> Option<bool> {
+        match self {
+            YesNo::Yes => Some(true),
+            YesNo::No => Some(false),
+            YesNo::Unknown => None,
+        }
+    }
+}
+
+/// How a parent or carer prefers to be contacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preferred {
+    Phone,
+    Text,
+    Email,
+    Letter,
+    InPerson,
+    /// No preference recorded.
+    None,
+}
+
+impl Preferred {
+    pub fn value(self) -> Option<ContactMethod> {
+        match self {
+            Preferred::Phone => Some(ContactMethod::Phone),
+            Preferred::Text => Some(ContactMethod::Text),
+            Preferred::Email => Some(ContactMethod::Email),
+            Preferred::Letter => Some(ContactMethod::Letter),
+            Preferred::InPerson => Some(ContactMethod::InPerson),
+            Preferred::None => None,
+        }
+    }
+}
+
+/// A parent's or carer's details; each option given sets that detail ("" clears it).
+#[derive(Debug, Args, Clone, Default)]
+pub struct PersonFields {
+    /// Mr, Mrs, Ms, Miss, Mx, Dr...
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub forename: Option<String>,
+    #[arg(long)]
+    pub surname: Option<String>,
+    /// The name as one text, when it is not given as forename and surname.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// To the pupil: mother, father, step-father, grandmother, carer, foster carer...
+    #[arg(long)]
+    pub relationship: Option<String>,
+    /// Holds parental responsibility: yes, no or unknown (everyone who holds it is invited and written to).
+    #[arg(long, value_enum, value_name = "yes|no|unknown")]
+    pub pr: Option<YesNo>,
+    /// The pupil lives with them: yes, no or unknown.
+    #[arg(long, value_enum, value_name = "yes|no|unknown")]
+    pub lives_with: Option<YesNo>,
+    /// The postal address, its lines separated by commas, postcode last: "14 Example Road, Townley, TW1 4AB".
+    #[arg(long, value_name = "LINE, LINE, POSTCODE")]
+    pub address: Option<String>,
+    /// The main (home) telephone.
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub mobile: Option<String>,
+    #[arg(long)]
+    pub work_phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    /// How they prefer to be contacted.
+    #[arg(long, value_enum)]
+    pub preferred: Option<Preferred>,
+    /// No contact (a court order, or no correspondence): yes or no. Such a person is never written to.
+    #[arg(long, value_enum, value_name = "yes|no")]
+    pub no_contact: Option<YesNo>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCommand {
+    /// Add a parent or carer: attend case person add UPN --title Mrs --forename Jade --surname Stevens --relationship mother --pr yes --address "40 Bridge Street, Townley, TW4 8JK"
+    Add(PersonAddArgs),
+    /// Change a parent's or carer's details: attend case person edit UPN 2 --phone "01632 960000"
+    Edit(PersonEditArgs),
+    /// Remove a parent or carer from the case (recorded on the timeline).
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    #[command(flatten)]
+    pub fields: PersonFields,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonEditArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// Which person: their number in attend case show (1, 2...) or their name.
+    pub which: String,
+    #[command(flatten)]
+    pub fields: PersonFields,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+/// Remove one item of a case's list.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// Which one: its number in attend case show (1, 2...) or its name.
+    pub which: String,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiblingCommand {
+    /// Add a brother or sister: --pupil UPN|NAME for one at this school, or --name NAME --school SCHOOL --year YEAR.
+    Add(SiblingAddArgs),
+    /// Remove a brother or sister from the case.
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiblingAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// A sibling at this school: their UPN or name.
+    #[arg(long, value_name = "UPN|NAME", conflicts_with_all = ["name", "school"])]
+    pub pupil: Option<String>,
+    /// A sibling at another school: their name.
+    #[arg(long, required_unless_present = "pupil")]
+    pub name: Option<String>,
+    /// The school they attend.
+    #[arg(long)]
+    pub school: Option<String>,
+    /// Their year group.
+    #[arg(long)]
+    pub year: Option<String>,
+    /// Whether their attendance is also a concern: yes, no or unknown.
+    #[arg(long, value_enum, value_name = "yes|no|unknown")]
+    pub concern: Option<YesNo>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfessionalCommand {
+    /// Add a professional: --name NAME --role ROLE [--organisation ORG --phone --email].
+    Add(ProfessionalAddArgs),
+    /// Remove a professional from the case.
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfessionalAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    #[arg(long)]
+    pub name: String,
+    /// Social worker, early help worker, SEND officer, school nurse...
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub organisation: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Add a service: NAME [--contact WHO --since DATE].
+    Add(ServiceAddArgs),
+    /// Remove a service from the case.
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// Early Help, CAMHS, Young Carers, Family Action...
+    pub name: String,
+    /// Who to contact there.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Involved since.
+    #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BarrierCommand {
+    /// Add a barrier: KIND [DETAIL].
+    Add(BarrierAddArgs),
+    /// Remove a barrier (its number, or its kind when only one has it).
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BarrierAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// medical, mental_health, bullying, home, transport, sen, relationships, community or other.
+    #[arg(value_parser = parse_barrier)]
+    pub kind: BarrierKind,
+    /// What it is, in the family's words.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StrengthCommand {
+    /// Add a strength: TEXT.
+    Add(StrengthAddArgs),
+    /// Remove a strength.
+    Remove(RemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StrengthAddArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// "Enjoys art", "good relationship with her mentor".
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ViewArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// The child's view, in their words where possible.
+    pub text: String,
+    /// When it was given (default: today).
+    #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+/// The family's answer about a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Consent {
+    #[value(alias = "y")]
+    Yes,
+    #[value(alias = "n")]
+    No,
+    #[value(alias = "not_asked", alias = "unknown")]
+    NotAsked,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsentArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// yes, no or not-asked.
+    #[arg(value_enum)]
+    pub consent: Consent,
+    /// When the family was asked (default: today).
+    #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The pupil's UPN, or their name (or part of it) when it matches one pupil.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub upn: Option<String>,
+    /// Every open case.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+/// A barrier kind, for clap.
+pub fn parse_barrier(text: &str) -> Result<BarrierKind, String> {
+    let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    BarrierKind::ALL
+        .into_iter()
+        .find(|k| k.as_str() == t)
+        .ok_or_else(|| {
+            format!(
+                "{text:?} is not a kind of barrier: use one of {}",
+                BarrierKind::ALL.map(BarrierKind::as_str).join(", ")
+            )
+        })
 }
 
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// Why the case is opened (recorded on the timeline), e.g. "attendance below 90% since October".
     #[arg(long)]
@@ -73,7 +415,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
 }
 
@@ -110,7 +452,7 @@ impl LogKind {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// What happened, in a sentence or two.
     pub text: String,
@@ -133,7 +475,7 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct StageArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// The new stage: monitor, understand, support, formal or enforce.
     #[arg(value_parser = parse_stage)]
@@ -150,7 +492,7 @@ pub struct StageArgs {
 
 #[derive(Debug, Args)]
 pub struct CloseArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// Why the case is closed (recorded on the timeline), e.g. "attendance above 95% for a term".
     #[arg(long, required = true)]
@@ -164,7 +506,7 @@ pub struct CloseArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
 }
 

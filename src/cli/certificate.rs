@@ -5,7 +5,7 @@ use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct CertificateArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     #[arg(
         required_unless_present = "all_flagged",
         conflicts_with = "all_flagged"

@@ -37,6 +37,10 @@ pub struct FlagArgs {
     /// Open a case for every listed pupil who has none.
     #[arg(long)]
     pub open_cases: bool,
+    /// Group the list by family: brothers and sisters at this school (linked through the MIS's
+    /// contacts or the cases) together, each family headed by how many of its children are listed.
+    #[arg(long)]
+    pub families: bool,
     /// table (for reading), csv or json (for other programs; columns documented in README).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -34,7 +34,7 @@ pub struct LetterArgs {
     /// referral (short forms: concern, invite, nti).
     #[arg(value_parser = parse_letter_kind, value_name = "KIND")]
     pub kind: Kind,
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     #[arg(
         required_unless_present = "all_flagged",
         conflicts_with = "all_flagged"

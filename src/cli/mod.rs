@@ -5,6 +5,7 @@ pub mod case;
 pub mod certificate;
 pub mod common;
 pub mod due;
+pub mod family;
 pub mod flag;
 pub mod import;
 pub mod init;
@@ -60,13 +61,18 @@ pub enum Command {
     Flag(flag::FlagArgs),
     /// Everything about one pupil's attendance on one screen (--html: a page for a meeting).
     Pupil(pupil::PupilArgs),
+    /// A pupil's family on one screen: brothers and sisters here (attendance, case, open plan)
+    /// and at other schools, and the parents and carers (parental responsibility, who lives where).
+    Family(family::FamilyArgs),
     /// Whole-school figures for staff and governors: by year group, reg group, FSM, SEN, EAL,
     /// gender and the school's own groups; weekly trend, weekdays, codes, punctuality, caseload.
     Report(report::ReportArgs),
-    /// Case files: open, list, show, log, stage, close, edit a pupil's case.
+    /// Case files: open, list, show, log, stage, close, edit a pupil's case; its people, siblings,
+    /// professionals, services, barriers, strengths, the child's view, consent; sync with the MIS.
     #[command(subcommand)]
     Case(case::CaseCommand),
-    /// Attendance meetings: record a meeting and its action plan (attend plan new UPN).
+    /// Attendance meetings: record a meeting and its action plan (attend plan new UPN), and the
+    /// copies of it sent (attend plan copy UPN).
     #[command(subcommand)]
     Plan(plan::PlanCommand),
     /// Review a pupil's open plan: the figures since it began against its aim, the outcome, the decision.

@@ -15,11 +15,45 @@ pub enum PlanCommand {
     /// on a terminal, or --edit); from a prepared file (--from plan.yaml); or with flags
     /// (--date, --target/--weeks, --attendee, --action, --review...).
     New(PlanNewArgs),
+    /// Record that a copy of a plan was sent or handed to someone: attend plan copy UPN --to 1
+    /// --date 2025-01-21 --how post (on the plan and on the timeline).
+    Copy(PlanCopyArgs),
+}
+
+/// How a copy went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum How {
+    Post,
+    Email,
+    /// Handed over in person.
+    #[value(alias = "by-hand", alias = "in-person")]
+    Hand,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanCopyArgs {
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// Who received it: a person of the case (their number in attend case show, or their name),
+    /// or anyone else as written ("Early Help worker").
+    #[arg(long, value_name = "WHO")]
+    pub to: String,
+    /// When it was sent (default: today).
+    #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// How: post, email or hand.
+    #[arg(long, value_enum)]
+    pub how: How,
+    /// Which plan (default: the latest).
+    #[arg(long, value_name = "N")]
+    pub plan: Option<u32>,
+    #[command(flatten)]
+    pub by: ByArg,
 }
 
 #[derive(Debug, Args)]
 pub struct PlanNewArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// Read the plan from this file (the form's fields; see README "Attendance meetings").
     #[arg(long, value_name = "FILE")]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct PupilArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     #[command(flatten)]
     pub period: PeriodArgs,

@@ -75,7 +75,7 @@ pub fn parse_escalation(text: &str) -> Result<Escalation, String> {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// The pupil's UPN (or ADNO-<admission number>).
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
     /// Show the figures since the plan began and the outcome they give; record nothing.
     #[arg(long)]

@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, a: CertificateArgs) -> Result<ExitCode> {
             })
         });
     }
-    let id = pupil_id(a.upn.as_deref().expect("clap requires UPN"))?;
+    let id = pupil_id(ctx, &ws, a.upn.as_deref().expect("clap requires UPN"))?;
     one(
         ctx,
         &ws,

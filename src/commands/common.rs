@@ -6,16 +6,112 @@ use crate::cli::common::ByArg;
 use anyhow::{Result, anyhow};
 use attend::cases::git::Commit;
 use attend::cases::store;
+use attend::register::search::{Named, find};
 use attend::register::{Register, Years};
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use chrono::NaiveDate;
 
-/// A pupil id from the command line.
-pub fn pupil_id(text: &str) -> Result<PupilId> {
-    PupilId::parse(text).map_err(|e| {
-        anyhow!("{e}\n  Give the pupil's UPN (13 characters) or ADNO-<admission number>")
-    })
+/// The pupil a command is about: their UPN (or ADNO-<admission number>), or their name (or part
+/// of it) when it matches exactly one pupil of the register or of a case. Several matches are
+/// listed with their UPN, year and group, and nothing is done.
+pub fn pupil_id(ctx: &Ctx, ws: &Workspace, text: &str) -> Result<PupilId> {
+    let t = text.trim();
+    let parsed = PupilId::parse(t);
+    if let Ok(id) = parsed {
+        return Ok(id);
+    }
+    // something shaped like an identifier is a mistyped one, not a name
+    let id_like = t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if id_like || t.is_empty() {
+        return Err(anyhow!(
+            "{}\n  Give the pupil's UPN (13 characters), ADNO-<admission number>, or their name",
+            parsed.expect_err("not an id")
+        ));
+    }
+    let pupils = attend::register::store::load_pupils(&ws.register_dir())?;
+    // pupils with a case who are not in the register (opened with their names)
+    let (cases, _) = store::load_all(ws)?;
+    struct Found {
+        id: PupilId,
+        name: String,
+        year: String,
+        group: String,
+    }
+    let mut all: Vec<Found> = pupils
+        .iter()
+        .map(|p| Found {
+            id: p.id.clone(),
+            name: p.display_name(),
+            year: p.year.clone(),
+            group: p.reg_group.clone(),
+        })
+        .collect();
+    let extra: Vec<&attend::cases::Case> = cases
+        .iter()
+        .filter(|c| pupils.binary_search_by(|p| p.id.cmp(&c.pupil.id)).is_err())
+        .collect();
+    all.extend(extra.iter().map(|c| Found {
+        id: c.pupil.id.clone(),
+        name: c.pupil.display_name(),
+        year: c.pupil.year.clone(),
+        group: c.pupil.reg_group.clone(),
+    }));
+    let named = pupils
+        .iter()
+        .map(|p| Named {
+            forename: &p.forename,
+            surname: &p.surname,
+            preferred_forename: &p.preferred_forename,
+            preferred_surname: &p.preferred_surname,
+        })
+        .chain(extra.iter().map(|c| Named {
+            forename: &c.pupil.forename,
+            surname: &c.pupil.surname,
+            preferred_forename: &c.pupil.preferred_forename,
+            preferred_surname: &c.pupil.preferred_surname,
+        }));
+    let hits = find(t, named);
+    match hits.as_slice() {
+        [one] => {
+            let f = &all[*one];
+            ctx.say(format!("{t:?} is {} ({})", f.name, f.id));
+            Ok(f.id.clone())
+        }
+        [] => Err(anyhow!(
+            "no pupil's name matches {t:?}, and it is not a UPN.\n  Give the pupil's UPN, or their name as the register has it (attend flag --all lists every pupil)"
+        )),
+        many => {
+            let mut msg = format!(
+                "{t:?} matches {} pupils: nothing was done. Give the UPN, or more of the name:",
+                many.len()
+            );
+            for &i in many.iter().take(20) {
+                let f = &all[i];
+                let year = match f.year.trim() {
+                    "" => String::new(),
+                    y if y.chars().all(|c| c.is_ascii_digit()) => format!("Year {y}"),
+                    y => y.to_string(),
+                };
+                msg.push_str(&format!(
+                    "\n  {}  {}  {}{}",
+                    f.id,
+                    f.name,
+                    year,
+                    if f.group.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", f.group)
+                    }
+                ));
+            }
+            if many.len() > 20 {
+                msg.push_str(&format!("\n  ... and {} more", many.len() - 20));
+            }
+            Err(anyhow!(msg))
+        }
+    }
 }
 
 /// Who records: --by / ATTEND_USER, else the attendance lead in attend.yaml.

@@ -14,7 +14,7 @@ use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
 use attend::flag::{FlagQuery, flag};
 use attend::fsutil::Transaction;
 use attend::register::{Register, Years};
-use attend::text::hundredths;
+use attend::text::{hundredths, plural};
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
@@ -284,6 +284,7 @@ pub fn batch(
     let set = templates(ws)?;
     let mut done: Vec<(PupilId, Case, Prepared, String, Vec<u8>)> = Vec::new();
     let mut failed = Vec::new();
+    let mut nobody: Vec<String> = Vec::new();
     let mut contexts = serde_json::Map::new();
     for (id, case) in with_case {
         let result = (|| -> Result<(Prepared, String, Vec<u8>)> {
@@ -303,8 +304,22 @@ pub fn batch(
                 }
                 done.push((id, case, p, markup, pdf))
             }
-            Err(e) => failed.push(format!("{id}: {e:#}")),
+            // a letter nobody can be sent is not written: the others are
+            Err(e) => match e.downcast_ref::<documents::DocumentError>() {
+                Some(documents::DocumentError::NobodyToWrite { nobody: n, .. }) => {
+                    nobody.push(format!("{id}: {n}"))
+                }
+                _ => failed.push(format!("{id}: {e:#}")),
+            },
         }
+    }
+    if !nobody.is_empty() {
+        eprintln!(
+            "warning: {} not written, for want of someone to send {} to:\n  {}",
+            plural(nobody.len(), "letter"),
+            if nobody.len() == 1 { "it" } else { "them" },
+            nobody.join("\n  ").replace('\n', "\n  ")
+        );
     }
     if out.context {
         let mut stdout = std::io::stdout().lock();

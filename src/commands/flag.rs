@@ -47,7 +47,85 @@ pub const CSV_COLUMNS: &[&str] = &[
     "few_sessions",
     "period_from",
     "period_to",
+    "siblings",
+    "siblings_flagged",
+    "family",
 ];
+
+/// Brothers and sisters at the school, for the Siblings column and `--families`.
+pub struct Siblings {
+    families: attend::cases::family::Families,
+    /// Of each listed pupil's siblings, how many are at or below the threshold too.
+    flagged: BTreeMap<usize, usize>,
+    /// With `--families`: the listed rows, family by family.
+    groups: Option<Vec<(Option<usize>, Vec<FlagRow>)>>,
+}
+
+impl Siblings {
+    fn of(
+        ws: &Workspace,
+        reg: &Register,
+        frame: &Frame<'_>,
+        r: &Flagged,
+        threshold: u32,
+    ) -> Result<Siblings> {
+        let families = attend::cases::family::Families::load(ws, reg)?;
+        let mut flagged = BTreeMap::new();
+        for row in r.rows.iter().chain(&r.few_sessions) {
+            let n = families.siblings[row.index]
+                .iter()
+                .filter(|&&j| {
+                    frame
+                        .counts(j)
+                        .attendance()
+                        .is_some_and(|f| f.at_most_hundredths(threshold))
+                })
+                .count();
+            flagged.insert(row.index, n);
+        }
+        Ok(Siblings {
+            families,
+            flagged,
+            groups: None,
+        })
+    }
+
+    /// "2, 1 flagged", "1", or nothing.
+    fn text(&self, i: usize) -> String {
+        let n = self.families.siblings[i].len();
+        match (n, self.flagged.get(&i).copied().unwrap_or(0)) {
+            (0, _) => String::new(),
+            (n, 0) => n.to_string(),
+            (n, f) => format!("{n}, {f} flagged"),
+        }
+    }
+
+    fn family_id(&self, reg: &Register, i: usize) -> String {
+        self.families.family[i]
+            .map(|f| reg.pupils[f].id.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The rows in families: each family's listed pupils together, in the order of its lowest
+    /// attendance; pupils without brothers or sisters at the school after them.
+    fn group(&self, rows: Vec<FlagRow>) -> Vec<(Option<usize>, Vec<FlagRow>)> {
+        let mut groups: Vec<(Option<usize>, Vec<FlagRow>)> = Vec::new();
+        let mut alone = Vec::new();
+        for row in rows {
+            match self.families.family[row.index] {
+                Some(f) => match groups.iter_mut().find(|(g, _)| *g == Some(f)) {
+                    Some((_, g)) => g.push(row),
+                    None => groups.push((Some(f), vec![row])),
+                },
+                None => alone.push(row),
+            }
+        }
+        if !alone.is_empty() {
+            groups.push((None, alone));
+        }
+        groups
+    }
+}
 
 pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
@@ -71,6 +149,18 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let t1 = std::time::Instant::now();
     let result = flag(&reg, &frame, &q, &t);
     attend::timing("figures", t1);
+    let mut result = result;
+    let t1 = std::time::Instant::now();
+    let mut sibs = Siblings::of(&ws, &reg, &frame, &result, threshold)?;
+    attend::timing("families", t1);
+    if args.families {
+        let g = sibs.group(std::mem::take(&mut result.rows));
+        result.rows = g
+            .iter()
+            .flat_map(|(_, rows)| rows.iter().cloned())
+            .collect();
+        sibs.groups = Some(g);
+    }
     let stages = super::common::case_stages(&ws)?;
     if args.open_cases {
         open_cases_for(ctx, &ws, &reg, &result)?;
@@ -82,9 +172,9 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     };
     let t1 = std::time::Instant::now();
     match args.format {
-        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages),
-        Format::Csv => print_csv(&reg, &frame, &result, &stages),
-        Format::Json => print_json(&reg, &frame, &result, &stages),
+        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages, &sibs),
+        Format::Csv => print_csv(&reg, &frame, &result, &stages, &sibs),
+        Format::Json => print_json(&reg, &frame, &result, &stages, &sibs),
     }?;
     attend::timing("output", t1);
     attend::timing("flag total", t0);
@@ -98,6 +188,7 @@ fn print_table(
     r: &Flagged,
     q: &FlagQuery,
     stages: &BTreeMap<PupilId, String>,
+    sibs: &Siblings,
 ) -> Result<()> {
     let p = &frame.period;
     let what = if q.all {
@@ -128,8 +219,36 @@ fn print_table(
             ""
         }
     )?;
-    if !r.rows.is_empty() {
-        writeln!(out, "{}", rows_table(ctx, reg, &r.rows, stages))?;
+    match &sibs.groups {
+        Some(groups) => {
+            for (f, rows) in groups {
+                let head = match f {
+                    Some(f) => {
+                        let members = sibs.families.members(*f);
+                        let surnames: Vec<String> = members.iter().fold(Vec::new(), |mut v, &m| {
+                            let s = reg.pupils[m].surname.clone();
+                            if !v.contains(&s) {
+                                v.push(s);
+                            }
+                            v
+                        });
+                        format!(
+                            "Family {}: {} of {} children at the school listed",
+                            surnames.join(" / "),
+                            rows.len(),
+                            members.len()
+                        )
+                    }
+                    None => "No brothers or sisters at the school".to_string(),
+                };
+                writeln!(out, "\n{head}")?;
+                writeln!(out, "{}", rows_table(ctx, reg, rows, stages, sibs))?;
+            }
+        }
+        None if !r.rows.is_empty() => {
+            writeln!(out, "{}", rows_table(ctx, reg, &r.rows, stages, sibs))?;
+        }
+        None => {}
     }
     if !r.few_sessions.is_empty() {
         writeln!(
@@ -139,7 +258,11 @@ fn print_table(
             if r.few_sessions.len() == 1 { "" } else { "s" },
             q.min_sessions
         )?;
-        writeln!(out, "{}", rows_table(ctx, reg, &r.few_sessions, stages))?;
+        writeln!(
+            out,
+            "{}",
+            rows_table(ctx, reg, &r.few_sessions, stages, sibs)
+        )?;
     }
     Ok(())
 }
@@ -149,11 +272,12 @@ fn rows_table(
     reg: &Register,
     rows: &[FlagRow],
     stages: &BTreeMap<PupilId, String>,
+    sibs: &Siblings,
 ) -> String {
     let mut tb = table(
         &[
             "UPN", "Name", "Year", "Reg", "Possible", "Attend %", "Auth %", "Unauth %", "Late L/U",
-            "Band", "Trend", "Pattern", "Case",
+            "Band", "Trend", "Pattern", "Case", "Siblings",
         ],
         ctx.color,
     );
@@ -179,6 +303,7 @@ fn rows_table(
             row.analysis.trend().arrow().to_string(),
             row.analysis.pattern_hint(),
             stages.get(&p.id).cloned().unwrap_or_default(),
+            sibs.text(row.index),
         ]);
     }
     tb.to_string()
@@ -190,6 +315,7 @@ fn record(
     row: &FlagRow,
     few: bool,
     stages: &BTreeMap<PupilId, String>,
+    sibs: &Siblings,
 ) -> Vec<String> {
     let p = &reg.pupils[row.index];
     let an = &row.analysis;
@@ -227,6 +353,13 @@ fn record(
         if few { "yes" } else { "no" }.to_string(),
         frame.period.from.to_string(),
         frame.period.to.to_string(),
+        sibs.families.siblings[row.index].len().to_string(),
+        sibs.flagged
+            .get(&row.index)
+            .copied()
+            .unwrap_or(0)
+            .to_string(),
+        sibs.family_id(reg, row.index),
     ]
 }
 
@@ -235,6 +368,7 @@ fn print_csv(
     frame: &Frame<'_>,
     r: &Flagged,
     stages: &BTreeMap<PupilId, String>,
+    sibs: &Siblings,
 ) -> Result<()> {
     // every row is rendered on its own, so the rows are rendered on the machine's cores, in
     // order, and written out together
@@ -252,7 +386,7 @@ fn print_csv(
             w.write_record(CSV_COLUMNS)?;
         }
         for (row, few) in part {
-            w.write_record(record(reg, frame, row, *few, stages))?;
+            w.write_record(record(reg, frame, row, *few, stages, sibs))?;
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     };
@@ -271,6 +405,7 @@ fn print_json(
     frame: &Frame<'_>,
     r: &Flagged,
     stages: &BTreeMap<PupilId, String>,
+    sibs: &Siblings,
 ) -> Result<()> {
     use serde_json::{Map, Value};
     let numeric = [
@@ -285,6 +420,8 @@ fn print_json(
         "no_mark",
         "holiday_adjacent",
         "penalty_notice_sessions",
+        "siblings",
+        "siblings_flagged",
     ];
     let pcts = [
         "attendance_pct",
@@ -294,7 +431,10 @@ fn print_json(
     ];
     let to_value = |row: &FlagRow, few: bool| -> Value {
         let mut m = Map::new();
-        for (k, v) in CSV_COLUMNS.iter().zip(record(reg, frame, row, few, stages)) {
+        for (k, v) in CSV_COLUMNS
+            .iter()
+            .zip(record(reg, frame, row, few, stages, sibs))
+        {
             let value = if numeric.contains(k) || pcts.contains(k) {
                 if v.is_empty() {
                     Value::Null
@@ -309,6 +449,8 @@ fn print_json(
                 }
             } else if *k == "few_sessions" {
                 Value::Bool(few)
+            } else if *k == "family" && v.is_empty() {
+                Value::Null
             } else {
                 Value::String(v)
             };

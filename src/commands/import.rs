@@ -11,6 +11,8 @@ use attend::register::read::{Progress, ReadOptions, read_export};
 use std::cell::RefCell;
 use std::process::ExitCode;
 
+mod contacts;
+
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let _lock = ws.lock()?;
@@ -36,7 +38,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         bar: RefCell::new(None),
     };
     let mut summaries = Vec::new();
-    for file in &args.files {
+    // contacts exports are told apart by their header, as wide and long registers are; they are
+    // merged after the registers, so their pupils may come in the same command
+    let own = ws.config.contact_columns();
+    let (contact_files, register_files): (Vec<_>, Vec<_>) = args.files.iter().partition(|f| {
+        args.layout.is_none()
+            && attend::register::contacts::read::header_of(f)
+                .is_some_and(|h| attend::register::contacts::looks_like_contacts(&h, &own))
+    });
+    for file in register_files {
         let t = std::time::Instant::now();
         let export = read_export(file, &opts, &bar)?;
         attend::timing("read export", t);
@@ -47,12 +57,21 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         attend::timing("merge", t);
         summaries.push(s);
     }
-    let t = std::time::Instant::now();
     let mut tx = Transaction::new(&ws.root);
-    let anything = store.stage(&mut tx)?;
+    let contacts = if contact_files.is_empty() {
+        Vec::new()
+    } else {
+        contacts::import(&ws, &mut store, &mut tx, &contact_files, &args, &stamp)?
+    };
+    let t = std::time::Instant::now();
+    let anything = store.stage(&mut tx)? || !tx.is_empty();
     attend::timing("write (staged)", t);
     for s in &summaries {
         report(ctx, s, args.dry_run);
+    }
+    let has_cases = !contacts.is_empty() && !attend::cases::store::case_files(&ws)?.is_empty();
+    for s in &contacts {
+        contacts::report(ctx, s, args.dry_run, has_cases);
     }
     if args.dry_run {
         drop(tx);

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, a: LetterArgs) -> Result<ExitCode> {
             Ok(Request::ConcernLetter)
         });
     }
-    let id = pupil_id(a.upn.as_deref().expect("clap requires UPN"))?;
+    let id = pupil_id(ctx, &ws, a.upn.as_deref().expect("clap requires UPN"))?;
     let request = request_of(&ws, &a)?;
     one(ctx, &ws, &id, &request, &a.output, &a.by)
 }

@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod common;
 pub mod documents;
 pub mod due;
+pub mod family;
 pub mod flag;
 pub mod forms;
 pub mod import;
@@ -116,6 +117,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Import(args) => import::run(ctx, args),
         Command::Flag(args) => flag::run(ctx, args),
         Command::Pupil(args) => pupil::run(ctx, args),
+        Command::Family(args) => family::run(ctx, args),
         Command::Report(args) => report::run(ctx, args),
         Command::Case(c) => case::run(ctx, c),
         Command::Plan(c) => plan::run(ctx, c),

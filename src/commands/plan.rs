@@ -4,7 +4,7 @@ use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, who};
 use super::forms::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
 use crate::cli::common::TargetArg;
-use crate::cli::plan::{PlanCommand, PlanNewArgs};
+use crate::cli::plan::{How, PlanCommand, PlanCopyArgs, PlanNewArgs};
 use anyhow::{Result, anyhow, bail};
 use attend::cases::OpenOptions;
 use attend::cases::editor::{Edited, edit_until_valid};
@@ -26,7 +26,58 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx, command: PlanCommand) -> Result<ExitCode> {
     match command {
         PlanCommand::New(a) => new(ctx, a),
+        PlanCommand::Copy(a) => copy(ctx, a),
     }
+}
+
+/// `attend plan copy`: a copy of the plan sent, on the plan and on the timeline.
+fn copy(ctx: &Ctx, a: PlanCopyArgs) -> Result<ExitCode> {
+    use attend::cases::people::{Delivery, pick, record_copy};
+    let ws = ctx.workspace()?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
+    let _lock = ws.lock()?;
+    let mut case = store::load_existing(&ws, &id)?;
+    let number = match a.plan {
+        Some(n) => n,
+        None => case.plans.last().map(|p| p.number).ok_or_else(|| {
+            anyhow!("the case of {id} has no action plan yet: record one with attend plan new {id}")
+        })?,
+    };
+    // a person of the case, by number or name; anyone else as written
+    let to_text = a.to.trim();
+    let is_number = to_text.parse::<usize>().is_ok();
+    let to = match pick(&case.people, to_text, |p| p.described(), "person") {
+        Ok(i) => case.people[i].addressed_name(),
+        Err(e) if is_number || to_text.is_empty() => return Err(e),
+        Err(e) if e.to_string().contains("more than one") => return Err(e),
+        Err(_) => {
+            if !case.people.is_empty() {
+                ctx.say(format!(
+                    "note: {to_text:?} is not one of the case's people: recorded as written"
+                ));
+            }
+            to_text.to_string()
+        }
+    };
+    let how = match a.how {
+        How::Post => Delivery::Post,
+        How::Email => Delivery::Email,
+        How::Hand => Delivery::Hand,
+    };
+    let by = who(ctx, &ws, &a.by);
+    let date = a.date.unwrap_or(ctx.as_of);
+    record_copy(&mut case, number, &to, date, how, ctx.as_of, &by)?;
+    let commit = store::save(
+        &ws,
+        &case,
+        &format!("Copy of plan {number} sent to {to} ({id})"),
+    )?;
+    ctx.say(format!(
+        "Recorded a copy of plan {number} sent to {to} on {date} ({}), in the case of {id}.",
+        how.as_str()
+    ));
+    report_commit(ctx, &commit);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn aim_of(target: Option<TargetArg>, weeks: Option<u32>) -> Option<Aim> {
@@ -117,7 +168,7 @@ fn check_before_recording(case: &Case) -> Result<()> {
 
 fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let today = ctx.as_of;
     let weeks = ws.config.reviews.weeks;
     let (case, _) = case_or_new(&ws, &id, today, "")?;

@@ -13,7 +13,6 @@ use attend::codes::CodeSet;
 use attend::dates::AcademicYear;
 use attend::dates::uk_date;
 use attend::register::{Register, Years};
-use attend::upn::PupilId;
 use chrono::Weekday;
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,7 +20,7 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
-    let id = PupilId::parse(&args.upn).map_err(|e| anyhow!("{e}"))?;
+    let id = super::common::pupil_id(ctx, &ws, &args.upn)?;
     let reg = Register::load(&ws.register_dir(), Years::All)?;
     let i = reg.index_of(&id).ok_or_else(|| {
         anyhow!(

@@ -112,7 +112,7 @@ fn figure_lines(plan: &Plan, f: &ReviewFigures) -> Vec<String> {
 
 pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let today = ctx.as_of;
     let weeks = ws.config.reviews.weeks;
     let case = store::load_existing(&ws, &id)?;

@@ -25,6 +25,9 @@ use crate::cases::model::EventKind;
 use std::fmt;
 use std::path::Path;
 
+pub use context::address::{
+    Addressee, LeftOut, NobodyToWrite, NotWritten, addressees, addressees_each, not_addressed,
+};
 pub use context::{
     MeetingDetails, NoticeDetails, Prepared, Request, ReviewMeeting, Sources, prepare,
 };
@@ -337,10 +340,11 @@ pub enum DocumentError {
         "attend.yaml does not say {0}: every document carries the school's letterhead and contact details.\n  Fill in the school: section of attend.yaml (see the comments there)"
     )]
     Letterhead(String),
-    #[error(
-        "nobody in the case of {id} is recorded as holding parental responsibility, so there is no one to address the {what} to.\n  Add the parents and carers to people: in the case, with parental_responsibility: true for each who holds it (attend case edit {id})"
-    )]
-    NoParentalResponsibility { id: String, what: String },
+    #[error("the {what} is not written: {nobody}")]
+    NobodyToWrite {
+        what: String,
+        nobody: context::address::NobodyToWrite,
+    },
     #[error(
         "{id} is not in the register, and the {what} states attendance figures from it: import an export that holds the pupil (attend import FILE.csv)"
     )]

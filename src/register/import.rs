@@ -373,6 +373,30 @@ impl Store {
         }))
     }
 
+    /// The pupils as they stand after the exports merged so far (sorted by id).
+    pub fn pupils(&self) -> &[Pupil] {
+        &self.pupils
+    }
+
+    /// When a file with this SHA-256 was imported before, if it was.
+    pub fn imported_before(&self, sha256: &str) -> Option<String> {
+        self.previous_imports.get(sha256).cloned()
+    }
+
+    /// Log an import of another kind (a contacts export) in `imports.csv`: `row` holds the
+    /// columns after `imported_at,source_file,source_sha256`.
+    pub fn log_import(&mut self, imported_at: &str, file: &str, sha256: &str, row: Vec<String>) {
+        let mut r = vec![
+            imported_at.to_string(),
+            file.to_string(),
+            sha256.to_string(),
+        ];
+        r.extend(row);
+        self.imports.push(r);
+        self.previous_imports
+            .insert(sha256.to_string(), imported_at.to_string());
+    }
+
     /// Stage every changed file in `tx`. Returns whether anything is staged.
     pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
         for y in &self.touched_years {

@@ -3,9 +3,13 @@
 //! * [`read`] reads an export (wide or long, any of the encodings and header shapes MIS produce).
 //! * [`import`] merges an export into the store, logging every changed mark.
 //! * [`store`] is the on-disk form under `register/`: plain text, sorted, deterministic.
+//! * [`contacts`] reads contacts exports (parents and carers) and keeps them beside the pupils.
+//! * [`search`] finds pupils by name.
 
+pub mod contacts;
 pub mod import;
 pub mod read;
+pub mod search;
 pub mod store;
 
 use crate::dates::{AcademicYear, Half, Session};

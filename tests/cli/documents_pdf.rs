@@ -418,7 +418,12 @@ fn documents_that_cannot_be_written_truthfully_are_refused_and_change_nothing() 
     };
     let err = run_err(ws.at(AS_OF).args(invitation_args()));
     assert!(err.contains("parental responsibility"), "{err}");
-    assert!(err.contains("attend case edit"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "Karen Lee (mother): parental responsibility is not recorded as held (if it is: attend case person edit {MASON} 1 --pr yes)"
+        )),
+        "{err}"
+    );
     // a plan that does not exist
     let err = run_err(ws.at(AS_OF).args(["letter", "plan", MASON, "--plan", "7"]));
     assert!(err.contains("no plan 7"), "{err}");

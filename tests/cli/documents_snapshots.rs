@@ -78,8 +78,9 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
 #[test]
 fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts() {
     // The fictional cases are full. A case opened by plan new, with one parent known by name
-    // only (no relationship, no address), one attendee, one action and no review yet, must
-    // still give every document without an empty section, a stray value or a template artefact.
+    // and postal address only (no relationship, no title, no phone: a letter needs someone to
+    // post it to), one attendee, one action and no review yet, must still give every document
+    // without an empty section, a stray value or a template artefact.
     let ws = Ws::with_fictional_cases();
     let id = "E815399614010";
     run_ok(ws.at(AS_OF).args([
@@ -99,7 +100,7 @@ fn a_case_with_almost_nothing_recorded_gives_documents_without_gaps_or_artefacts
     let path = case_file(ws.path(), id);
     let case = read(&path).replacen(
         "\nopening_attendance:",
-        "\npeople:\n- name: Sam Rogers\n  parental_responsibility: true\nopening_attendance:",
+        "\npeople:\n- name: Sam Rogers\n  parental_responsibility: true\n  address:\n  - 1 Low Road\n  - TW1 1AA\nopening_attendance:",
         1,
     );
     std::fs::write(&path, case).unwrap();

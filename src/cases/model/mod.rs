@@ -73,17 +73,54 @@ pub struct Case {
 }
 
 impl Case {
-    /// The parents and carers with parental responsibility: everyone who is invited to meetings
-    /// and sent letters.
-    pub fn with_parental_responsibility(&self) -> impl Iterator<Item = &Person> {
-        self.people
-            .iter()
-            .filter(|p| p.parental_responsibility == Some(true))
+    /// The parents and carers with parental responsibility who are not marked no contact:
+    /// everyone who is invited to meetings and sent letters.
+    pub fn addressed_people(&self) -> impl Iterator<Item = &Person> {
+        self.people.iter().filter(|p| p.is_addressed())
     }
 
     /// The plan with this number (plans are numbered from 1).
     pub fn plan(&self, number: u32) -> Option<&Plan> {
         self.plans.get((number as usize).checked_sub(1)?)
+    }
+}
+
+/// A case with nothing in it but a pupil, for unit tests.
+#[cfg(test)]
+pub mod tests_support {
+    use super::*;
+
+    pub fn empty_case() -> Case {
+        Case {
+            format: FORMAT,
+            pupil: PupilDetails {
+                id: PupilId::parse("B801200005001").unwrap(),
+                surname: "Smith".into(),
+                forename: "Jo".into(),
+                preferred_surname: String::new(),
+                preferred_forename: String::new(),
+                dob: None,
+                gender: String::new(),
+                year: String::new(),
+                reg_group: String::new(),
+                fsm: String::new(),
+                sen: String::new(),
+                eal: String::new(),
+            },
+            stage: Stage::Monitor,
+            opened: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            people: vec![],
+            professionals: vec![],
+            siblings: vec![],
+            services: vec![],
+            consent_to_referral: None,
+            child_view: String::new(),
+            barriers: vec![],
+            strengths: vec![],
+            opening_attendance: None,
+            plans: vec![],
+            timeline: vec![],
+        }
     }
 }
 

@@ -17,11 +17,23 @@ pub enum ContactMethod {
 }
 
 /// A parent or carer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The name is given in parts (`title`, `forename`, `surname`: what the MIS gives, and what
+/// letters need to say "Dear Mrs Lee"), or as one `name` (a person written in by hand), or both
+/// (then `name` is how they are written in full).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
-    /// Full name, as used on letters ("Mrs Jane Smith").
+    /// Full name as one text ("Jane Smith"), when it is not given in parts.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
+    /// Mr, Mrs, Ms, Miss, Dr, Mx...
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub forename: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub surname: String,
     /// To the pupil: mother, father, step-father, grandmother, foster carer...
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub relationship: String,
@@ -31,21 +43,127 @@ pub struct Person {
     /// The pupil normally lives with this person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives_with_pupil: Option<bool>,
+    /// No contact: a court order, or the school must not send this person correspondence. They
+    /// stay on record (with a warning) and are never addressed by any document.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_contact: bool,
     /// Postal address, one line per item, postcode last.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub address: Vec<String>,
+    /// The main (home) telephone.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phone: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mobile: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub work_phone: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_contact: Option<ContactMethod>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// The contact in the register (`register/contacts.csv`) this person was filled from: how
+    /// `attend case sync` knows which MIS contact they are. Empty for people written in by hand.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact_id: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Person {
+    /// "Jane Smith": `name`, else forename and surname.
+    pub fn full_name(&self) -> String {
+        if !self.name.trim().is_empty() {
+            return self.name.trim().to_string();
+        }
+        format!("{} {}", self.forename.trim(), self.surname.trim())
+            .trim()
+            .to_string()
+    }
+
+    /// As on an envelope: "Mrs Jane Smith" (the title, when known, before the full name).
+    pub fn addressed_name(&self) -> String {
+        let full = self.full_name();
+        if self.title.trim().is_empty() || starts_with_word(&full, self.title.trim()) {
+            full
+        } else {
+            format!("{} {full}", self.title.trim())
+        }
+    }
+
+    /// As after "Dear": "Mrs Smith" with a title and a surname, else the name as on the envelope.
+    pub fn salutation_name(&self) -> String {
+        match (self.title.trim(), self.surname.trim()) {
+            ("", _) | (_, "") => self.addressed_name(),
+            (t, s) => format!("{t} {s}"),
+        }
+    }
+
+    /// Invited to meetings and written to: holds parental responsibility and is not marked no contact.
+    pub fn is_addressed(&self) -> bool {
+        self.parental_responsibility == Some(true) && !self.no_contact
+    }
+
+    /// "Jane Smith (mother)".
+    pub fn described(&self) -> String {
+        if self.relationship.trim().is_empty() {
+            self.full_name()
+        } else {
+            format!("{} ({})", self.full_name(), self.relationship.trim())
+        }
+    }
+}
+
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.split_whitespace().next().is_some_and(|w| {
+        w.trim_end_matches('.')
+            .eq_ignore_ascii_case(word.trim_end_matches('.'))
+    })
+}
+
+impl ContactMethod {
+    pub const ALL: [ContactMethod; 5] = [
+        ContactMethod::Phone,
+        ContactMethod::Text,
+        ContactMethod::Email,
+        ContactMethod::Letter,
+        ContactMethod::InPerson,
+    ];
+
+    /// The name in the case file: `phone`, `in_person`...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "phone",
+            ContactMethod::Text => "text",
+            ContactMethod::Email => "email",
+            ContactMethod::Letter => "letter",
+            ContactMethod::InPerson => "in_person",
+        }
+    }
+
+    /// For people: "text message", "in person".
+    pub fn label(self) -> &'static str {
+        match self {
+            ContactMethod::Phone => "phone",
+            ContactMethod::Text => "text message",
+            ContactMethod::Email => "email",
+            ContactMethod::Letter => "letter",
+            ContactMethod::InPerson => "in person",
+        }
+    }
+
+    /// As people and MIS exports write it: "Phone", "Telephone", "SMS", "E-mail", "Post"...
+    pub fn parse(text: &str) -> Option<ContactMethod> {
+        let word = crate::register::contacts::fields::contact_method_word(text)?;
+        ContactMethod::ALL.into_iter().find(|m| m.as_str() == word)
+    }
 }
 
 /// Another professional involved with the pupil or family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Professional {
     pub name: String,
@@ -62,7 +180,7 @@ pub struct Professional {
 }
 
 /// A brother or sister.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Sibling {
     pub name: String,
@@ -82,7 +200,7 @@ pub struct Sibling {
 }
 
 /// A service already involved with the family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Early Help, CAMHS, Young Carers, Family Action...

@@ -59,18 +59,14 @@ pub fn default_attendees(case: &Case, by: &str, role: &str) -> Vec<FormAttendee>
             role: role.into(),
         }));
     }
-    for p in case
-        .people
-        .iter()
-        .filter(|p| p.parental_responsibility == Some(true))
-    {
+    for p in case.addressed_people() {
         let role = if p.relationship.is_empty() {
             "Parent/carer".to_string()
         } else {
             capitalise(&p.relationship)
         };
         out.push(FormAttendee(Attendee {
-            name: p.name.clone(),
+            name: p.full_name(),
             role,
         }));
     }

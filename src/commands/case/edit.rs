@@ -9,13 +9,17 @@ const EDIT_GUIDE: &str = "\
 # to change nothing. Comments (lines starting with #) are not kept.
 #
 # Sections you can add (leave out what you do not know; dates are YYYY-MM-DD):
-# people:                          # parents and carers
-# - name: Mrs Jane Smith
+# people:                          # parents and carers (or: attend case person add UPN ...)
+# - title: Mrs
+#   forename: Jane
+#   surname: Smith                 # or the name in one: name: Jane Smith
 #   relationship: mother
 #   parental_responsibility: true  # everyone with parental responsibility is invited to meetings
 #   lives_with_pupil: true
+#   no_contact: false              # true: a court order or no correspondence, never written to
 #   address: [12 Mill Lane, Townley, TW1 4AB]
-#   phone: 07700 900123
+#   phone: 01632 960123
+#   mobile: 07700 900123
 #   email: jane@example.org
 #   preferred_contact: phone       # phone, text, email, letter or in_person
 # professionals:
@@ -37,7 +41,7 @@ const EDIT_GUIDE: &str = "\
 
 pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let path = store::case_path(&ws, &id);
     let original = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {

@@ -5,7 +5,7 @@ use attend::text::capitalise;
 
 pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let _lock = ws.lock()?;
     let mut c = store::load_existing(&ws, &id)?;
     let by = who(ctx, &ws, &a.by);
@@ -44,7 +44,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
 
 pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let _lock = ws.lock()?;
     let mut c = store::load_existing(&ws, &id)?;
     let by = who(ctx, &ws, &a.by);
@@ -77,7 +77,7 @@ pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
 
 pub(super) fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let _lock = ws.lock()?;
     let mut c = store::load_existing(&ws, &id)?;
     let by = who(ctx, &ws, &a.by);

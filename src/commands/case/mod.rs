@@ -1,10 +1,13 @@
-//! `attend case ...`: open, list, show, log, stage, close, edit.
+//! `attend case ...`: open, list, show, log, stage, close, edit; the people, siblings,
+//! professionals, services, barriers, strengths, view and consent; sync with the MIS.
 
 mod edit;
 mod list;
 mod log;
 mod open;
+mod people;
 mod show;
+mod sync;
 
 use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, who};
@@ -35,6 +38,15 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<ExitCode> {
         CaseCommand::Stage(a) => log::stage(ctx, a),
         CaseCommand::Close(a) => log::close(ctx, a),
         CaseCommand::Edit(a) => edit::edit(ctx, a),
+        CaseCommand::Person(c) => people::person(ctx, c),
+        CaseCommand::Sibling(c) => people::sibling(ctx, c),
+        CaseCommand::Professional(c) => people::professional(ctx, c),
+        CaseCommand::Service(c) => people::service(ctx, c),
+        CaseCommand::Barrier(c) => people::barrier(ctx, c),
+        CaseCommand::Strength(c) => people::strength(ctx, c),
+        CaseCommand::View(a) => people::view(ctx, a),
+        CaseCommand::Consent(a) => people::consent(ctx, a),
+        CaseCommand::Sync(a) => sync::sync(ctx, a),
     }
 }
 

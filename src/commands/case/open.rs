@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn open(ctx: &Ctx, a: OpenArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let _lock = ws.lock()?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     // (no "who" note for a case that cannot be opened)
@@ -45,9 +45,38 @@ pub(super) fn open(ctx: &Ctx, a: OpenArgs) -> Result<ExitCode> {
         }
         _ => {}
     }
-    ctx.say(format!(
-        "  Next: add parents and carers with `attend case edit {id}`, record contacts with `attend case log {id} --kind call \"...\"`"
-    ));
+    if !c.people.is_empty() {
+        ctx.say(format!(
+            "  Parents and carers from the MIS: {}",
+            attend::text::join_and(&c.people.iter().map(|p| p.described()).collect::<Vec<_>>())
+        ));
+        for p in c.people.iter().filter(|p| p.no_contact) {
+            ctx.say(format!(
+                "  warning: {} is marked no contact in the MIS: never written to",
+                p.full_name()
+            ));
+        }
+    }
+    if !c.siblings.is_empty() {
+        ctx.say(format!(
+            "  Siblings at this school: {}",
+            attend::text::join_and(
+                &c.siblings
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect::<Vec<_>>()
+            )
+        ));
+    }
+    if c.people.is_empty() && opened.in_register {
+        ctx.say(format!(
+            "  Next: add parents and carers (import the MIS's contacts export, then attend case sync {id}; or attend case person add {id} ...), record contacts with `attend case log {id} --kind call \"...\"`"
+        ));
+    } else {
+        ctx.say(format!(
+            "  Next: record contacts with `attend case log {id} --kind call \"...\"`"
+        ));
+    }
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
 }

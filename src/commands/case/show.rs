@@ -37,7 +37,7 @@ fn figures_column(s: Option<&Snapshot>) -> Vec<String> {
 
 pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
-    let id = pupil_id(&a.upn)?;
+    let id = pupil_id(ctx, &ws, &a.upn)?;
     let c = store::load_existing(&ws, &id)?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     let (now, why_not) = attend::cases::plan::figures_on(&reg, &id, ctx.as_of, &ws.config);
@@ -127,8 +127,8 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
 
     if !c.people.is_empty() {
         o.push_str("\nParents and carers\n");
-        for person in &c.people {
-            let mut l = format!("  {}", person.name);
+        for (n, person) in c.people.iter().enumerate() {
+            let mut l = format!("  {}. {}", n + 1, person.addressed_name());
             if !person.relationship.is_empty() {
                 l.push_str(&format!(" ({})", person.relationship));
             }
@@ -136,25 +136,30 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
                 "; parental responsibility: {}",
                 yes_no(person.parental_responsibility)
             ));
-            if person.lives_with_pupil == Some(true) {
-                l.push_str("; lives with the pupil");
+            match person.lives_with_pupil {
+                Some(true) => l.push_str("; lives with the pupil"),
+                Some(false) => l.push_str("; lives elsewhere"),
+                None => {}
             }
             o.push_str(&format!("{l}\n"));
+            if person.no_contact {
+                o.push_str("    WARNING: no contact (court order or no correspondence): never written to\n");
+            }
             let mut contact = Vec::new();
             if !person.phone.is_empty() {
                 contact.push(format!("phone {}", person.phone));
+            }
+            if !person.mobile.is_empty() {
+                contact.push(format!("mobile {}", person.mobile));
+            }
+            if !person.work_phone.is_empty() {
+                contact.push(format!("work {}", person.work_phone));
             }
             if !person.email.is_empty() {
                 contact.push(format!("email {}", person.email));
             }
             if let Some(m) = person.preferred_contact {
-                contact.push(format!(
-                    "prefers {}",
-                    attend::yaml::to_string(&m)
-                        .unwrap_or_default()
-                        .trim()
-                        .replace('_', " ")
-                ));
+                contact.push(format!("prefers {}", m.label()));
             }
             if !contact.is_empty() {
                 o.push_str(&format!("    {}\n", contact.join(", ")));
@@ -168,9 +173,10 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         }
     } else {
         o.push_str(&format!(
-            "\nNo parents or carers recorded yet (add them with attend case edit {id}).\n"
+            "\nNo parents or carers recorded yet (bring them in from the MIS with attend case sync {id}, or add them with attend case person add {id} ...).\n"
         ));
     }
+    mis_section(&mut o, &ws, &c, &reg)?;
     if !c.professionals.is_empty() {
         o.push_str("\nProfessionals\n");
         for pr in &c.professionals {
@@ -253,6 +259,26 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     }
     std::io::stdout().lock().write_all(o.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the case and the MIS's contacts now differ.
+fn mis_section(o: &mut String, ws: &Workspace, c: &Case, reg: &Register) -> Result<()> {
+    let contacts = attend::register::contacts::Contacts::load(&ws.register_dir())?;
+    if contacts.is_empty() {
+        return Ok(());
+    }
+    let diffs = attend::cases::family::differences(c, &contacts, reg);
+    if diffs.is_empty() {
+        return Ok(());
+    }
+    o.push_str(&format!(
+        "\nThe MIS now differs from the case (bring its details in with attend case sync {}):\n",
+        c.pupil.id
+    ));
+    for d in &diffs {
+        o.push_str(&format!("  {}\n", d.describe(c)));
+    }
+    Ok(())
 }
 
 fn siblings_section(

@@ -10,7 +10,7 @@
 //! Before building anything, [`prepare`] checks the document can be written truthfully, and
 //! says what to do when it cannot.
 
-mod address;
+pub mod address;
 mod figures;
 mod plans;
 mod request;
@@ -66,19 +66,55 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
     let event_text;
     if kind.is_letter() {
         let case = case.expect("letters need a case");
-        let (recipients, copies) = addressees(case, kind, &name, &mut warnings)?;
+        let copies = if kind == Kind::NoticeToImprove {
+            addressees_each(case)
+        } else {
+            addressees(case)
+        }
+        .map_err(|nobody| DocumentError::NobodyToWrite {
+            what: kind.in_sentence(),
+            nobody,
+        })?;
+        for left in not_addressed(case) {
+            match left.why {
+                NotWritten::NoAddress => warnings.push(format!(
+                    "no copy for {}",
+                    left.advice(case.pupil.id.as_str())
+                )),
+                NotWritten::NoContact => {
+                    warnings.push(format!("not sent to {}: marked no contact", left.who))
+                }
+                NotWritten::NoParentalResponsibility => {}
+            }
+        }
+        let recipients: Vec<&crate::cases::model::Person> = copies
+            .iter()
+            .flat_map(|c| c.people.iter().map(|&i| &case.people[i]))
+            .collect();
         with = names_text(&recipients);
         ctx["recipients"] = Value::Array(
-            recipient_people(case)
+            recipients
+                .iter()
                 .map(|p| {
                     json!({
-                        "name": p.name,
+                        "name": p.addressed_name(),
                         "relationship": p.relationship,
                     })
                 })
                 .collect(),
         );
-        ctx["copies"] = Value::Array(copies);
+        ctx["copies"] = Value::Array(
+            copies
+                .iter()
+                .map(|c| {
+                    json!({
+                        "names": c.names,
+                        "address": c.address,
+                        "salutation": c.salutation,
+                    })
+                })
+                .collect(),
+        );
     }
     match req {
         Request::ConcernLetter => {
@@ -157,8 +193,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             } else {
                 if p.meeting.parents_attended && !p.copies.iter().any(|c| c.sent.is_some()) {
                     warnings.push(format!(
-                        "plan {} records no copy sent yet: add who received it to the case (copies:) once it is sent",
-                        p.number
+                        "plan {} records no copy sent yet: once it is sent, record it with attend plan copy {} --to WHO --how post|email|hand",
+                        p.number, case.pupil.id
                     ));
                 }
                 event_text = format!(

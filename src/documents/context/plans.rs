@@ -176,11 +176,14 @@ pub(super) fn plan_context(
             .to_lowercase()
     };
     let at_meeting: Vec<String> = p.meeting.attendees.iter().map(|a| norm(&a.name)).collect();
-    let recipients: Vec<&Person> = case.with_parental_responsibility().collect();
-    let came: Vec<&str> = recipients
+    let recipients: Vec<&Person> = case.addressed_people().collect();
+    let came: Vec<String> = recipients
         .iter()
-        .filter(|r| at_meeting.contains(&norm(&r.name)))
-        .map(|r| r.name.trim())
+        .filter(|r| {
+            at_meeting.contains(&norm(&r.full_name()))
+                || at_meeting.contains(&norm(&r.addressed_name()))
+        })
+        .map(|r| r.full_name())
         .collect();
     let recipients_attended = if !p.meeting.parents_attended {
         "none"
@@ -233,25 +236,24 @@ pub(super) fn plan_context(
 pub(super) fn family(case: &Case) -> Value {
     json!({
         "people": case.people.iter().map(|p| json!({
-            "name": p.name.trim(),
+            "name": p.addressed_name(),
             "relationship": capitalise(p.relationship.trim()),
+            "no_contact": p.no_contact,
             "parental_responsibility": p.parental_responsibility,
             "lives_with_pupil": p.lives_with_pupil,
             "address": p.address.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
             "phone": p.phone.trim(),
+            "mobile": p.mobile.trim(),
+            "work_phone": p.work_phone.trim(),
             "email": p.email.trim(),
             "contact": ([
                 p.phone.trim().to_string(),
+                p.mobile.trim().to_string(),
+                p.work_phone.trim().to_string(),
                 p.email.trim().to_string(),
-                p.preferred_contact.map(|c| format!("prefers: {}", contact_method(c))).unwrap_or_default(),
+                p.preferred_contact.map(|c| format!("prefers: {}", c.label())).unwrap_or_default(),
             ].into_iter().filter(|l| !l.is_empty()).collect::<Vec<_>>()),
-            "preferred_contact": p.preferred_contact.map(|c| match c {
-                crate::cases::model::ContactMethod::Phone => "phone",
-                crate::cases::model::ContactMethod::Text => "text message",
-                crate::cases::model::ContactMethod::Email => "email",
-                crate::cases::model::ContactMethod::Letter => "letter",
-                crate::cases::model::ContactMethod::InPerson => "in person",
-            }),
+            "preferred_contact": p.preferred_contact.map(|c| c.label()),
             "notes": p.notes.trim(),
         })).collect::<Vec<_>>(),
         "professionals": case.professionals.iter().map(|p| json!({
@@ -277,17 +279,6 @@ pub(super) fn family(case: &Case) -> Value {
         })).collect::<Vec<_>>(),
         "consent_to_referral": case.consent_to_referral,
     })
-}
-
-fn contact_method(c: crate::cases::model::ContactMethod) -> &'static str {
-    use crate::cases::model::ContactMethod::*;
-    match c {
-        Phone => "phone",
-        Text => "text message",
-        Email => "email",
-        Letter => "letter",
-        InPerson => "in person",
-    }
 }
 
 fn outcome_sentence(o: Outcome) -> &'static str {

@@ -292,7 +292,7 @@ pub(super) fn not_in_register(id: &PupilId, kind: Kind) -> DocumentError {
 }
 
 pub(super) fn names_text(people: &[&Person]) -> String {
-    join_and(&people.iter().map(|p| p.name.trim()).collect::<Vec<_>>())
+    join_and(&people.iter().map(|p| p.full_name()).collect::<Vec<_>>())
 }
 
 pub(super) fn date_short(v: &Value) -> String {
