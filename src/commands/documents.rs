@@ -12,7 +12,6 @@ use attend::cases::store;
 use attend::dates::uk_date;
 use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
 use attend::flag::{FlagQuery, flag};
-use attend::fsutil::Transaction;
 use attend::register::{Register, Years};
 use attend::text::hundredths;
 use attend::upn::PupilId;
@@ -42,6 +41,9 @@ fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Resu
 
 /// The built-in templates with the workspace's own.
 pub fn templates(ws: &Workspace) -> Result<TemplateSet> {
+    if ws.templates_dir().exists() {
+        ws.fs().check_dir(&ws.templates_dir())?;
+    }
     documents::template_set(Some(&ws.templates_dir())).map_err(|e| {
         anyhow!("{e}\n  Fix the template, or remove it from templates/ to use the built-in one")
     })
@@ -140,7 +142,7 @@ pub fn one(
     };
     let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let source = out.source.then_some(markup.as_str());
     let filed = issue::stage(
         &mut tx, ws, &mut case, &prepared, &pdf, source, ctx.as_of, &by,
@@ -325,7 +327,7 @@ pub fn batch(
         return Ok(ExitCode::SUCCESS);
     }
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut filed = Vec::new();
     let mut ids = Vec::new();
     let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -454,7 +456,7 @@ fn file_together(
     };
     let set = templates(ws)?;
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut filed = Vec::new();
     for req in requests {
         let reg = register_for_request(ws, req, ctx.as_of)?;

@@ -5,7 +5,6 @@ use super::output::thousands;
 use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
 use attend::dates::uk_date;
-use attend::fsutil::Transaction;
 use attend::register::import::{ImportSummary, Store, log_timestamp};
 use attend::register::read::{Progress, ReadOptions, read_export};
 use std::cell::RefCell;
@@ -48,7 +47,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         summaries.push(s);
     }
     let t = std::time::Instant::now();
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let anything = store.stage(&mut tx)?;
     attend::timing("write (staged)", t);
     for s in &summaries {

@@ -94,7 +94,11 @@ impl Ctx {
     /// The workspace: --dir, ATTEND_DIR, or the current folder upwards.
     pub fn workspace(&self) -> Result<Workspace> {
         let cwd = std::env::current_dir()?;
-        Workspace::find(self.dir.as_deref(), self.env.attend_dir.as_deref(), &cwd)
+        let ws = Workspace::find(self.dir.as_deref(), self.env.attend_dir.as_deref(), &cwd)?;
+        for n in &ws.notes {
+            self.say(format!("note: {n}"));
+        }
+        Ok(ws)
     }
 
     /// The time stamp for the register's logs: SOURCE_DATE_EPOCH when set, else now (UTC).

@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     if let Some(path) = &args.html {
         let picture = attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
         let page = attend::report::html::pupil_page(&picture)?;
-        attend::fsutil::write_atomic(path, page.as_bytes())
+        attend::fsutil::write_output(Some(ws.fs()), path, page.as_bytes())
             .with_context(|| format!("cannot write the pupil's page to {}", path.display()))?;
         ctx.say(format!(
             "Wrote {}'s page to {} (open it in a browser to print; it holds personal data: keep it safe)",

@@ -161,6 +161,18 @@ impl TemplateSet {
                 if name.starts_with('.') || !name.ends_with(TEMPLATE_SUFFIX) || !path.is_file() {
                     continue;
                 }
+                // a link to a file outside the templates folder is not the school's template
+                let inside = std::fs::canonicalize(&path)
+                    .and_then(|p| Ok(p.starts_with(std::fs::canonicalize(dir)?)))
+                    .map_err(|e| io_err(&path, e))?;
+                if !inside {
+                    return Err(io_err(
+                        &path,
+                        std::io::Error::other(
+                            "it is a link to a file outside the templates folder, so attend does not read it",
+                        ),
+                    ));
+                }
                 let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
                 // Windows editors may add a byte-order mark; it is not template text.
                 let text = text

@@ -269,8 +269,7 @@ fn siblings_section(
         if other == c.pupil.id || linked.iter().any(|l| l.id.as_ref() == Some(&other)) {
             continue;
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = store::read_text(ws, &path).map_err(|e| anyhow::anyhow!(e))?;
         if !text.contains(needle) {
             continue;
         }
