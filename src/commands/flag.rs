@@ -252,7 +252,8 @@ fn print_csv(
             w.write_record(CSV_COLUMNS)?;
         }
         for (row, few) in part {
-            w.write_record(record(reg, frame, row, *few, stages))?;
+            let r = record(reg, frame, row, *few, stages);
+            w.write_record(r.iter().map(|c| super::output::csv_cell(c)))?;
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     };

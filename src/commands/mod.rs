@@ -109,7 +109,7 @@ impl Ctx {
     /// Print a line for people (suppressed by --quiet) on stderr, keeping stdout for results.
     pub fn say(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", output::clean(text.as_ref()));
         }
     }
 }

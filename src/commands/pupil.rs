@@ -108,8 +108,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if pupil.is_eal() {
                 facts.push("EAL".into());
             }
-            writeln!(out, "{} ({})", pupil.display_name(), pupil.id)?;
-            writeln!(out, "{}", facts.join(", "))?;
+            let clean = super::output::clean;
+            writeln!(out, "{} ({})", clean(&pupil.display_name()), pupil.id)?;
+            writeln!(out, "{}", clean(&facts.join(", ")))?;
             writeln!(
                 out,
                 "Case: {}",

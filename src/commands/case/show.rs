@@ -251,7 +251,9 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         o.push_str(&line);
         o.push('\n');
     }
-    std::io::stdout().lock().write_all(o.as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(super::super::output::clean(&o).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

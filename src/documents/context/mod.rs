@@ -37,6 +37,9 @@ use crate::text::plural;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Value, json};
 
+/// The longest meeting an invitation may announce, in minutes (ten hours).
+pub const MAX_MEETING_MINUTES: u32 = 600;
+
 /// Gather a document's context, checking first that it can be written.
 pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
     let kind = req.kind();
@@ -113,6 +116,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 return Err(DocumentError::Invalid(
                     "say where the meeting will be held with --place".into(),
                 ));
+            }
+            if let Some(n) = m.minutes
+                && !(1..=MAX_MEETING_MINUTES).contains(&n)
+            {
+                return Err(DocumentError::Invalid(format!(
+                    "a meeting of {n} minutes cannot be right: give its length in minutes, from 1 to {MAX_MEETING_MINUTES} (--minutes)"
+                )));
             }
             let s = year_to_date(src, &mut warnings, kind)?;
             ctx["attendance"] = figures(&s);
