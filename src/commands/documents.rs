@@ -233,7 +233,7 @@ pub fn batch(
     }
     let _lock = if out.context { None } else { Some(ws.lock()?) };
     let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
-    let cal = SchoolCalendar::of(&reg.grid);
+    let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
     let period = cal
         .resolve(
             &reg.grid,

@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
             .iter()
             .map(|(name, headers)| (name.trim().to_string(), headers.items()))
             .collect(),
+        as_of: Some(ctx.as_of),
     };
     let t0 = std::time::Instant::now();
     let mut store = Store::open(&ws.register_dir())?;

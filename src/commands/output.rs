@@ -14,17 +14,7 @@ use std::ops::{Deref, DerefMut};
 /// could move the cursor, clear the screen or change colours), or a bidirectional control
 /// (which reorders the text around it)?
 fn unsafe_char(c: char) -> bool {
-    match c {
-        '\n' => false,
-        c if c.is_control() => true,
-        '\u{061C}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}' => true,
-        '\u{2028}' | '\u{2029}' => true,
-        _ => false,
-    }
+    c != '\n' && attend::text::is_control(c)
 }
 
 /// Text from an export or a case, safe to print to a terminal: each control character (but a

@@ -28,11 +28,14 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             "{id} is not in the register. Check the UPN, or import an export that holds the pupil (attend import FILE.csv)"
         )
     })?;
-    let cal = SchoolCalendar::of(&reg.grid);
+    let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
     let spec = args.period.spec();
     let period = cal
         .resolve(&reg.grid, &spec)
         .context("cannot work out the period to report on")?;
+    if let Some(n) = &period.note {
+        ctx.say(format!("note: {n}"));
+    }
     let ay = AcademicYear::of(period.to);
     let main = Frame::new(&reg.grid, &cal, period.clone());
     let an = main.analyse(i);

@@ -23,10 +23,11 @@ pub fn try_lock(root: &Root) -> Result<Option<Lock>> {
             path.display()
         );
     }
-    let f = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, root.modes().file);
+    let f = options
         .open(&path)
         .with_context(|| format!("cannot open {}", path.display()))?;
     match f.try_lock() {

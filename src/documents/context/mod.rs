@@ -201,7 +201,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             // a document dated on the as-of day shows the register up to that day
             let mut spec = period.clone();
             spec.to = Some(spec.to.unwrap_or(src.as_of));
-            let cert = super::certificate::certificate(reg, index, &spec, &src.config.thresholds)?;
+            let cert = super::certificate::certificate(
+                reg,
+                index,
+                &spec,
+                &src.config.thresholds,
+                src.as_of,
+            )?;
             let totals = &cert["totals"];
             event_text = format!(
                 "Registration certificate, {} to {}: {}",
@@ -217,7 +223,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             );
             // The register is out of date only if the period ends at its latest session (a
             // past term, or a --to before it, ends where it ends whatever was imported since).
-            let last = attendance::SchoolCalendar::of(&reg.grid).last_date;
+            let last = attendance::SchoolCalendar::on(&reg.grid, src.as_of).last_date;
             if let Some(to) = cert["period"]["to"]
                 .as_str()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
