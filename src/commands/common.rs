@@ -40,7 +40,7 @@ pub fn who(ctx: &Ctx, ws: &Workspace, by: &ByArg) -> String {
 /// Tell the user about the git commit, if it failed.
 pub fn report_commit(ctx: &Ctx, commit: &Commit) {
     if let Some(w) = commit.warning() {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     } else if let Commit::Committed { message } = commit {
         ctx.say(format!("  committed to git: {message}"));
     }

@@ -80,7 +80,7 @@ fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result
         anyhow!("cannot typeset the {what}: {text}{hint}")
     })?;
     for w in &pdf.warnings {
-        eprintln!("warning: {what}: {w}");
+        eprintln!("warning: {}", super::output::clean(&format!("{what}: {w}")));
     }
     Ok(pdf.bytes)
 }
@@ -119,7 +119,7 @@ pub fn one(
     let markup = render(&set, &prepared)?;
     if out.stdout {
         for w in &prepared.warnings {
-            eprintln!("warning: {w}");
+            ctx.warn(w);
         }
         if out.source {
             std::io::stdout().lock().write_all(markup.as_bytes())?;
@@ -149,7 +149,7 @@ pub fn one(
     )?;
     tx.commit()?;
     for w in &prepared.warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_filed(ctx, ws, &case, &prepared, &filed);
     if !filed.unchanged {
@@ -346,7 +346,7 @@ pub fn batch(
     tx.commit()?;
     for (id, ws_) in &warnings {
         for w in ws_ {
-            eprintln!("warning: {id}: {w}");
+            ctx.warn(format!("{id}: {w}"));
         }
     }
     let new = filed.iter().filter(|(_, f)| !f.unchanged).count();
@@ -472,7 +472,7 @@ fn file_together(
     tx.commit()?;
     for (p, f) in &filed {
         for w in &p.warnings {
-            eprintln!("warning: {w}");
+            ctx.warn(w);
         }
         report_filed(ctx, ws, &case, p, f);
     }

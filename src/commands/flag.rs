@@ -366,7 +366,7 @@ pub fn open_cases_for(
         ));
     }
     if let Some(w) = done.commit.warning() {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     Ok(())
 }

@@ -106,6 +106,11 @@ impl Ctx {
         self.env.source_date_epoch.unwrap_or_else(Utc::now)
     }
 
+    /// Print a warning on stderr (never suppressed), cleaned for the terminal.
+    pub fn warn(&self, text: impl AsRef<str>) {
+        eprintln!("warning: {}", output::clean(text.as_ref()));
+    }
+
     /// Print a line for people (suppressed by --quiet) on stderr, keeping stdout for results.
     pub fn say(&self, text: impl AsRef<str>) {
         if !self.quiet {

@@ -320,6 +320,9 @@ pub fn escape_typst_markup(input: &str, out: &mut dyn Write) -> io::Result<()> {
             | '=' | '-' | '+' | '/' | '.' | ':' | '{' | '}' => None,
             '\n' => Some(b"\\\n"),
             '\r' => Some(b""),
+            '\t' => Some(b" "),
+            // an invisible control character cannot be printed, and must not stop a document
+            c if crate::text::is_control(c) => Some(b""),
             _ => continue,
         };
         out.write_all(&input.as_bytes()[start..i])?;
