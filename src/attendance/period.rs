@@ -98,15 +98,16 @@ impl SchoolCalendar {
                 held[j] |= b != 0 && b != closed_code && b != not_on_roll;
                 closed[j] |= b == closed_code;
             }
+            for j in end..n {
+                any[j] |= row[j] != 0;
+            }
         }
         let last = (0..end)
             .rev()
             .find(|&j| any[j])
             .map(|j| grid.session(j).date);
         let first = (0..end).find(|&j| any[j]).map(|j| grid.session(j).date);
-        let first_after = (end..n)
-            .find(|&j| (0..grid.ids.len()).any(|i| grid.row(i)[j] != 0))
-            .map(|j| grid.session(j).date);
+        let first_after = (end..n).find(|&j| any[j]).map(|j| grid.session(j).date);
         SchoolCalendar {
             held,
             closed,
