@@ -291,8 +291,9 @@ fn an_import_that_is_saving_is_not_rolled_forward_by_a_read_only_command() {
         return;
     }
     let it = Interrupted::new();
-    // the import pauses 4 s before moving its first file, after its journal is written
-    let mut import = attend_under_strace(it.parent.path(), "delay_enter=4000000:when=2")
+    // the import pauses 8 s before moving its first file, after its journal is written (a reader
+    // waits 2 s for a save to finish)
+    let mut import = attend_under_strace(it.parent.path(), "delay_enter=8000000:when=2")
         .args(["--dir", "ws", "--as-of", "2025-02-28", "import"])
         .arg(&it.export_b)
         .stdout(std::process::Stdio::null())
