@@ -23,6 +23,13 @@ pub const REGS_2024_START: NaiveDate = match NaiveDate::from_ymd_opt(2024, 8, 19
     None => panic!("valid date"),
 };
 
+/// The first day of the 2006 regulations' codes (1 September 2006), the earliest code set attend
+/// knows: a register export holds no session before it.
+pub const REGS_2006_START: NaiveDate = match NaiveDate::from_ymd_opt(2006, 9, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
 /// Which statutory code set applies to a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum CodeSet {

@@ -20,6 +20,16 @@ pub struct Config {
     pub letters: Letters,
     pub report: ReportSettings,
     pub git: GitSettings,
+    pub security: Security,
+}
+
+/// Who may read what attend writes.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Security {
+    /// Files attend creates are readable by the owner's group too (`0640`, folders `0750`);
+    /// otherwise by the owner only (`0600`, `0700`).
+    pub share_with_group: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -188,24 +198,26 @@ pub struct GitSettings {
 }
 
 impl Config {
-    /// Read and validate `attend.yaml`.
-    pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        Config::parse(&text, path)
-    }
-
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            crate::yaml::from_str(text, path)?
+            crate::yaml::from_str_limited(text, path, &crate::yaml::SETTINGS)?
         };
         config.validate(path)?;
         Ok(config)
     }
 
     fn validate(&self, path: &Path) -> Result<()> {
+        let logo = self.school.logo.trim();
+        if !logo.is_empty()
+            && let Err(why) = crate::fsutil::plain_relative(Path::new(logo))
+        {
+            bail!(
+                "{}: school.logo is {logo:?}, but {why}: put the logo in the workspace and give its path from there, e.g. logo.png",
+                path.display()
+            );
+        }
         let t = &self.thresholds;
         if t.persistent > 100 || t.severe > 100 {
             bail!(
@@ -441,6 +453,8 @@ mod tests {
                 "import:\n  contact_columns:\n    first_name: Parent First Name\n",
                 "is not a contact field",
             ),
+            ("school:\n  logo: /etc/hostname\n", "absolute path"),
+            ("school:\n  logo: ../crest.png\n", "goes up"),
         ] {
             let e = Config::parse(bad, p).unwrap_err().to_string();
             assert!(e.contains(says), "{bad}: {e}");

@@ -28,6 +28,9 @@ pub mod upn;
 pub mod workspace;
 pub mod yaml;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 /// Phase timings on stderr when `ATTEND_TIMING` is set (for benchmarking; never in normal use).
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("ATTEND_TIMING").is_some() {

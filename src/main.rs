@@ -30,7 +30,7 @@ fn main() -> ExitCode {
                     msg.push_str(&format!("\n  because: {c}"));
                 }
             }
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", commands::output::clean(&msg));
             ExitCode::FAILURE
         }
     }

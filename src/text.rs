@@ -204,3 +204,47 @@ mod tests {
         assert_eq!(full_name("", "", "Ali", ""), "Ali");
     }
 }
+
+/// Is `c` a character no name or detail holds: a control character (a tab is one), or a
+/// bidirectional control that reorders the text around it?
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// `text` without control characters ([`is_control`]; a tab or a line break becomes a space),
+/// or `None` when it has none.
+pub fn without_controls(text: &str) -> Option<String> {
+    if !text.chars().any(is_control) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .filter_map(|c| match c {
+                '\t' | '\n' | '\r' => Some(' '),
+                c if is_control(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_taken_out_of_names() {
+        assert_eq!(without_controls("Smith"), None);
+        assert_eq!(without_controls("Sm\0ith").as_deref(), Some("Smith"));
+        assert_eq!(
+            without_controls("\u{202E}Smith\u{1b}").as_deref(),
+            Some("Smith")
+        );
+        assert_eq!(without_controls("Le\tRoux").as_deref(), Some("Le Roux"));
+        assert_eq!(without_controls("Żak"), None);
+    }
+}

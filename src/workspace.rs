@@ -3,12 +3,16 @@
 //! Found from `--dir`, then `ATTEND_DIR`, then the current folder and its parents (like git).
 
 use crate::config::{Config, DEFAULT_CONFIG};
-use crate::fsutil;
+use crate::fsutil::{self, Modes, Root};
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "attend.yaml";
+
+/// How many times, 20 ms apart, a command waits for another command's commit to finish before
+/// saying so (a commit takes milliseconds).
+const COMMIT_WAITS: u32 = 100;
 
 /// Lines the workspace's .gitignore must hold (attend's own temporary files).
 const GITIGNORE: &str =
@@ -16,8 +20,13 @@ const GITIGNORE: &str =
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The workspace folder (absolute).
     pub root: PathBuf,
     pub config: Config,
+    /// What the people using the command should know about opening it (an interrupted save
+    /// that was finished).
+    pub notes: Vec<String>,
+    fs: Root,
 }
 
 /// What `attend init` did.
@@ -38,7 +47,20 @@ impl Workspace {
         self.root.join("templates")
     }
 
-    /// Open the workspace at `root` (which must hold attend.yaml), finishing any interrupted write.
+    /// The workspace as the file functions need it (confinement, permissions).
+    pub fn fs(&self) -> &Root {
+        &self.fs
+    }
+
+    /// A transaction writing files of this workspace's register and cases.
+    pub fn transaction(&self) -> fsutil::Transaction {
+        fsutil::Transaction::new(&self.fs)
+    }
+
+    /// Open the workspace at `root` (which must hold attend.yaml). A save another command left
+    /// unfinished is finished if no command holds the lock; while one does (it is saving now),
+    /// this waits up to two seconds for it, and otherwise says so rather than read a register
+    /// half saved.
     pub fn open(root: &Path) -> Result<Workspace> {
         let cfg = root.join(CONFIG_FILE);
         if !cfg.is_file() {
@@ -49,15 +71,40 @@ impl Workspace {
                 root.display()
             );
         }
-        if fsutil::recover(root)? {
-            eprintln!(
-                "note: finished saving the changes of an earlier command that was interrupted"
-            );
+        let fs = Root::new(root, Modes::PRIVATE)?;
+        let text = fs
+            .read_text(&cfg, crate::yaml::SETTINGS.max_bytes)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let config = Config::parse(&text, &cfg)?;
+        let fs = fs.with_modes(Modes::new(config.security.share_with_group));
+        let mut notes = Vec::new();
+        let mut waits = 0;
+        while fsutil::pending(&fs) {
+            if let Some(lock) = fsutil::try_lock(&fs)? {
+                if let Some(n) = fsutil::recover(&fs, &lock)? {
+                    notes.push(format!(
+                        "finished saving the changes of an earlier attend command that was interrupted ({})",
+                        crate::text::plural(n, "file")
+                    ));
+                }
+                fsutil::clean_stale_tmp(&fs, &lock);
+                break;
+            }
+            if waits == COMMIT_WAITS {
+                bail!(
+                    "another attend command is saving its changes to this workspace ({}) right now: \
+                     wait for it to finish, then run this command again",
+                    fs.path().display()
+                );
+            }
+            waits += 1;
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        let config = Config::load(&cfg)?;
         Ok(Workspace {
-            root: root.to_path_buf(),
+            root: fs.path().to_path_buf(),
             config,
+            notes,
+            fs,
         })
     }
 
@@ -80,18 +127,31 @@ impl Workspace {
         )
     }
 
-    /// Create a workspace in `root`. Never overwrites: what exists is kept and reported.
+    /// Create a workspace in `root`. Never overwrites: what exists is kept and reported. What
+    /// it creates is the owner's only (or the group's too, when an existing attend.yaml says
+    /// `security: share_with_group: true`).
     pub fn init(root: &Path) -> Result<InitReport> {
         let mut report = InitReport::default();
-        fs::create_dir_all(root)
-            .with_context(|| format!("cannot create folder {}", root.display()))?;
         let cfg = root.join(CONFIG_FILE);
+        let modes = match fs::read_to_string(&cfg) {
+            Ok(text) => Modes::new(Config::parse(&text, &cfg)?.security.share_with_group),
+            Err(_) => Modes::PRIVATE,
+        };
+        if !root.is_dir() {
+            if let Some(parent) = root.parent().filter(|p| !p.as_os_str().is_empty()) {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create folder {}", parent.display()))?;
+            }
+            modes
+                .create_dir(root)
+                .with_context(|| format!("cannot create folder {}", root.display()))?;
+        }
+        let fs = Root::new(root, modes)?;
         if cfg.exists() {
-            // Check it is readable, so the user hears about mistakes now.
-            Config::load(&cfg)?;
+            // Checked above, so the user hears about mistakes now.
             report.kept.push(CONFIG_FILE.into());
         } else {
-            fsutil::write_atomic(&cfg, DEFAULT_CONFIG.as_bytes())?;
+            fsutil::write_atomic(&fs, &cfg, DEFAULT_CONFIG.as_bytes())?;
             report.created.push(CONFIG_FILE.into());
         }
         for sub in ["register", "cases"] {
@@ -99,8 +159,7 @@ impl Workspace {
             if p.is_dir() {
                 report.kept.push(format!("{sub}/"));
             } else {
-                fs::create_dir_all(&p)
-                    .with_context(|| format!("cannot create folder {}", p.display()))?;
+                fs.ensure_dir(&p)?;
                 report.created.push(format!("{sub}/"));
             }
         }
@@ -112,7 +171,7 @@ impl Workspace {
                 text.push('\n');
             }
             text.push_str(GITIGNORE);
-            fsutil::write_atomic(&gi, text.as_bytes())?;
+            fsutil::write_atomic(&fs, &gi, text.as_bytes())?;
             if existing.is_empty() {
                 report.created.push(".gitignore".into());
             } else {
@@ -124,8 +183,13 @@ impl Workspace {
         Ok(report)
     }
 
-    /// Take the write lock (held until the returned guard is dropped).
-    pub fn lock(&self) -> Result<fs::File> {
-        fsutil::lock(&self.root)
+    /// Take the write lock (held until the returned guard is dropped). As the lock holder,
+    /// finish a save another command left unfinished, and remove the temporary files a killed
+    /// command left.
+    pub fn lock(&self) -> Result<fsutil::Lock> {
+        let lock = fsutil::lock(&self.fs)?;
+        fsutil::recover(&self.fs, &lock)?;
+        fsutil::clean_stale_tmp(&self.fs, &lock);
+        Ok(lock)
     }
 }

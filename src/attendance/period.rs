@@ -24,6 +24,10 @@ pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub label: String,
+    /// What the user should know about how the period was worked out (a `--to` after today,
+    /// brought back to today).
+    #[serde(skip)]
+    pub note: Option<String>,
 }
 
 /// Why a period cannot be used.
@@ -33,6 +37,10 @@ pub enum PeriodError {
     FromAfterTo { from: NaiveDate, to: NaiveDate },
     #[error("the register holds no sessions yet: import an export first (attend import FILE.csv)")]
     EmptyRegister,
+    #[error(
+        "the register holds no sessions on or before {as_of} (today, or --as-of), only later ones from {first}: marks dated after today are never counted"
+    )]
+    NotYet { as_of: NaiveDate, first: NaiveDate },
     #[error(
         "there are no school sessions from {from} to {to} in the register (it holds {first} to {last})"
     )]
@@ -48,22 +56,35 @@ pub enum PeriodError {
     Conflicting,
 }
 
-/// The school's calendar as the register shows it: which sessions the school held.
+/// The school's calendar as the register shows it on a day (`as_of`, today): which sessions
+/// the school held.
+///
+/// **Marks dated after `as_of` never count towards any figure**: the register may hold them
+/// (schools enter planned closures and approved leave ahead), but a session after today has
+/// not been held, so this calendar holds no session after `as_of`, and every period resolved
+/// against it ends on or before `as_of`. This is the one place that rule lives.
 #[derive(Debug, Clone)]
 pub struct SchoolCalendar {
     /// Per slot of the grid: did the school hold this session (someone has a mark other than a
-    /// closure `#` or not-on-roll `Z`)?
+    /// closure `#` or not-on-roll `Z`)? Never for a session after `as_of`.
     pub held: Vec<bool>,
-    /// Per slot: does anyone have a planned closure (`#`) for it?
+    /// Per slot: does anyone have a planned closure (`#`) for it (on or before `as_of`)?
     pub closed: Vec<bool>,
-    /// The latest session with any mark.
+    /// The latest session on or before `as_of` with any mark.
     pub last_date: Option<NaiveDate>,
     pub first_date: Option<NaiveDate>,
+    /// Today: the day the figures are as of.
+    pub as_of: NaiveDate,
+    /// The first session after `as_of` with any mark (marks entered ahead), if there is one.
+    pub first_after: Option<NaiveDate>,
 }
 
 impl SchoolCalendar {
-    pub fn of(grid: &MarkGrid) -> SchoolCalendar {
+    /// The calendar as it stands on `as_of`: sessions after it are not held yet, whatever
+    /// marks the register holds for them.
+    pub fn on(grid: &MarkGrid, as_of: NaiveDate) -> SchoolCalendar {
         let n = grid.row_len();
+        let end = grid.slot_after(as_of).min(n);
         let closed_code = Code::Closed.as_u8();
         let not_on_roll = Code::Z.as_u8();
         let mut held = vec![false; n];
@@ -71,21 +92,37 @@ impl SchoolCalendar {
         let mut any = vec![false; n];
         for i in 0..grid.ids.len() {
             let row = grid.row(i);
-            for j in 0..n {
+            for j in 0..end {
                 let b = row[j];
                 any[j] |= b != 0;
                 held[j] |= b != 0 && b != closed_code && b != not_on_roll;
                 closed[j] |= b == closed_code;
             }
+            for j in end..n {
+                any[j] |= row[j] != 0;
+            }
         }
-        let last = (0..n).rev().find(|&j| any[j]).map(|j| grid.session(j).date);
-        let first = (0..n).find(|&j| any[j]).map(|j| grid.session(j).date);
+        let last = (0..end)
+            .rev()
+            .find(|&j| any[j])
+            .map(|j| grid.session(j).date);
+        let first = (0..end).find(|&j| any[j]).map(|j| grid.session(j).date);
+        let first_after = (end..n).find(|&j| any[j]).map(|j| grid.session(j).date);
         SchoolCalendar {
             held,
             closed,
             last_date: last,
             first_date: first,
+            as_of,
+            first_after,
         }
+    }
+
+    /// The calendar of every mark the register holds, whatever their dates (tests only: figures
+    /// are always as of a day, [`SchoolCalendar::on`]).
+    #[cfg(test)]
+    pub(crate) fn of(grid: &MarkGrid) -> SchoolCalendar {
+        SchoolCalendar::on(grid, NaiveDate::MAX)
     }
 
     /// Per slot: is the session on a school day next to a closure or holiday? A school day is next
@@ -154,10 +191,18 @@ impl SchoolCalendar {
         days
     }
 
-    /// Resolve what the user asked for against the register.
+    /// Resolve what the user asked for against the register, as of the calendar's day: the
+    /// period ends at the earlier of `as_of` and the latest session imported; a `--to` after
+    /// `as_of` is brought back to it, with a note saying so.
     pub fn resolve(&self, grid: &MarkGrid, spec: &PeriodSpec) -> Result<Period, PeriodError> {
         let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
-            return Err(PeriodError::EmptyRegister);
+            return Err(match self.first_after {
+                Some(first) => PeriodError::NotYet {
+                    as_of: self.as_of,
+                    first,
+                },
+                None => PeriodError::EmptyRegister,
+            });
         };
         let n_given = [
             spec.term.is_some(),
@@ -175,9 +220,18 @@ impl SchoolCalendar {
         {
             return Err(PeriodError::FromAfterTo { from, to });
         }
-        // figures run to the latest imported session at most
-        let to = spec.to.unwrap_or(last).min(last);
-        let ay = AcademicYear::of(spec.to.unwrap_or(last));
+        // figures run to today, and to the latest imported session, at most
+        let asked_to = spec.to.map(|t| t.min(self.as_of));
+        let note = spec.to.filter(|t| *t > self.as_of).map(|t| {
+            format!(
+                "the period asked for ends on {}, after today ({}): marks dated after today are never counted, so the figures end on {} at the latest",
+                uk_date(t),
+                uk_date(self.as_of),
+                uk_date(self.as_of.min(last))
+            )
+        });
+        let to = asked_to.unwrap_or(last).min(last);
+        let ay = AcademicYear::of(asked_to.unwrap_or(last));
         let (from, to, label) = if let Some(term) = spec.term {
             let (a, b) = ay.term(term);
             let end = b.min(to);
@@ -235,7 +289,12 @@ impl SchoolCalendar {
         } else {
             label
         };
-        Ok(Period { from, to, label })
+        Ok(Period {
+            from,
+            to,
+            label,
+            note,
+        })
     }
 }
 

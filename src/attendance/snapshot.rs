@@ -156,7 +156,8 @@ impl Snapshot {
     }
 }
 
-/// Freeze one pupil's figures over a period of the register.
+/// Freeze one pupil's figures over a period of the register, as they stood on the period's
+/// last day (`spec.to`, which a snapshot always has): no mark dated after it counts.
 pub fn snapshot(
     reg: &crate::register::Register,
     index: usize,
@@ -164,7 +165,8 @@ pub fn snapshot(
     label: Option<&str>,
     t: &Thresholds,
 ) -> Result<Snapshot, PeriodError> {
-    let cal = SchoolCalendar::of(&reg.grid);
+    debug_assert!(spec.to.is_some(), "a snapshot is as of a day");
+    let cal = SchoolCalendar::on(&reg.grid, spec.to.unwrap_or(chrono::NaiveDate::MAX));
     let mut period = cal.resolve(&reg.grid, spec)?;
     if let Some(l) = label {
         period.label = l.to_string();

@@ -158,7 +158,7 @@ pub fn due(
         sort(&mut out);
         return out;
     }
-    let cal = SchoolCalendar::of(&reg.grid);
+    let cal = SchoolCalendar::on(&reg.grid, today);
     // N marks older than 5 school days, up to today or the latest imported session
     let days: Vec<NaiveDate> = cal
         .school_days(&reg.grid)

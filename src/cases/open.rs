@@ -6,14 +6,12 @@ use super::git::{self, Commit};
 use super::model::*;
 use super::store::*;
 use crate::attendance::{self, PeriodSpec, Snapshot};
-use crate::fsutil::Transaction;
 use crate::register::Register;
 use crate::register::contacts::Contacts;
 use crate::upn::PupilId;
 use crate::workspace::Workspace;
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 /// How to open a case.
@@ -251,7 +249,7 @@ fn new_case_with(
 }
 
 fn stages_one(ws: &Workspace, id: &PupilId) -> Option<Stage> {
-    let text = fs::read_to_string(case_path(ws, id)).ok()?;
+    let text = super::store::read_text(ws, &case_path(ws, id)).ok()?;
     scan_stage(&text).or_else(|| {
         file::parse_case(&text, Path::new(CASE_FILE))
             .ok()
@@ -281,7 +279,7 @@ pub fn open_cases(
     ids: &[PupilId],
     opts: &OpenOptions,
 ) -> Result<OpenedMany> {
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut opened = Vec::new();
     let mut skipped = Vec::new();
     let contacts = Contacts::load(&ws.register_dir())?;

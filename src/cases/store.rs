@@ -45,13 +45,19 @@ pub fn display_path(ws: &Workspace, path: &Path) -> String {
         .to_string()
 }
 
+/// The text of a case file: only from inside the workspace (not through a link leading out of
+/// it), and no larger than a case file may be.
+pub fn read_text(ws: &Workspace, path: &Path) -> Result<String, crate::fsutil::ReadError> {
+    ws.fs().read_text(path, crate::yaml::CASE_FILE.max_bytes)
+}
+
 /// Read and check a pupil's case; `None` when the pupil has no case.
 pub fn load(ws: &Workspace, id: &PupilId) -> Result<Option<Case>> {
     let path = case_path(ws, id);
-    let text = match fs::read_to_string(&path) {
+    let text = match read_text(ws, &path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(crate::fsutil::ReadError::NotFound) => return Ok(None),
+        Err(e) => return Err(anyhow!(e)),
     };
     Ok(Some(parse_for(ws, id, &text, &path)?))
 }
@@ -96,12 +102,12 @@ pub fn load_all(ws: &Workspace) -> Result<(Vec<Case>, Vec<anyhow::Error>)> {
     let mut cases = Vec::new();
     let mut errors = Vec::new();
     for (id, path) in case_files(ws)? {
-        match fs::read_to_string(&path) {
+        match read_text(ws, &path) {
             Ok(text) => match parse_for(ws, &id, &text, &path) {
                 Ok(c) => cases.push(c),
                 Err(e) => errors.push(anyhow!(e)),
             },
-            Err(e) => errors.push(anyhow!("cannot read {}: {e}", path.display())),
+            Err(e) => errors.push(anyhow!(e)),
         }
     }
     Ok((cases, errors))
@@ -141,8 +147,7 @@ pub fn case_files(ws: &Workspace) -> Result<Vec<(PupilId, PathBuf)>> {
 pub fn stages(ws: &Workspace) -> Result<BTreeMap<PupilId, Stage>> {
     let mut out = BTreeMap::new();
     for (id, path) in case_files(ws)? {
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = read_text(ws, &path)?;
         let stage = match scan_stage(&text) {
             Some(s) => s,
             None => parse_for(ws, &id, &text, &path)?.stage,
@@ -196,7 +201,7 @@ pub fn checked_text(ws: &Workspace, case: &Case, path: &Path) -> Result<String> 
 
 /// Save one case atomically, then commit its folder if `git.auto_commit` is on.
 pub fn save(ws: &Workspace, case: &Case, message: &str) -> Result<Commit> {
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     stage_write(&mut tx, ws, case)?;
     tx.commit()?;
     Ok(git::commit_cases(

@@ -56,8 +56,8 @@ pub struct LetterArgs {
     /// Invitation: where the meeting is (default: the school and its address); covering letter: where the review is.
     #[arg(long)]
     pub place: Option<String>,
-    /// Invitation: how long the meeting will last, in minutes.
-    #[arg(long, value_name = "N")]
+    /// Invitation: how long the meeting will last, in minutes (1 to 600).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=600))]
     pub minutes: Option<u32>,
     /// Invitation: who will be at the meeting from the school or other services, "Name|Role"
     /// (repeat; default: the attendance lead in attend.yaml).

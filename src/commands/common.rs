@@ -136,7 +136,7 @@ pub fn who(ctx: &Ctx, ws: &Workspace, by: &ByArg) -> String {
 /// Tell the user about the git commit, if it failed.
 pub fn report_commit(ctx: &Ctx, commit: &Commit) {
     if let Some(w) = commit.warning() {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     } else if let Commit::Committed { message } = commit {
         ctx.say(format!("  committed to git: {message}"));
     }
@@ -157,9 +157,8 @@ pub fn years_for(
         (Some(a), Some(b)) => Years::Span(a, b),
         (Some(a), None) => Years::Span(a, as_of.max(a)),
         (None, Some(b)) => Years::Span(b, b),
-        _ => Years::Latest {
-            with_previous: false,
-        },
+        // the year to date: the latest year held that has begun by today
+        _ => Years::Span(as_of, as_of),
     }
 }
 
@@ -174,13 +173,26 @@ pub fn register_for_period(
     attend::attendance::Period,
 )> {
     use anyhow::Context;
+    use attend::attendance::{PeriodError, SchoolCalendar};
     let t0 = std::time::Instant::now();
-    let reg = attend::register::Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
+    let mut reg = Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
     attend::timing("load register", t0);
-    let cal = attend::attendance::SchoolCalendar::of(&reg.grid);
-    let period = cal
-        .resolve(&reg.grid, spec)
-        .context("cannot work out the period to report on")?;
+    let mut cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
+    let mut resolved = cal.resolve(&reg.grid, spec);
+    if matches!(resolved, Err(PeriodError::NotYet { .. })) && spec.from.is_none() {
+        // the latest year holds only marks entered ahead (next year's closures): the year
+        // before is the one to date
+        reg = Register::load(
+            &ws.register_dir(),
+            Years::Span(ctx.as_of - chrono::Duration::days(366), ctx.as_of),
+        )?;
+        cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
+        resolved = cal.resolve(&reg.grid, spec);
+    }
+    let period = resolved.context("cannot work out the period to report on")?;
+    if let Some(n) = &period.note {
+        ctx.say(format!("note: {n}"));
+    }
     Ok((reg, cal, period))
 }
 

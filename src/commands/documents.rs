@@ -12,7 +12,6 @@ use attend::cases::store;
 use attend::dates::uk_date;
 use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
 use attend::flag::{FlagQuery, flag};
-use attend::fsutil::Transaction;
 use attend::register::{Register, Years};
 use attend::text::{hundredths, plural};
 use attend::upn::PupilId;
@@ -42,6 +41,9 @@ fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Resu
 
 /// The built-in templates with the workspace's own.
 pub fn templates(ws: &Workspace) -> Result<TemplateSet> {
+    if ws.templates_dir().exists() {
+        ws.fs().check_dir(&ws.templates_dir())?;
+    }
     documents::template_set(Some(&ws.templates_dir())).map_err(|e| {
         anyhow!("{e}\n  Fix the template, or remove it from templates/ to use the built-in one")
     })
@@ -78,7 +80,7 @@ fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result
         anyhow!("cannot typeset the {what}: {text}{hint}")
     })?;
     for w in &pdf.warnings {
-        eprintln!("warning: {what}: {w}");
+        eprintln!("warning: {}", super::output::clean(&format!("{what}: {w}")));
     }
     Ok(pdf.bytes)
 }
@@ -117,7 +119,7 @@ pub fn one(
     let markup = render(&set, &prepared)?;
     if out.stdout {
         for w in &prepared.warnings {
-            eprintln!("warning: {w}");
+            ctx.warn(w);
         }
         if out.source {
             std::io::stdout().lock().write_all(markup.as_bytes())?;
@@ -140,14 +142,14 @@ pub fn one(
     };
     let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let source = out.source.then_some(markup.as_str());
     let filed = issue::stage(
         &mut tx, ws, &mut case, &prepared, &pdf, source, ctx.as_of, &by,
     )?;
     tx.commit()?;
     for w in &prepared.warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_filed(ctx, ws, &case, &prepared, &filed);
     if !filed.unchanged {
@@ -231,7 +233,7 @@ pub fn batch(
     }
     let _lock = if out.context { None } else { Some(ws.lock()?) };
     let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
-    let cal = SchoolCalendar::of(&reg.grid);
+    let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
     let period = cal
         .resolve(
             &reg.grid,
@@ -340,7 +342,7 @@ pub fn batch(
         return Ok(ExitCode::SUCCESS);
     }
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut filed = Vec::new();
     let mut ids = Vec::new();
     let mut warnings: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -359,7 +361,7 @@ pub fn batch(
     tx.commit()?;
     for (id, ws_) in &warnings {
         for w in ws_ {
-            eprintln!("warning: {id}: {w}");
+            ctx.warn(format!("{id}: {w}"));
         }
     }
     let new = filed.iter().filter(|(_, f)| !f.unchanged).count();
@@ -469,7 +471,7 @@ fn file_together(
     };
     let set = templates(ws)?;
     let by = who(ctx, ws, by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut filed = Vec::new();
     for req in requests {
         let reg = register_for_request(ws, req, ctx.as_of)?;
@@ -485,7 +487,7 @@ fn file_together(
     tx.commit()?;
     for (p, f) in &filed {
         for w in &p.warnings {
-            eprintln!("warning: {w}");
+            ctx.warn(w);
         }
         report_filed(ctx, ws, &case, p, f);
     }

@@ -29,7 +29,10 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let (cases, errors) = store::load_all(&ws)?;
     for e in &errors {
-        eprintln!("warning: left out of the list: {e}");
+        eprintln!(
+            "warning: left out of the list: {}",
+            super::output::clean(&e.to_string())
+        );
     }
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     let items = due(&cases, &reg, &ws.config, ctx.as_of, a.within);

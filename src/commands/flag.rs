@@ -386,7 +386,8 @@ fn print_csv(
             w.write_record(CSV_COLUMNS)?;
         }
         for (row, few) in part {
-            w.write_record(record(reg, frame, row, *few, stages, sibs))?;
+            let r = record(reg, frame, row, *few, stages, sibs);
+            w.write_record(r.iter().map(|c| super::output::csv_cell(c)))?;
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     };
@@ -507,7 +508,7 @@ pub fn open_cases_for(
         ));
     }
     if let Some(w) = done.commit.warning() {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     Ok(())
 }

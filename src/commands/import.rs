@@ -5,7 +5,6 @@ use super::output::thousands;
 use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
 use attend::dates::uk_date;
-use attend::fsutil::Transaction;
 use attend::register::import::{ImportSummary, Store, log_timestamp};
 use attend::register::read::{Progress, ReadOptions, read_export};
 use std::cell::RefCell;
@@ -28,6 +27,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
             .iter()
             .map(|(name, headers)| (name.trim().to_string(), headers.items()))
             .collect(),
+        as_of: Some(ctx.as_of),
     };
     let t0 = std::time::Instant::now();
     let mut store = Store::open(&ws.register_dir())?;
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         attend::timing("merge", t);
         summaries.push(s);
     }
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let contacts = if contact_files.is_empty() {
         Vec::new()
     } else {

@@ -95,7 +95,11 @@ impl Ctx {
     /// The workspace: --dir, ATTEND_DIR, or the current folder upwards.
     pub fn workspace(&self) -> Result<Workspace> {
         let cwd = std::env::current_dir()?;
-        Workspace::find(self.dir.as_deref(), self.env.attend_dir.as_deref(), &cwd)
+        let ws = Workspace::find(self.dir.as_deref(), self.env.attend_dir.as_deref(), &cwd)?;
+        for n in &ws.notes {
+            self.say(format!("note: {n}"));
+        }
+        Ok(ws)
     }
 
     /// The time stamp for the register's logs: SOURCE_DATE_EPOCH when set, else now (UTC).
@@ -103,10 +107,15 @@ impl Ctx {
         self.env.source_date_epoch.unwrap_or_else(Utc::now)
     }
 
+    /// Print a warning on stderr (never suppressed), cleaned for the terminal.
+    pub fn warn(&self, text: impl AsRef<str>) {
+        eprintln!("warning: {}", output::clean(text.as_ref()));
+    }
+
     /// Print a line for people (suppressed by --quiet) on stderr, keeping stdout for results.
     pub fn say(&self, text: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", text.as_ref());
+            eprintln!("{}", output::clean(text.as_ref()));
         }
     }
 }

@@ -1,17 +1,85 @@
 //! Presenting results: aligned tables for people, CSV and JSON for machines.
+//!
+//! What an export or a case file holds reaches people through here, made safe for where it
+//! goes: [`clean`] for a terminal (no control characters, no bidirectional overrides: a name
+//! cannot move the cursor, recolour the screen or reverse the text around it), [`csv_cell`]
+//! for a spreadsheet (no cell a spreadsheet would run as a formula). JSON is written exactly.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ContentArrangement, presets};
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+/// Is `c` unsafe to print to a terminal: a control character other than a line break (which
+/// could move the cursor, clear the screen or change colours), or a bidirectional control
+/// (which reorders the text around it)?
+fn unsafe_char(c: char) -> bool {
+    c != '\n' && attend::text::is_control(c)
+}
+
+/// Text from an export or a case, safe to print to a terminal: each control character (but a
+/// line break) and each bidirectional control becomes `�`, so it is seen, and does nothing. A
+/// tab becomes a space.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if unsafe_char(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// A table in attend's style, whose cells are [`clean`]ed.
+pub struct Table(comfy_table::Table);
+
+impl Table {
+    /// Add a row; every cell is cleaned for the terminal.
+    pub fn add_row<I, S>(&mut self, cells: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.0
+            .add_row(cells.into_iter().map(|c| clean(c.as_ref()).into_owned()));
+        self
+    }
+}
+
+impl Deref for Table {
+    type Target = comfy_table::Table;
+    fn deref(&self) -> &comfy_table::Table {
+        &self.0
+    }
+}
+
+impl DerefMut for Table {
+    fn deref_mut(&mut self) -> &mut comfy_table::Table {
+        &mut self.0
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// A table in attend's style: no colour unless allowed, width from the terminal.
 pub fn table(header: &[&str], color: bool) -> Table {
-    let mut t = Table::new();
+    let mut t = comfy_table::Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.iter().copied());
+        .set_header(header.iter().map(|h| clean(h).into_owned()));
     if !color {
         t.force_no_tty();
     }
-    t
+    Table(t)
 }
 
 /// Thousands separators for counts people read: 12345 -> "12,345".
@@ -27,7 +95,32 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Write CSV rows to stdout.
+/// A CSV cell safe to open in a spreadsheet: a cell beginning `=`, `+`, `-`, `@`, a tab or a
+/// carriage return, which Excel would read as a formula, gets a `'` in front (OWASP's advice
+/// on CSV injection). A number (`-3`, `+4.5`) is not a formula and is kept as it is; attend's own
+/// figures are never negative, so only text from an export or a case is ever changed. The test
+/// is one byte for almost every cell.
+pub fn csv_cell(cell: &str) -> Cow<'_, [u8]> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_number(cell) => {
+            Cow::Owned(format!("'{cell}").into_bytes())
+        }
+        _ => Cow::Borrowed(cell.as_bytes()),
+    }
+}
+
+/// `-3`, `+4.5`: a plain decimal number, with a sign.
+fn is_number(cell: &str) -> bool {
+    let digits = &cell[1..];
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, "1"));
+    cell.starts_with(['-', '+'])
+        && !whole.is_empty()
+        && !frac.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Write CSV rows to stdout, each cell made safe for a spreadsheet ([`csv_cell`]).
 pub fn write_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut w = csv::WriterBuilder::new()
@@ -35,8 +128,48 @@ pub fn write_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
         .from_writer(stdout.lock());
     w.write_record(header)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(|c| csv_cell(c)))?;
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_in_csv_cells_are_neutralised() {
+        for (cell, out) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+44 7700 900123", "'+44 7700 900123"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("Smith", "Smith"),
+            ("", ""),
+            ("90.0", "90.0"),
+            ("-3", "-3"),
+            ("+4.5", "+4.5"),
+            ("-.5", "'-.5"),
+            ("2024-09-02", "2024-09-02"),
+        ] {
+            assert_eq!(&*csv_cell(cell), out.as_bytes(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_never_reach_the_terminal() {
+        assert_eq!(clean("Smith"), "Smith");
+        assert_eq!(clean("Sm\u{1b}[31mith"), "Sm\u{FFFD}[31mith");
+        assert_eq!(clean("a\u{202E}b\u{2066}c"), "a\u{FFFD}b\u{FFFD}c");
+        assert_eq!(
+            clean("a\0b\u{7}\u{9b}c\rd"),
+            "a\u{FFFD}b\u{FFFD}\u{FFFD}c\u{FFFD}d"
+        );
+        assert_eq!(clean("one\ntwo\tthree"), "one\ntwo three");
+        assert_eq!(clean("Żak, Zoë"), "Żak, Zoë");
+    }
 }

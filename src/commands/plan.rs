@@ -309,7 +309,7 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
         ctx.say(format!("  Stage: {} -> {}", s.from, s.to));
     }
     for w in &done.warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_commit(ctx, &commit);
     drop(_lock);

@@ -27,18 +27,21 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             "{id} is not in the register. Check the UPN, or import an export that holds the pupil (attend import FILE.csv)"
         )
     })?;
-    let cal = SchoolCalendar::of(&reg.grid);
+    let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
     let spec = args.period.spec();
     let period = cal
         .resolve(&reg.grid, &spec)
         .context("cannot work out the period to report on")?;
+    if let Some(n) = &period.note {
+        ctx.say(format!("note: {n}"));
+    }
     let ay = AcademicYear::of(period.to);
     let main = Frame::new(&reg.grid, &cal, period.clone());
     let an = main.analyse(i);
     if let Some(path) = &args.html {
         let picture = attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
         let page = attend::report::html::pupil_page(&picture)?;
-        attend::fsutil::write_atomic(path, page.as_bytes())
+        attend::fsutil::write_output(Some(ws.fs()), path, page.as_bytes())
             .with_context(|| format!("cannot write the pupil's page to {}", path.display()))?;
         ctx.say(format!(
             "Wrote {}'s page to {} (open it in a browser to print; it holds personal data: keep it safe)",
@@ -107,8 +110,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if pupil.is_eal() {
                 facts.push("EAL".into());
             }
-            writeln!(out, "{} ({})", pupil.display_name(), pupil.id)?;
-            writeln!(out, "{}", facts.join(", "))?;
+            let clean = super::output::clean;
+            writeln!(out, "{} ({})", clean(&pupil.display_name()), pupil.id)?;
+            writeln!(out, "{}", clean(&facts.join(", ")))?;
             writeln!(
                 out,
                 "Case: {}",

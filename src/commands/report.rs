@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
     };
     if let Some(path) = &args.html {
         let page = html::report_page(&shared)?;
-        attend::fsutil::write_atomic(path, page.as_bytes())
+        attend::fsutil::write_output(Some(ws.fs()), path, page.as_bytes())
             .with_context(|| format!("cannot write the report to {}", path.display()))?;
         ctx.say(format!(
             "Wrote the report to {}{}",

@@ -315,7 +315,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         ctx.say(format!("  Stage: {} -> {}", s.from, s.to));
     }
     for w in &done.warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_commit(ctx, &commit);
     drop(_lock);

@@ -5,7 +5,7 @@ use super::output::table;
 use crate::cli::templates::{ExportArgs, TemplatesCommand};
 use anyhow::{Context, Result, bail};
 use attend::documents::{BUILTINS, Kind, template_set};
-use attend::fsutil::write_atomic;
+use attend::fsutil::{write_atomic, write_output};
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, c: TemplatesCommand) -> Result<ExitCode> {
@@ -59,10 +59,18 @@ fn list(ctx: &Ctx) -> Result<ExitCode> {
 }
 
 fn export(ctx: &Ctx, a: ExportArgs) -> Result<ExitCode> {
-    let dir = match &a.folder {
-        Some(d) => d.clone(),
-        None => ctx.workspace()?.templates_dir(),
+    let ws = match &a.folder {
+        Some(_) => ctx.workspace().ok(),
+        None => Some(ctx.workspace()?),
     };
+    let dir = match (&a.folder, &ws) {
+        (Some(d), _) => d.clone(),
+        (None, Some(ws)) => ws.templates_dir(),
+        (None, None) => unreachable!("a workspace was opened"),
+    };
+    // inside the workspace: under its lock, confined to it; elsewhere, a folder of the user's
+    let inside = ws.as_ref().filter(|w| w.fs().relative(&dir).is_ok());
+    let _lock = inside.map(|w| w.lock()).transpose()?;
     let mut chosen: Vec<(&str, &str)> = Vec::new();
     if a.only.is_empty() {
         chosen.extend(BUILTINS.iter().copied());
@@ -84,8 +92,11 @@ fn export(ctx: &Ctx, a: ExportArgs) -> Result<ExitCode> {
             }
         }
     }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    match inside {
+        Some(w) => w.fs().ensure_dir(&dir)?,
+        None => std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?,
+    }
     let (mut written, mut kept) = (Vec::new(), Vec::new());
     for (name, text) in chosen {
         let path = dir.join(name);
@@ -93,7 +104,10 @@ fn export(ctx: &Ctx, a: ExportArgs) -> Result<ExitCode> {
             kept.push(name);
             continue;
         }
-        write_atomic(&path, text.as_bytes())?;
+        match inside {
+            Some(w) => write_atomic(w.fs(), &path, text.as_bytes())?,
+            None => write_output(None, &path, text.as_bytes())?,
+        }
         written.push(name);
     }
     if !written.is_empty() {

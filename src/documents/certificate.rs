@@ -54,9 +54,10 @@ pub fn certificate(
     index: usize,
     spec: &PeriodSpec,
     t: &Thresholds,
+    as_of: chrono::NaiveDate,
 ) -> Result<Value, PeriodError> {
     let grid = &reg.grid;
-    let cal = SchoolCalendar::of(grid);
+    let cal = SchoolCalendar::on(grid, as_of);
     let period = cal.resolve(grid, spec)?;
     let frame = Frame::new(grid, &cal, period.clone());
     let counts = frame.analyse(index).counts;

@@ -161,6 +161,18 @@ impl TemplateSet {
                 if name.starts_with('.') || !name.ends_with(TEMPLATE_SUFFIX) || !path.is_file() {
                     continue;
                 }
+                // a link to a file outside the templates folder is not the school's template
+                let inside = std::fs::canonicalize(&path)
+                    .and_then(|p| Ok(p.starts_with(std::fs::canonicalize(dir)?)))
+                    .map_err(|e| io_err(&path, e))?;
+                if !inside {
+                    return Err(io_err(
+                        &path,
+                        std::io::Error::other(
+                            "it is a link to a file outside the templates folder, so attend does not read it",
+                        ),
+                    ));
+                }
                 let text = std::fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
                 // Windows editors may add a byte-order mark; it is not template text.
                 let text = text
@@ -308,6 +320,9 @@ pub fn escape_typst_markup(input: &str, out: &mut dyn Write) -> io::Result<()> {
             | '=' | '-' | '+' | '/' | '.' | ':' | '{' | '}' => None,
             '\n' => Some(b"\\\n"),
             '\r' => Some(b""),
+            '\t' => Some(b" "),
+            // an invisible control character cannot be printed, and must not stop a document
+            c if crate::text::is_control(c) => Some(b""),
             _ => continue,
         };
         out.write_all(&input.as_bytes()[start..i])?;

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 /// The folder inside a case folder that holds its documents.
 pub const DOCUMENTS_DIR: &str = "documents";
 
+/// The largest logo attend reads (a letterhead's crest is a few hundred KiB at most).
+const LOGO_MAX: u64 = 16 << 20;
+
 /// The files a document may read while typeset: the school's logo, when attend.yaml names one
 /// (`school.logo`, relative to the workspace).
 pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
@@ -31,9 +34,9 @@ pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
         ) {
             bail!("school.logo in attend.yaml is {logo:?}: use a PNG, JPEG, GIF or SVG image");
         }
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read the school's logo {} (school.logo in attend.yaml; a path relative to the workspace)",
+        let bytes = ws.fs().read(&path, LOGO_MAX).map_err(|e| {
+            anyhow!(
+                "cannot read the school's logo {} (school.logo in attend.yaml; a path relative to the workspace): {e}",
                 path.display()
             )
         })?;

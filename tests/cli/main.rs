@@ -20,3 +20,5 @@ mod flag;
 mod import;
 mod plan_review;
 mod report;
+mod safety_files;
+mod safety_input;

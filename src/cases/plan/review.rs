@@ -25,7 +25,7 @@ pub fn comparison_window(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Option<(NaiveDate, NaiveDate, usize, usize)> {
-    let days = SchoolCalendar::of(&reg.grid).school_days(&reg.grid);
+    let days = SchoolCalendar::on(&reg.grid, to).school_days(&reg.grid);
     let n = days.iter().filter(|d| **d >= from && **d <= to).count();
     let before: Vec<NaiveDate> = days.into_iter().filter(|d| *d < from).collect();
     if n == 0 || before.is_empty() {

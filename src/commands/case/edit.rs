@@ -43,11 +43,11 @@ pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let id = pupil_id(ctx, &ws, &a.upn)?;
     let path = store::case_path(&ws, &id);
-    let original = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
+    let original = store::read_text(&ws, &path).map_err(|e| match e {
+        attend::fsutil::ReadError::NotFound => {
             anyhow!("{id} has no case.\n  Open one with: attend case open {id}")
         }
-        _ => anyhow!("cannot read {}: {e}", path.display()),
+        e => anyhow!(e),
     })?;
     // an invalid file can be edited too: that is how a hand edit gets fixed
     let before: Option<Case> = store::parse_for(&ws, &id, &original, &path).ok();
@@ -85,8 +85,7 @@ pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
         Edited::Saved(case, _) => case,
     };
     let _lock = ws.lock()?;
-    let now = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let now = store::read_text(&ws, &path).map_err(|e| anyhow!(e))?;
     if now != original {
         bail!(
             "{} was changed by another command while you were editing; your edit was not saved.\n  Run attend case edit {id} again",

@@ -47,7 +47,10 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let (cases, errors) = store::load_all(&ws)?;
     for e in &errors {
-        eprintln!("warning: not listed: {e}");
+        eprintln!(
+            "warning: not listed: {}",
+            super::super::output::clean(&e.to_string())
+        );
     }
     let rows: Vec<Row> = cases
         .iter()

@@ -14,7 +14,7 @@ use super::common::{pupil_id, register_for, report_commit, who};
 use super::output::{table, write_csv};
 use crate::cli::case::*;
 use crate::cli::common::Format;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use attend::attendance::Snapshot;
 use attend::cases::OpenOptions;
 use attend::cases::editor::{Edited, edit_until_valid};

@@ -257,7 +257,9 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         o.push_str(&line);
         o.push('\n');
     }
-    std::io::stdout().lock().write_all(o.as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(super::super::output::clean(&o).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -295,8 +297,7 @@ fn siblings_section(
         if other == c.pupil.id || linked.iter().any(|l| l.id.as_ref() == Some(&other)) {
             continue;
         }
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text = store::read_text(ws, &path).map_err(|e| anyhow::anyhow!(e))?;
         if !text.contains(needle) {
             continue;
         }

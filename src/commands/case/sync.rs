@@ -2,7 +2,6 @@
 
 use super::*;
 use attend::cases::family::{Difference, apply, differences};
-use attend::fsutil::Transaction;
 use attend::register::contacts::Contacts;
 
 pub(super) fn sync(ctx: &Ctx, a: SyncArgs) -> Result<ExitCode> {
@@ -32,7 +31,7 @@ pub(super) fn sync(ctx: &Ctx, a: SyncArgs) -> Result<ExitCode> {
     };
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     let by = who(ctx, &ws, &a.by);
-    let mut tx = Transaction::new(&ws.root);
+    let mut tx = ws.transaction();
     let mut changed: Vec<PupilId> = Vec::new();
     let mut said: Vec<String> = Vec::new();
     for mut c in cases {

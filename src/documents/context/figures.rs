@@ -57,7 +57,7 @@ pub(super) fn penalty_window(src: &Sources) -> Result<Snapshot, DocumentError> {
         .index_of(src.id)
         .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
     let from = src.as_of - Duration::days(365);
-    let first = attendance::SchoolCalendar::of(&reg.grid).first_date;
+    let first = attendance::SchoolCalendar::on(&reg.grid, src.as_of).first_date;
     Ok(attendance::snapshot(
         reg,
         index,
@@ -80,7 +80,7 @@ pub(super) fn penalty_max(src: &Sources) -> Result<u32, DocumentError> {
     let index = reg
         .index_of(src.id)
         .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
-    let cal = attendance::SchoolCalendar::of(&reg.grid);
+    let cal = attendance::SchoolCalendar::on(&reg.grid, src.as_of);
     let from = src.as_of - Duration::days(365);
     let period = cal.resolve(
         &reg.grid,

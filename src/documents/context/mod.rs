@@ -37,6 +37,9 @@ use crate::text::plural;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::{Value, json};
 
+/// The longest meeting an invitation may announce, in minutes (ten hours).
+pub const MAX_MEETING_MINUTES: u32 = 600;
+
 /// Gather a document's context, checking first that it can be written.
 pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
     let kind = req.kind();
@@ -150,6 +153,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     "say where the meeting will be held with --place".into(),
                 ));
             }
+            if let Some(n) = m.minutes
+                && !(1..=MAX_MEETING_MINUTES).contains(&n)
+            {
+                return Err(DocumentError::Invalid(format!(
+                    "a meeting of {n} minutes cannot be right: give its length in minutes, from 1 to {MAX_MEETING_MINUTES} (--minutes)"
+                )));
+            }
             let s = year_to_date(src, &mut warnings, kind)?;
             ctx["attendance"] = figures(&s);
             ctx["meeting"] = json!({
@@ -227,7 +237,13 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             // a document dated on the as-of day shows the register up to that day
             let mut spec = period.clone();
             spec.to = Some(spec.to.unwrap_or(src.as_of));
-            let cert = super::certificate::certificate(reg, index, &spec, &src.config.thresholds)?;
+            let cert = super::certificate::certificate(
+                reg,
+                index,
+                &spec,
+                &src.config.thresholds,
+                src.as_of,
+            )?;
             let totals = &cert["totals"];
             event_text = format!(
                 "Registration certificate, {} to {}: {}",
@@ -243,7 +259,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             );
             // The register is out of date only if the period ends at its latest session (a
             // past term, or a --to before it, ends where it ends whatever was imported since).
-            let last = attendance::SchoolCalendar::of(&reg.grid).last_date;
+            let last = attendance::SchoolCalendar::on(&reg.grid, src.as_of).last_date;
             if let Some(to) = cert["period"]["to"]
                 .as_str()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())

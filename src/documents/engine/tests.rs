@@ -76,6 +76,13 @@ fn escape_function_backslashes_markup_characters() {
 }
 
 #[test]
+fn a_control_character_in_a_name_never_stops_a_document() {
+    assert_eq!(typst_markup("Le\0e"), "Lee");
+    assert_eq!(typst_markup("Smith\u{202E}\u{1b}"), "Smith");
+    assert_eq!(typst_markup("a\tb"), "a b");
+}
+
+#[test]
 fn every_markup_character_is_escaped() {
     for v in NASTY {
         let escaped = typst_markup(v);

@@ -37,6 +37,7 @@ pub(super) struct Builder<'a> {
     pub(super) no_mark_cells: usize,
     pub(super) rows: usize,
     pub(super) identical_duplicates: usize,
+    pub(super) controls: super::clean::Controls,
 }
 
 impl<'a> Builder<'a> {
@@ -114,6 +115,7 @@ impl<'a> Builder<'a> {
                     continue;
                 }
             };
+            let text = self.controls.strip(text, line, field);
             if field == "dob" && !text.is_empty() {
                 match parse_date(&text) {
                     Some(d) => p.dob = Some(d),
@@ -311,6 +313,7 @@ pub(super) fn finish(
             plural(b.identical_duplicates, "session")
         ));
     }
+    notices.extend(b.controls.notice());
     let encoding = b.dec.name();
     if encoding == "windows-1252" && b.dec.forced.is_none() {
         notices.push("the file's text is Windows-1252 (not UTF-8); it was read as such".into());

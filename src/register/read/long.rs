@@ -93,6 +93,8 @@ pub(super) fn read_long<R: Read>(
     let mut last_pi = usize::MAX;
     let mut consumed = 0u64;
     let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(32);
+    // the line each session date first appears on, to check the dates once read
+    let mut first_line: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
     rec.for_each(|row| {
         consumed = row.consumed;
         let rec = row.fields(&mut ranges, None);
@@ -202,6 +204,9 @@ pub(super) fn read_long<R: Read>(
             if key.2 != 0 {
                 *e = (key, parsed);
             }
+            if let Some(p) = &parsed {
+                first_line.entry(p.date).or_insert(rec.line);
+            }
             parsed
         };
         let Some(day) = day else {
@@ -286,6 +291,10 @@ pub(super) fn read_long<R: Read>(
     })
     .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
     progress.advance(consumed);
+    for (line, why) in super::plausible::implausible(&first_line, b.opts.as_of) {
+        b.err.push(Some(line), Some(&header[date_col]), why);
+        b.err.remedy(super::plausible::DATE_REMEDY);
+    }
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
         if sets_used[set.index()] {
             b.code_sets.insert(set);

@@ -13,10 +13,12 @@
 //! stops before the store is touched.
 
 mod build;
+mod clean;
 mod columns;
 mod decode;
 mod long;
 mod marks;
+mod plausible;
 mod reader;
 mod records;
 #[allow(unsafe_code)]
@@ -26,6 +28,7 @@ mod tests;
 mod wide;
 
 pub use columns::norm_header;
+pub use plausible::latest_plausible;
 pub use reader::read_export;
 
 use super::{Pupil, WEEK_SLOTS};
@@ -74,6 +77,9 @@ pub struct ReadOptions {
     pub code_map: BTreeMap<String, Code>,
     /// The school's own pupil columns to keep: (name in attend, the export's headers for it).
     pub pupil_columns: Vec<(String, Vec<String>)>,
+    /// Today (`--as-of`): an export may hold sessions up to the end of the next school year
+    /// ([`latest_plausible`]). `None` only where no day is known (tests of the reader).
+    pub as_of: Option<NaiveDate>,
 }
 
 /// Told how far the reading of an export has got, for a progress bar (the caller decides whether

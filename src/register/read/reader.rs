@@ -174,6 +174,7 @@ fn read_records<R: Read>(
         no_mark_cells: 0,
         rows: 0,
         identical_duplicates: 0,
+        controls: Default::default(),
     };
     // header: skip blank lines before it
     loop {

@@ -128,6 +128,25 @@ pub(super) fn read_wide<R: Read>(
             seen.insert(*s, k);
         }
     }
+    // session columns that would be lost, and dates that cannot be sessions
+    for (k, why) in
+        super::plausible::dropped_session_columns(&header, &cells, &sessions, !has_sessions)
+    {
+        b.err.push(Some(header_line), Some(&header[k]), why);
+        b.err.remedy(super::plausible::HEADER_REMEDY);
+        cols_ok = false;
+    }
+    let mut dates: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
+    for (k, s) in sessions.iter().enumerate() {
+        if let Some(s) = s {
+            dates.entry(s.date).or_insert(k);
+        }
+    }
+    for (k, why) in super::plausible::implausible(&dates, b.opts.as_of) {
+        b.err.push(Some(header_line), Some(&labels[k]), why);
+        b.err.remedy(super::plausible::DATE_REMEDY);
+        cols_ok = false;
+    }
     if !cols_ok {
         return Err(None);
     }
