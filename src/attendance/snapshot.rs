@@ -2,7 +2,7 @@
 //! the record still says what was true that day after later imports.
 
 use super::analysis::{Analysis, Frame};
-use super::penalty::PenaltyWindow;
+use super::penalty::{PenaltyScope, PenaltyWindow};
 use super::period::{PeriodError, PeriodSpec, SchoolCalendar};
 use super::{Band, Fraction};
 use crate::config::Thresholds;
@@ -156,7 +156,8 @@ impl Snapshot {
     }
 }
 
-/// Freeze one pupil's figures over a period of the register.
+/// Freeze one pupil's figures over a period of the register. The penalty-notice window counts
+/// only sessions when the pupil was of compulsory school age (from the register's date of birth).
 pub fn snapshot(
     reg: &crate::register::Register,
     index: usize,
@@ -164,11 +165,24 @@ pub fn snapshot(
     label: Option<&str>,
     t: &Thresholds,
 ) -> Result<Snapshot, PeriodError> {
+    let scope = PenaltyScope::for_pupil(reg.pupils[index].dob, Vec::new());
+    snapshot_scoped(reg, index, spec, label, t, &scope)
+}
+
+/// [`snapshot`], with the penalty-notice window counting only the sessions `scope` lets count.
+pub fn snapshot_scoped(
+    reg: &crate::register::Register,
+    index: usize,
+    spec: &PeriodSpec,
+    label: Option<&str>,
+    t: &Thresholds,
+    scope: &PenaltyScope,
+) -> Result<Snapshot, PeriodError> {
     let cal = SchoolCalendar::of(&reg.grid);
     let mut period = cal.resolve(&reg.grid, spec)?;
     if let Some(l) = label {
         period.label = l.to_string();
     }
     let frame = Frame::new(&reg.grid, &cal, period);
-    Ok(Snapshot::of(&frame.analyse(index), &frame, t))
+    Ok(Snapshot::of(&frame.analyse_scoped(index, scope), &frame, t))
 }
