@@ -9,6 +9,8 @@
 //! * [`open`]: opening cases, with the figures frozen on the day.
 //! * [`timeline`]: changing a case: events, documents, stage moves, closing, hand edits.
 //! * [`plan`]: attendance meetings, action plans and reviews, with the evidence they rest on.
+//! * [`penalty`]: the penalty-notice ledger (the national framework, per parent, per child).
+//! * [`law`]: the law's steps need a child of compulsory school age.
 //! * [`due`]: what needs doing.
 //! * [`git`]: committing a case's folder when `git.auto_commit` is on.
 //! * [`editor`]: editing a file in the user's `$EDITOR` until it is valid.
@@ -20,8 +22,10 @@ pub mod due;
 pub mod editor;
 pub mod file;
 pub mod git;
+pub mod law;
 pub mod model;
 pub mod open;
+pub mod penalty;
 pub mod plan;
 pub mod problem;
 pub(crate) mod stage;

@@ -216,6 +216,8 @@ pub fn new_case(
         barriers: vec![],
         strengths: vec![],
         plans: vec![],
+        notices_to_improve: vec![],
+        penalty_notices: vec![],
         timeline: vec![Event {
             date: opts.date,
             kind: EventKind::Opened,
