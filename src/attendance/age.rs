@@ -169,6 +169,27 @@ impl AgeStatus {
             }
         }
     }
+
+    /// A line for a pupil's screen: "Compulsory school age: yes (from 31/12/2015 to 26/06/2026)";
+    /// "Compulsory school age: not yet on 14/03/2025 (from 31/03/2025, ...)"; "...: no longer on
+    /// 14/03/2025 (it ended on 27/06/2025, ...)"; "...: not known (no date of birth ...)".
+    pub fn line(self, on: NaiveDate) -> String {
+        let what = match self {
+            AgeStatus::Of(c) => format!("yes ({})", c.span_text()),
+            AgeStatus::Before(c) => format!(
+                "not yet on {} (from {}, the prescribed day after the fifth birthday)",
+                uk_date(on),
+                uk_date(c.start)
+            ),
+            AgeStatus::After(c) => format!(
+                "no longer on {} (it ended on {}, the last Friday in June of the school year in which they turned 16)",
+                uk_date(on),
+                uk_date(c.end)
+            ),
+            AgeStatus::Unknown => "not known (no date of birth in the register)".into(),
+        };
+        format!("Compulsory school age: {what}")
+    }
 }
 
 /// In the DfE's absence statistics for academic year `ay`: aged 5 to 15 on 31 August at its

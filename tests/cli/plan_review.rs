@@ -96,10 +96,14 @@ fn reviews_judge_plans_by_figures_counted_from_the_export() {
                 && *u != met
         })
         .expect("a pupil better than before the plan, below 100%");
+    // escalated to a Notice to Improve: a pupil of compulsory school age (Years 1 to 10 are of
+    // age all year; a Year 11 pupil's ends in June, Years 12 and 13 are past it)
     let not = pupils
         .iter()
         .find(|u| {
-            rate_cmp(&during(u), &before(u)).is_le() && during(u).attended < during(u).possible
+            rate_cmp(&during(u), &before(u)).is_le()
+                && during(u).attended < during(u).possible
+                && ex.of_school_age(u)
         })
         .expect("a pupil no better than before the plan");
 

@@ -239,10 +239,15 @@ impl ParentLedger {
                     .join("; ")
             )
         };
+        let next = match &self.next {
+            NextNotice::NotAllowed { .. } => {
+                "no further notice may be issued within three years; the local authority considers other action, usually prosecution".to_string()
+            }
+            n => format!("a next notice would be {}", n.describe()),
+        };
         format!(
-            "{who}: {} in the last three years{list}; a next notice would be {}",
+            "{who}: {} in the last three years{list}; {next}",
             plural(self.counted, "notice"),
-            self.next.describe()
         )
     }
 }
@@ -281,6 +286,25 @@ pub fn ledger(case: &Case, on: NaiveDate) -> Vec<ParentLedger> {
             relationship,
         })
         .collect()
+}
+
+/// The ledger in a few words, for lists: each parent who has had a notice, how many count now and
+/// what a next would be ("Karen Lee 1, next £160 flat; David Lee 2, no more"). Empty when no
+/// notice has been issued.
+pub fn ledger_summary(case: &Case, on: NaiveDate) -> String {
+    ledger(case, on)
+        .iter()
+        .filter(|p| !p.notices.is_empty())
+        .map(|p| {
+            let next = match p.next {
+                NextNotice::First => format!("next £{FIRST_AMOUNT}/£{FIRST_REDUCED}"),
+                NextNotice::Second { .. } => format!("next £{SECOND_AMOUNT} flat"),
+                NextNotice::NotAllowed { .. } => "no more".to_string(),
+            };
+            format!("{} {}, {next}", p.parent, p.counted)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// One notice in a line: "to Karen Lee, issued 20/01/2025, the first within three years (£160 if
