@@ -101,9 +101,8 @@ fn update(ctx: &Ctx, a: UpdateArgs, status: PenaltyStatus) -> Result<ExitCode> {
         ),
     )?;
     ctx.say(format!(
-        "Penalty notice {} for {id}: {}",
-        a.number,
-        describe_notice(&case.penalty_notices[a.number as usize - 1])
+        "Recorded for {id}: {}",
+        case.timeline.last().map(|e| e.text.as_str()).unwrap_or("")
     ));
     for w in &warnings {
         eprintln!("warning: {w}");

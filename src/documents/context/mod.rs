@@ -229,16 +229,6 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     n.weeks
                 )));
             }
-            let s = year_to_date(src, &mut warnings, kind)?;
-            let (window, max) = law::penalty_window(src)?;
-            let Some(pn) = window.penalty_notice.clone() else {
-                return Err(DocumentError::ThresholdNotMet {
-                    pupil: name.clone(),
-                    max,
-                    from: uk_date(window.from),
-                    to: uk_date(window.to),
-                });
-            };
             let start = n.start.unwrap_or_else(|| next_monday(src.as_of));
             if start < src.as_of {
                 return Err(DocumentError::Invalid(format!(
@@ -258,6 +248,16 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 Ok(a) => warnings.extend(a.warning),
                 Err(why) => return Err(DocumentError::Invalid(why)),
             }
+            let s = year_to_date(src, &mut warnings, kind)?;
+            let (window, max) = law::penalty_window(src)?;
+            let Some(pn) = window.penalty_notice.clone() else {
+                return Err(DocumentError::ThresholdNotMet {
+                    pupil: name.clone(),
+                    max,
+                    from: uk_date(window.from),
+                    to: uk_date(window.to),
+                });
+            };
             // each copy goes to one parent: what a penalty notice to them would be
             let forename = forename(case);
             if let Some(copies) = ctx["copies"].as_array_mut() {
