@@ -20,3 +20,4 @@ mod import;
 mod law;
 mod plan_review;
 mod report;
+mod reviews;
