@@ -514,3 +514,51 @@ fn a_register_without_dates_of_birth_still_works_and_says_so_once() {
             "cannot be given on the DfE's basis",
         ));
 }
+
+#[test]
+fn a_notice_to_improve_is_kept_in_the_case_and_tells_each_parent_their_own_amounts() {
+    let ws = Ws::with_fictional_cases();
+    // Mr Mitchell has had two notices for Oliver within three years (hand-written into the
+    // case, on sessions outside the threshold's window); Mrs Mitchell none
+    let file = case_file(ws.path(), OLIVER);
+    let text = read(&file);
+    let at = text.find("\ntimeline:").unwrap();
+    let notices = "\npenalty_notices:\n- number: 1\n  parent: Mark Mitchell\n  issued: 2024-09-20\n  sessions:\n    from: 2024-09-02\n    to: 2024-09-13\n  unauthorised: 10\n  order: first\n  amount: 160\n  reduced: 80\n- number: 2\n  parent: Mark Mitchell\n  issued: 2024-10-20\n  sessions:\n    from: 2024-09-02\n    to: 2024-09-13\n  unauthorised: 10\n  order: second\n  amount: 160";
+    std::fs::write(&file, format!("{}{notices}{}", &text[..at], &text[at..])).unwrap();
+    ws.at(AS_OF)
+        .args(["letter", "nti", OLIVER, "--weeks", "4", "--target", "95"])
+        .args(["--support", "A weekly meeting with Tom Reid"])
+        .assert()
+        .success();
+    let v = load_yaml(&file);
+    let n = yaml_at(&v, &["notices_to_improve", "0"]);
+    assert_eq!(
+        (
+            n["date"].as_str(),
+            n["from"].as_str(),
+            n["to"].as_str(),
+            n["weeks"].as_u64()
+        ),
+        (Some(AS_OF), Some("2025-03-03"), Some("2025-03-28"), Some(4))
+    );
+    assert_eq!(n["target"].as_u64(), Some(95));
+    assert_matches_schema(&file);
+    // each parent's copy: Mr Mitchell's says no further notice can be issued to him, Mrs
+    // Mitchell's gives the first notice's amounts; neither mentions the other's ledger
+    let pdf = std::fs::read(
+        ws.path()
+            .join("cases")
+            .join(OLIVER)
+            .join("documents")
+            .join(format!("{AS_OF}-notice-to-improve.pdf")),
+    )
+    .unwrap();
+    let all = flat(&pdf_text(&pdf));
+    let mark =
+        &all[all.find("Dear Mark Mitchell").unwrap()..all.find("Dear Joanne Mitchell").unwrap()];
+    let joanne = &all[all.find("Dear Joanne Mitchell").unwrap()..];
+    assert!(mark.contains("two penalty notices have already been issued to you for Oliver within three years, so a further one cannot be"), "{mark}");
+    assert!(!mark.contains("£80"), "{mark}");
+    assert!(joanne.contains("as the first to you for Oliver within three years, it would be £160 if paid within 28 days, reduced to £80 if paid within 21 days"), "{joanne}");
+    assert!(!joanne.contains("two penalty notices"), "{joanne}");
+}
