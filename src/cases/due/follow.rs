@@ -251,10 +251,9 @@ fn missed_check_ins(
         &c.pupil.id,
         c.pupil.display_name(),
         format!(
-            "no check-in recorded in {} of plan {plan} (weeks beginning {}): the plan asks for a weekly meeting with the pupil and a weekly update home; record each with attend case log {} --kind meeting|call|visit|email",
+            "no check-in in {} of plan {plan} (w/c {}): a weekly meeting with the pupil and a weekly update home (attend case log --kind meeting, call, visit or email)",
             plural(missed.len(), "school week"),
             join_and(&weeks),
-            c.pupil.id
         ),
     );
     i.stage = Some(c.stage);

@@ -249,7 +249,7 @@ pub(super) fn from_register(
                 DueKind::Illness15Days,
                 date,
                 format!(
-                    "absent through illness (I) for {} school days this year ({} sessions; the longest spell {} school days in a row): the sickness return to the local authority",
+                    "ill (I) for {} school days this year ({} sessions; longest spell {} days): the sickness return to the local authority",
                     days_text(sessions),
                     sessions,
                     longest
