@@ -37,7 +37,15 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     let main = Frame::new(&reg.grid, &cal, period.clone());
     // the penalty-notice threshold counts only sessions of compulsory school age that no issued
     // notice rests on
-    let case = attend::cases::store::load(&ws, &id)?;
+    let case = match attend::cases::store::load(&ws, &id) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "warning: the pupil's case file cannot be read, so its penalty notices are left out: {e:#}"
+            );
+            None
+        }
+    };
     let scope = attend::cases::penalty::scope(case.as_ref(), reg.pupils[i].dob);
     let an = main.analyse_scoped(i, &scope);
     let age = AgeStatus::of(reg.pupils[i].dob, period.to);

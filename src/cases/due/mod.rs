@@ -11,8 +11,6 @@
 
 mod follow;
 mod register;
-#[cfg(test)]
-mod tests;
 
 use super::{Case, Stage};
 use crate::config::Config;

@@ -366,3 +366,50 @@ fn no_case(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(k: i64) -> Day {
+        Day {
+            date: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap() + Duration::days(k),
+            slots: vec![2 * k as usize, 2 * k as usize + 1],
+        }
+    }
+
+    fn row(marks: &[&str]) -> Vec<u8> {
+        marks
+            .iter()
+            .map(|m| {
+                if *m == "." {
+                    0
+                } else {
+                    Code::parse(m).unwrap().as_u8()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_run_counts_days_missing_and_skips_days_not_counted() {
+        let days: Vec<Day> = (0..5).map(day).collect();
+        // O O | X X | G N | . . | O /  -> missing, neutral, missing, neutral, other
+        let r = row(&["O", "O", "X", "X", "G", "N", ".", ".", "O", "/"]);
+        let v = runs(&r, &days);
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].days, v[0].ongoing), (2, false));
+        assert_eq!(v[0].to, days[2].date);
+        // U is not missing: it ends a run
+        let r = row(&["O", "O", "U", "O", "O", "O", "O", "O", "O", "O"]);
+        let v = runs(&r, &days);
+        assert_eq!(v.iter().map(|r| r.days).collect::<Vec<_>>(), [1, 3]);
+        assert!(v[1].ongoing);
+    }
+
+    #[test]
+    fn half_days_of_illness_read_as_people_write_them() {
+        assert_eq!(days_text(30), "15");
+        assert_eq!(days_text(31), "15½");
+    }
+}

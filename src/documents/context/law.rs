@@ -68,6 +68,7 @@ pub(super) fn ledger(case: &Case, on: NaiveDate) -> Value {
             "counted": p.counted,
             "next": p.next.describe(),
             "next_allowed": p.next.order().is_some(),
+            "text": p.describe(),
         })).collect::<Vec<_>>(),
         "notices": case.penalty_notices.iter().map(|n| json!({
             "number": n.number,
