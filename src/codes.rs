@@ -338,6 +338,27 @@ impl Code {
         matches!(self, Code::G | Code::N | Code::O | Code::U)
     }
 
+    /// How many school days an `N` (reason not yet established) may stand before it should have
+    /// been re-coded (the reference's §1.3: "resolved within 5 school days").
+    pub const N_RESOLVE_SCHOOL_DAYS: usize = 5;
+
+    /// Absent without authorisation for the whole session (G, N, O): the pupil is missing, as the
+    /// notices of continuous unauthorised absence to the local authority count it. `U` is
+    /// unauthorised absence too, but the pupil came in (after the register closed).
+    pub fn is_missing_without_authorisation(self) -> bool {
+        matches!(self, Code::G | Code::N | Code::O)
+    }
+
+    /// Absent through illness (I): what the sickness return to the local authority counts.
+    pub fn is_illness(self) -> bool {
+        self == Code::I
+    }
+
+    /// A session outside an agreed part-time timetable (C2, from 19 August 2024).
+    pub fn is_part_time_timetable(self) -> bool {
+        self == Code::C2
+    }
+
     /// What the code means for a session on `date`, and how it counts: under the code set in
     /// force that day or, for a code only of the other set (a mark from the other side of
     /// [`REGS_2024_START`]), under that set. `None` for a code of neither set.

@@ -88,11 +88,17 @@ impl Default for Thresholds {
 pub struct Reviews {
     /// Default weeks from a meeting to its review (guidance: 3; 2 to 4 acceptable).
     pub weeks: u32,
+    /// A part-time timetable (C2) is reviewed within this many weeks: `attend due` lists one
+    /// that has run longer.
+    pub part_time_weeks: u32,
 }
 
 impl Default for Reviews {
     fn default() -> Self {
-        Reviews { weeks: 3 }
+        Reviews {
+            weeks: 3,
+            part_time_weeks: 6,
+        }
     }
 }
 
@@ -247,6 +253,13 @@ impl Config {
                 "{}: reviews.weeks must be between 1 and 12 (the guidance suggests 3); it is {}",
                 path.display(),
                 self.reviews.weeks
+            );
+        }
+        if !(1..=26).contains(&self.reviews.part_time_weeks) {
+            bail!(
+                "{}: reviews.part_time_weeks must be between 1 and 26 (a part-time timetable is short and reviewed often; 6 is usual); it is {}",
+                path.display(),
+                self.reviews.part_time_weeks
             );
         }
         for (local, dfe) in &self.import.code_map {

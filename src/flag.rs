@@ -1,8 +1,10 @@
 //! `attend flag`: the pupils whose attendance is at or below a threshold, and why.
 
-use crate::attendance::{Analysis, Band, Frame};
+use crate::attendance::{Analysis, Band, Frame, PenaltyScope};
 use crate::config::Thresholds;
 use crate::register::{Pupil, Register, year_key};
+use crate::upn::PupilId;
+use chrono::NaiveDate;
 
 /// Which pupils to list.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +21,9 @@ pub struct FlagQuery {
     pub band: Option<Band>,
     /// Pupils with fewer possible sessions are listed apart.
     pub min_sessions: u32,
+    /// Per pupil: the date ranges whose sessions issued penalty notices rest on (they do not
+    /// count toward the penalty-notice threshold again; [`crate::cases::penalty::used_sessions`]).
+    pub used: std::collections::HashMap<PupilId, Vec<(NaiveDate, NaiveDate)>>,
 }
 
 /// One pupil in the list.
@@ -74,7 +79,11 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
                 return None;
             }
         }
-        let analysis = frame.analyse(i);
+        // the penalty-notice threshold counts sessions of compulsory school age not already
+        // used by an issued notice
+        let p = &reg.pupils[i];
+        let scope = PenaltyScope::for_pupil(p.dob, q.used.get(&p.id).cloned().unwrap_or_default());
+        let analysis = frame.analyse_scoped(i, &scope);
         let band = analysis.counts.band(t);
         if q.band.is_some_and(|b| b != band) {
             return None;

@@ -1,7 +1,7 @@
 //! Analysis of one pupil over a period: counts, weekdays, absence next to holidays, the last 4
 //! school weeks and the trend, the penalty-notice window; and the tallies of whole groups.
 
-use super::penalty::{PenaltyWindow, rolling_window};
+use super::penalty::{PenaltyScope, PenaltyWindow, rolling_window};
 use super::period::{Period, SchoolCalendar};
 use super::{Counts, Fraction};
 use crate::codes::{Code, CodeSet};
@@ -281,8 +281,17 @@ impl<'g> Frame<'g> {
         c
     }
 
-    /// Everything about row `i` of the grid over the period.
+    /// Everything about row `i` of the grid over the period, every unauthorised session counted
+    /// toward the penalty-notice threshold.
     pub fn analyse(&self, i: usize) -> Analysis {
+        self.analyse_scoped(i, &PenaltyScope::ALL)
+    }
+
+    /// Everything about row `i`, counting toward the penalty-notice threshold only the
+    /// unauthorised sessions `scope` lets count (not those an issued notice rests on, nor those
+    /// when the pupil was not of compulsory school age).
+    pub fn analyse_scoped(&self, i: usize, scope: &PenaltyScope) -> Analysis {
+        let all = scope.is_all();
         let row = &self.grid.row(i)[self.a..self.b];
         let flags = slot_flags();
         let mut an = Analysis::default();
@@ -313,7 +322,7 @@ impl<'g> Frame<'g> {
             no_mark += u32::from(m == 0) & u32::from(self.held[k]);
             if f & PENALTY != 0 {
                 let w = self.school_week[k];
-                if w != u32::MAX {
+                if w != u32::MAX && (all || scope.counts(self.grid.session(self.a + k).date)) {
                     week_unauth[w as usize] += 1;
                 }
             }

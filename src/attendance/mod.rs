@@ -14,8 +14,10 @@
 //! * [`period`]: what period the user asked for, and the school's calendar;
 //! * [`analysis`]: one pupil over a period, and tallies of whole groups;
 //! * [`penalty`]: the penalty-notice threshold and its rolling window;
+//! * [`age`]: compulsory school age, and the DfE statistics' age basis;
 //! * [`snapshot`](mod@snapshot): figures frozen into a case.
 
+pub mod age;
 pub(crate) mod analysis;
 pub mod penalty;
 pub(crate) mod period;
@@ -25,10 +27,13 @@ mod tests;
 
 pub use crate::dates::weekday_short;
 pub use crate::text::capitalise;
+pub use age::{AgeStatus, CompulsorySchoolAge};
 pub use analysis::{Analysis, DayRate, Frame, SlotTally, Trend, weekday_index};
-pub use penalty::{PENALTY_NOTICE_SESSIONS, PENALTY_NOTICE_WEEKS, PenaltyWindow};
+pub use penalty::{PENALTY_NOTICE_SESSIONS, PENALTY_NOTICE_WEEKS, PenaltyScope, PenaltyWindow};
 pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, terms_to_date};
-pub use snapshot::{CodeCount, RecentSnapshot, Snapshot, WeekdaySnapshot, snapshot};
+pub use snapshot::{
+    CodeCount, RecentSnapshot, Snapshot, WeekdaySnapshot, snapshot, snapshot_scoped,
+};
 
 use crate::codes::{Category, Code, CodeSet, category_table};
 use crate::config::Thresholds;

@@ -4,7 +4,13 @@
 //!
 //! School weeks are weeks in which the school held sessions, so a window may cross a holiday,
 //! a term or a school year.
+//!
+//! Two kinds of session never count toward the threshold ([`PenaltyScope`]): sessions that an
+//! issued penalty notice already rests on (one absence supports one notice), and sessions on days
+//! when the pupil was not of compulsory school age ([`super::age`]: the law's steps need a child
+//! of that age).
 
+use super::age::CompulsorySchoolAge;
 use crate::dates::uk_date;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -36,6 +42,42 @@ impl PenaltyWindow {
             uk_date(self.from),
             uk_date(self.to)
         )
+    }
+}
+
+/// Which of a pupil's unauthorised sessions may count toward the threshold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PenaltyScope {
+    /// Date ranges (inclusive) whose sessions issued, not withdrawn, penalty notices rest on.
+    pub used: Vec<(NaiveDate, NaiveDate)>,
+    /// The pupil's compulsory school age, when the date of birth is known: sessions outside it
+    /// do not count.
+    pub of_age: Option<CompulsorySchoolAge>,
+}
+
+impl PenaltyScope {
+    /// Every session counts (no notices, age unknown).
+    pub const ALL: PenaltyScope = PenaltyScope {
+        used: Vec::new(),
+        of_age: None,
+    };
+
+    /// The scope for a pupil born on `dob` (if known) whose notices rest on `used`.
+    pub fn for_pupil(dob: Option<NaiveDate>, used: Vec<(NaiveDate, NaiveDate)>) -> PenaltyScope {
+        PenaltyScope {
+            used,
+            of_age: dob.map(CompulsorySchoolAge::for_dob),
+        }
+    }
+
+    /// Does an unauthorised session on `d` count toward the threshold?
+    pub fn counts(&self, d: NaiveDate) -> bool {
+        self.of_age.is_none_or(|a| a.on(d)) && !self.used.iter().any(|(a, b)| *a <= d && d <= *b)
+    }
+
+    /// True when nothing is left out (the fast path).
+    pub fn is_all(&self) -> bool {
+        self.used.is_empty() && self.of_age.is_none()
     }
 }
 

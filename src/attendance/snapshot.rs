@@ -2,7 +2,7 @@
 //! the record still says what was true that day after later imports.
 
 use super::analysis::{Analysis, Frame};
-use super::penalty::PenaltyWindow;
+use super::penalty::{PenaltyScope, PenaltyWindow};
 use super::period::{PeriodError, PeriodSpec, SchoolCalendar};
 use super::{Band, Fraction};
 use crate::config::Thresholds;
@@ -157,13 +157,28 @@ impl Snapshot {
 }
 
 /// Freeze one pupil's figures over a period of the register, as they stood on the period's
-/// last day (`spec.to`, which a snapshot always has): no mark dated after it counts.
+/// last day (`spec.to`, which a snapshot always has): no mark dated after it counts. The
+/// penalty-notice window counts only sessions when the pupil was of compulsory school age (from
+/// the register's date of birth).
 pub fn snapshot(
     reg: &crate::register::Register,
     index: usize,
     spec: &PeriodSpec,
     label: Option<&str>,
     t: &Thresholds,
+) -> Result<Snapshot, PeriodError> {
+    let scope = PenaltyScope::for_pupil(reg.pupils[index].dob, Vec::new());
+    snapshot_scoped(reg, index, spec, label, t, &scope)
+}
+
+/// [`snapshot`], with the penalty-notice window counting only the sessions `scope` lets count.
+pub fn snapshot_scoped(
+    reg: &crate::register::Register,
+    index: usize,
+    spec: &PeriodSpec,
+    label: Option<&str>,
+    t: &Thresholds,
+    scope: &PenaltyScope,
 ) -> Result<Snapshot, PeriodError> {
     debug_assert!(spec.to.is_some(), "a snapshot is as of a day");
     let cal = SchoolCalendar::on(&reg.grid, spec.to.unwrap_or(chrono::NaiveDate::MAX));
@@ -172,5 +187,5 @@ pub fn snapshot(
         period.label = l.to_string();
     }
     let frame = Frame::new(&reg.grid, &cal, period);
-    Ok(Snapshot::of(&frame.analyse(index), &frame, t))
+    Ok(Snapshot::of(&frame.analyse_scoped(index, scope), &frame, t))
 }

@@ -225,6 +225,57 @@ fn penalty_notice_threshold_over_rolling_ten_school_weeks() {
 }
 
 #[test]
+fn sessions_an_issued_notice_rests_on_do_not_count_again() {
+    // 12 school weeks, two O a week (Monday): 20 in the last 10 weeks
+    let weeks: Vec<NaiveDate> = (0..12)
+        .map(|w| d(2025, 1, 6) + Duration::weeks(w))
+        .collect();
+    let row = ["O O / \\ / \\ / \\ / \\"; 12].join(" ");
+    let g = grid_of(&weeks, &[&row]);
+    let cal = SchoolCalendar::of(&g);
+    let f = Frame::new(&g, &cal, cal.resolve(&g, &PeriodSpec::default()).unwrap());
+    assert_eq!(f.analyse(0).penalty_max, 20);
+    // a notice rests on the first 5 weeks' sessions (10): the last 7 weeks hold 14 more
+    let used = PenaltyScope {
+        used: vec![(weeks[0], weeks[4] + Duration::days(4))],
+        of_age: None,
+    };
+    let an = f.analyse_scoped(0, &used);
+    assert_eq!(an.penalty_max, 14);
+    assert_eq!(
+        an.counts.unauthorised, 24,
+        "the counts themselves are untouched"
+    );
+    // a notice resting on the first 8 weeks leaves 8: the threshold is not met again
+    let used = PenaltyScope {
+        used: vec![(weeks[0], weeks[7] + Duration::days(4))],
+        of_age: None,
+    };
+    assert_eq!(f.analyse_scoped(0, &used).penalty, None);
+    assert_eq!(f.analyse_scoped(0, &used).penalty_max, 8);
+}
+
+#[test]
+fn sessions_before_compulsory_school_age_do_not_count_toward_the_threshold() {
+    // a Reception child born 14/03/2020 is of compulsory school age from 31/03/2025
+    let weeks: Vec<NaiveDate> = (0..10)
+        .map(|w| d(2025, 2, 24) + Duration::weeks(w))
+        .collect();
+    let row = ["O O / \\ / \\ / \\ / \\"; 10].join(" ");
+    let g = grid_of(&weeks, &[&row]);
+    let cal = SchoolCalendar::of(&g);
+    let f = Frame::new(&g, &cal, cal.resolve(&g, &PeriodSpec::default()).unwrap());
+    assert_eq!(f.analyse(0).penalty.unwrap().sessions, 20);
+    let scope = PenaltyScope::for_pupil(Some(d(2020, 3, 14)), vec![]);
+    // weeks of 24/02, 03/03, 10/03, 17/03 and 24/03 come before 31/03: 5 weeks x 2 left out
+    let an = f.analyse_scoped(0, &scope);
+    assert_eq!(an.penalty.unwrap().sessions, 10);
+    // born a month later: of age from 31/08/2025, nothing counts
+    let scope = PenaltyScope::for_pupil(Some(d(2020, 4, 14)), vec![]);
+    assert_eq!(f.analyse_scoped(0, &scope).penalty_max, 0);
+}
+
+#[test]
 fn periods_resolve_and_bad_ones_are_errors() {
     let weeks: Vec<NaiveDate> = (0..6).map(|w| d(2025, 1, 6) + Duration::weeks(w)).collect();
     let row = ["/ \\ / \\ / \\ / \\ / \\"; 6].join(" ");

@@ -13,6 +13,8 @@
 //!   services, barriers, strengths, the child's view and consent.
 //! * [`timeline`]: changing a case: events, documents, stage moves, closing, hand edits.
 //! * [`plan`]: attendance meetings, action plans and reviews, with the evidence they rest on.
+//! * [`penalty`]: the penalty-notice ledger (the national framework, per parent, per child).
+//! * [`law`]: the law's steps need a child of compulsory school age.
 //! * [`due`]: what needs doing.
 //! * [`git`]: committing a case's folder when `git.auto_commit` is on.
 //! * [`editor`]: editing a file in the user's `$EDITOR` until it is valid.
@@ -25,8 +27,10 @@ pub mod editor;
 pub mod family;
 pub mod file;
 pub mod git;
+pub mod law;
 pub mod model;
 pub mod open;
+pub mod penalty;
 pub mod people;
 pub mod plan;
 pub mod problem;

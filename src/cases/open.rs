@@ -226,6 +226,8 @@ fn new_case_with(
         barriers: vec![],
         strengths: vec![],
         plans: vec![],
+        notices_to_improve: vec![],
+        penalty_notices: vec![],
         timeline: vec![Event {
             date: opts.date,
             kind: EventKind::Opened,

@@ -311,6 +311,8 @@ mod tests {
             barriers: vec![],
             strengths: vec![],
             plans: vec![],
+            notices_to_improve: vec![],
+            penalty_notices: vec![],
             timeline: vec![],
         }
     }

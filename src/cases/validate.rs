@@ -171,6 +171,39 @@ pub fn validate_case(case: &Case) -> Vec<Problem> {
             }
         }
     }
+    for (i, n) in case.notices_to_improve.iter().enumerate() {
+        let at = root.key("notices_to_improve").index(i);
+        if n.to < n.from {
+            out.push(Problem::new(
+                at.key("to"),
+                format!(
+                    "the improvement period ends ({}) before it starts ({})",
+                    n.to, n.from
+                ),
+            ));
+        }
+        if !(3..=6).contains(&n.weeks) {
+            out.push(Problem::new(
+                at.key("weeks"),
+                format!("an improvement period is 3 to 6 weeks, not {}", n.weeks),
+            ));
+        }
+        if let Some(d) = &n.decision
+            && d.date < n.date
+        {
+            out.push(Problem::new(
+                at.key("decision").key("date"),
+                format!(
+                    "the decision ({}) is before the notice ({})",
+                    d.date, n.date
+                ),
+            ));
+        }
+    }
+    for (i, n) in case.penalty_notices.iter().enumerate() {
+        let at = root.key("penalty_notices").index(i);
+        out.extend(super::penalty::validate_notice(n, i, &at));
+    }
     for (i, e) in case.timeline.iter().enumerate() {
         let at = root.key("timeline").index(i);
         required(&mut out, at.key("text"), &e.text, "an entry's text");

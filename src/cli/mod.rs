@@ -10,6 +10,7 @@ pub mod flag;
 pub mod import;
 pub mod init;
 pub mod letter;
+pub mod penalty;
 pub mod plan;
 pub mod pupil;
 pub mod report;
@@ -78,8 +79,12 @@ pub enum Command {
     /// Review a pupil's open plan: the figures since it began against its aim, the outcome, the decision.
     Review(review::ReviewArgs),
     /// What needs doing: reviews due and overdue, cases without a plan, flagged pupils with no case,
-    /// unresolved N marks, cases with no contact for 4 weeks.
+    /// cases with no contact for 4 weeks, missed weekly check-ins, Notices to Improve ending, and
+    /// the notices the local authority must be given (the weekly return: --format csv).
     Due(due::DueArgs),
+    /// The penalty-notice ledger: record a notice issued to a parent, and what became of it.
+    #[command(subcommand)]
+    Penalty(penalty::PenaltyCommand),
     /// Write a letter or record for a pupil's case as a PDF, filed in the case and recorded on its
     /// timeline: concern-letter, invitation, plan, plan-letter, review, notice-to-improve, referral.
     Letter(letter::LetterArgs),

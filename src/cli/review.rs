@@ -93,7 +93,8 @@ pub struct ReviewArgs {
     /// Where the review was held.
     #[arg(long)]
     pub place: Option<String>,
-    /// Someone who attended, "Name|Role" (repeat; default: the plan's attendees).
+    /// Someone who attended, "Name|Role" (repeat; default: the plan's attendees, without the
+    /// parents and carers when --parents-absent is given).
     #[arg(long, value_name = "NAME|ROLE")]
     pub attendee: Vec<String>,
     /// The parents/carers did not attend the review.
@@ -132,10 +133,14 @@ pub struct ReviewArgs {
     /// For continue/escalate: the weeks the new target covers.
     #[arg(long, value_name = "N")]
     pub next_weeks: Option<u32>,
-    /// For continue/escalate: an action of the new plan, "for|what|owner|due" (repeat; default:
-    /// the actions not done, due by the new review).
+    /// For continue/escalate: an action of the new plan, "for|what|owner|due" (repeat). It is added
+    /// to the actions carried over (those not done, due by the new review), unless
+    /// --replace-actions is given.
     #[arg(long, value_name = "FOR|WHAT|OWNER|DUE")]
     pub next_action: Vec<String>,
+    /// With --next-action: the new plan has only the actions given, none carried over.
+    #[arg(long, requires = "next_action")]
+    pub replace_actions: bool,
     /// Also write the review's record (and, for a new plan, its record and covering letter) as
     /// PDFs, filed in the case (on a terminal attend asks; without one, only with this option).
     #[arg(long)]

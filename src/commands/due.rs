@@ -1,4 +1,4 @@
-//! `attend due`: what needs doing.
+//! `attend due`: what needs doing, each with the date it became due.
 
 use super::Ctx;
 use super::common::register_for;
@@ -6,13 +6,30 @@ use super::output::{table, write_csv};
 use crate::cli::common::Format;
 use crate::cli::due::DueArgs;
 use anyhow::Result;
-use attend::cases::due::{DueItem, due};
+use attend::cases::due::{DueItem, DueKind, due};
 use attend::cases::store;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// The machine-readable columns of `attend due` (a contract: README).
-pub const DUE_COLUMNS: &[&str] = &["kind", "upn", "name", "stage", "date", "detail"];
+/// The machine-readable columns of `attend due` (a contract: README). The first six will not
+/// change.
+pub const DUE_COLUMNS: &[&str] = &[
+    "kind",
+    "upn",
+    "name",
+    "stage",
+    "date",
+    "detail",
+    "year",
+    "dob",
+    "from",
+    "to",
+    "school_days",
+];
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
 
 fn record(i: &DueItem) -> Vec<String> {
     vec![
@@ -20,8 +37,13 @@ fn record(i: &DueItem) -> Vec<String> {
         i.id.to_string(),
         i.name.clone(),
         i.stage.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        i.date.map(|d| d.to_string()).unwrap_or_default(),
+        date(i.date),
         i.detail.clone(),
+        i.year.clone(),
+        date(i.dob),
+        date(i.from),
+        date(i.to),
+        i.school_days.clone().unwrap_or_default(),
     ]
 }
 
@@ -35,7 +57,22 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
         );
     }
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
-    let items = due(&cases, &reg, &ws.config, ctx.as_of, a.within);
+    let mut kinds: Vec<DueKind> = a.kind.clone();
+    if a.la_return {
+        kinds.extend(DueKind::LA_RETURN);
+    }
+    let items: Vec<DueItem> = due(&cases, &reg, &ws.config, ctx.as_of, a.within)
+        .into_iter()
+        .filter(|i| kinds.is_empty() || kinds.contains(&i.kind))
+        .collect();
+    let no_dob = reg.pupils.iter().filter(|p| p.dob.is_none()).count();
+    if no_dob > 0 {
+        ctx.say(format!(
+            "note: {} in the register {} no date of birth: attend cannot check whether they are of compulsory school age",
+            attend::text::plural(no_dob, "pupil"),
+            if no_dob == 1 { "has" } else { "have" }
+        ));
+    }
     match a.format {
         Format::Table => {
             if items.is_empty() {
@@ -61,7 +98,7 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
                 }
                 writeln!(std::io::stdout().lock(), "{t}")?;
                 ctx.say(format!(
-                    "{} item{} as of {} (reviews looked ahead {} days).",
+                    "{} item{} as of {} (reviews and improvement periods looked ahead {} days; Date: when each became due).",
                     items.len(),
                     if items.len() == 1 { "" } else { "s" },
                     ctx.as_of,
@@ -81,6 +118,11 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
                         "stage": i.stage.map(|s| s.as_str()),
                         "date": i.date,
                         "detail": i.detail,
+                        "year": i.year,
+                        "dob": i.dob,
+                        "from": i.from,
+                        "to": i.to,
+                        "school_days": i.school_days,
                     })
                 })
                 .collect();

@@ -50,6 +50,10 @@ pub const CSV_COLUMNS: &[&str] = &[
     "siblings",
     "siblings_flagged",
     "family",
+    "compulsory_school_age",
+    "compulsory_school_age_from",
+    "compulsory_school_age_to",
+    "penalty_notices",
 ];
 
 /// Brothers and sisters at the school, for the Siblings column and `--families`.
@@ -127,6 +131,13 @@ impl Siblings {
     }
 }
 
+/// What the cases add to each listed pupil: the stage, and the penalty-notice ledger.
+struct CaseFacts {
+    stages: BTreeMap<PupilId, String>,
+    ledgers: BTreeMap<PupilId, String>,
+    sibs: Siblings,
+}
+
 pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let t = ws.config.thresholds.clone();
@@ -135,7 +146,28 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let (reg, cal, period) = super::common::register_for_period(ctx, &ws, &spec)?;
     let frame = Frame::new(&reg.grid, &cal, period);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
+    // the penalty-notice ledgers: sessions issued notices rest on do not count toward the
+    // threshold again, and each parent's notices are shown
+    let (cases, problems) = attend::cases::store::load_all(&ws)?;
+    for p in &problems {
+        eprintln!("warning: a case file is left out of the penalty-notice ledgers: {p:#}");
+    }
+    let ledgers: BTreeMap<PupilId, String> = cases
+        .iter()
+        .filter(|c| !c.penalty_notices.is_empty())
+        .map(|c| {
+            (
+                c.pupil.id.clone(),
+                attend::cases::penalty::ledger_summary(c, frame.period.to),
+            )
+        })
+        .collect();
     let q = FlagQuery {
+        used: cases
+            .iter()
+            .filter(|c| !c.penalty_notices.is_empty())
+            .map(|c| (c.pupil.id.clone(), attend::cases::penalty::used_sessions(c)))
+            .collect(),
         threshold_hundredths: threshold,
         all: args.all,
         year: args.year.clone(),
@@ -170,12 +202,26 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     } else {
         stages
     };
+    let facts = CaseFacts {
+        stages,
+        ledgers,
+        sibs,
+    };
     let t1 = std::time::Instant::now();
     match args.format {
-        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &stages, &sibs),
-        Format::Csv => print_csv(&reg, &frame, &result, &stages, &sibs),
-        Format::Json => print_json(&reg, &frame, &result, &stages, &sibs),
+        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &facts),
+        Format::Csv => print_csv(&reg, &frame, &result, &facts),
+        Format::Json => print_json(&reg, &frame, &result, &facts),
     }?;
+    let listed = result.rows.iter().chain(&result.few_sessions);
+    let no_dob = listed.filter(|r| reg.pupils[r.index].dob.is_none()).count();
+    if no_dob > 0 {
+        ctx.say(format!(
+            "note: {} listed {} no date of birth in the register: attend cannot check whether they are of compulsory school age (the legal steps need it; support does not)",
+            attend::text::plural(no_dob, "pupil"),
+            if no_dob == 1 { "has" } else { "have" },
+        ));
+    }
     attend::timing("output", t1);
     attend::timing("flag total", t0);
     Ok(ExitCode::SUCCESS)
@@ -187,8 +233,7 @@ fn print_table(
     frame: &Frame<'_>,
     r: &Flagged,
     q: &FlagQuery,
-    stages: &BTreeMap<PupilId, String>,
-    sibs: &Siblings,
+    facts: &CaseFacts,
 ) -> Result<()> {
     let p = &frame.period;
     let what = if q.all {
@@ -219,12 +264,12 @@ fn print_table(
             ""
         }
     )?;
-    match &sibs.groups {
+    match &facts.sibs.groups {
         Some(groups) => {
             for (f, rows) in groups {
                 let head = match f {
                     Some(f) => {
-                        let members = sibs.families.members(*f);
+                        let members = facts.sibs.families.members(*f);
                         let surnames: Vec<String> = members.iter().fold(Vec::new(), |mut v, &m| {
                             let s = reg.pupils[m].surname.clone();
                             if !v.contains(&s) {
@@ -242,11 +287,11 @@ fn print_table(
                     None => "No brothers or sisters at the school".to_string(),
                 };
                 writeln!(out, "\n{head}")?;
-                writeln!(out, "{}", rows_table(ctx, reg, rows, stages, sibs))?;
+                writeln!(out, "{}", rows_table(ctx, reg, frame, rows, facts))?;
             }
         }
         None if !r.rows.is_empty() => {
-            writeln!(out, "{}", rows_table(ctx, reg, &r.rows, stages, sibs))?;
+            writeln!(out, "{}", rows_table(ctx, reg, frame, &r.rows, facts))?;
         }
         None => {}
     }
@@ -261,7 +306,23 @@ fn print_table(
         writeln!(
             out,
             "{}",
-            rows_table(ctx, reg, &r.few_sessions, stages, sibs)
+            rows_table(ctx, reg, frame, &r.few_sessions, facts)
+        )?;
+    }
+    let not_of_age = r
+        .rows
+        .iter()
+        .chain(&r.few_sessions)
+        .filter(|x| {
+            attend::attendance::AgeStatus::of(reg.pupils[x.index].dob, p.to).is_not_of_age()
+        })
+        .count();
+    if not_of_age > 0 {
+        writeln!(
+            out,
+            "CSA no: {} not of compulsory school age on {} (Reception before the term after their fifth birthday, or past the last Friday in June of Year 11): support, but no legal steps; the penalty-notice threshold counts only sessions of compulsory school age.",
+            attend::text::plural(not_of_age, "pupil"),
+            uk_date(p.to)
         )?;
     }
     Ok(())
@@ -270,18 +331,18 @@ fn print_table(
 fn rows_table(
     ctx: &Ctx,
     reg: &Register,
+    frame: &Frame<'_>,
     rows: &[FlagRow],
-    stages: &BTreeMap<PupilId, String>,
-    sibs: &Siblings,
+    facts: &CaseFacts,
 ) -> String {
     let mut tb = table(
         &[
-            "UPN", "Name", "Year", "Reg", "Possible", "Attend %", "Auth %", "Unauth %", "Late L/U",
-            "Band", "Trend", "Pattern", "Case", "Siblings",
+            "UPN", "Name", "Year", "Reg", "CSA", "Possible", "Attend %", "Auth %", "Unauth %",
+            "Late L/U", "Band", "Trend", "Pattern", "Case", "Siblings",
         ],
         ctx.color,
     );
-    for c in 4..9 {
+    for c in 5..10 {
         if let Some(col) = tb.column_mut(c) {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
@@ -289,11 +350,23 @@ fn rows_table(
     for row in rows {
         let p = &reg.pupils[row.index];
         let c = &row.analysis.counts;
+        let mut pattern = row.analysis.pattern_hint();
+        if let Some(l) = facts.ledgers.get(&p.id).filter(|l| !l.is_empty()) {
+            if !pattern.is_empty() {
+                pattern.push_str("; ");
+            }
+            pattern.push_str(&format!("PN issued: {l}"));
+        }
         tb.add_row(vec![
             p.id.to_string(),
             p.display_name(),
             p.year.clone(),
             p.reg_group.clone(),
+            match attend::attendance::AgeStatus::of(p.dob, frame.period.to).known() {
+                Some(true) => String::new(),
+                Some(false) => "no".into(),
+                None => "?".into(),
+            },
             c.possible.to_string(),
             pct_or_blank(c.attendance()),
             pct_or_blank(c.authorised_rate()),
@@ -301,9 +374,9 @@ fn rows_table(
             format!("{}/{}", c.late_before_close, c.late_after_close),
             row.band.as_str().replace("_", " ").replace("none", ""),
             row.analysis.trend().arrow().to_string(),
-            row.analysis.pattern_hint(),
-            stages.get(&p.id).cloned().unwrap_or_default(),
-            sibs.text(row.index),
+            pattern,
+            facts.stages.get(&p.id).cloned().unwrap_or_default(),
+            facts.sibs.text(row.index),
         ]);
     }
     tb.to_string()
@@ -314,13 +387,13 @@ fn record(
     frame: &Frame<'_>,
     row: &FlagRow,
     few: bool,
-    stages: &BTreeMap<PupilId, String>,
-    sibs: &Siblings,
+    facts: &CaseFacts,
 ) -> Vec<String> {
     let p = &reg.pupils[row.index];
     let an = &row.analysis;
     let c = &an.counts;
     let pen = an.penalty.as_ref();
+    let age = attend::attendance::AgeStatus::of(p.dob, frame.period.to);
     vec![
         p.id.to_string(),
         p.surname.clone(),
@@ -349,27 +422,30 @@ fn record(
         pen.map(|w| w.from.to_string()).unwrap_or_default(),
         pen.map(|w| w.to.to_string()).unwrap_or_default(),
         pen.map(|w| w.sessions.to_string()).unwrap_or_default(),
-        stages.get(&p.id).cloned().unwrap_or_default(),
+        facts.stages.get(&p.id).cloned().unwrap_or_default(),
         if few { "yes" } else { "no" }.to_string(),
         frame.period.from.to_string(),
         frame.period.to.to_string(),
-        sibs.families.siblings[row.index].len().to_string(),
-        sibs.flagged
+        facts.sibs.families.siblings[row.index].len().to_string(),
+        facts
+            .sibs
+            .flagged
             .get(&row.index)
             .copied()
             .unwrap_or(0)
             .to_string(),
-        sibs.family_id(reg, row.index),
+        facts.sibs.family_id(reg, row.index),
+        match age.known() {
+            Some(b) => b.to_string(),
+            None => String::new(),
+        },
+        age.span().map(|a| a.start.to_string()).unwrap_or_default(),
+        age.span().map(|a| a.end.to_string()).unwrap_or_default(),
+        facts.ledgers.get(&p.id).cloned().unwrap_or_default(),
     ]
 }
 
-fn print_csv(
-    reg: &Register,
-    frame: &Frame<'_>,
-    r: &Flagged,
-    stages: &BTreeMap<PupilId, String>,
-    sibs: &Siblings,
-) -> Result<()> {
+fn print_csv(reg: &Register, frame: &Frame<'_>, r: &Flagged, facts: &CaseFacts) -> Result<()> {
     // every row is rendered on its own, so the rows are rendered on the machine's cores, in
     // order, and written out together
     let rows: Vec<(&FlagRow, bool)> = r
@@ -386,7 +462,7 @@ fn print_csv(
             w.write_record(CSV_COLUMNS)?;
         }
         for (row, few) in part {
-            let r = record(reg, frame, row, *few, stages, sibs);
+            let r = record(reg, frame, row, *few, facts);
             w.write_record(r.iter().map(|c| super::output::csv_cell(c)))?;
         }
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
@@ -401,13 +477,7 @@ fn print_csv(
     Ok(())
 }
 
-fn print_json(
-    reg: &Register,
-    frame: &Frame<'_>,
-    r: &Flagged,
-    stages: &BTreeMap<PupilId, String>,
-    sibs: &Siblings,
-) -> Result<()> {
+fn print_json(reg: &Register, frame: &Frame<'_>, r: &Flagged, facts: &CaseFacts) -> Result<()> {
     use serde_json::{Map, Value};
     let numeric = [
         "possible",
@@ -432,10 +502,7 @@ fn print_json(
     ];
     let to_value = |row: &FlagRow, few: bool| -> Value {
         let mut m = Map::new();
-        for (k, v) in CSV_COLUMNS
-            .iter()
-            .zip(record(reg, frame, row, few, stages, sibs))
-        {
+        for (k, v) in CSV_COLUMNS.iter().zip(record(reg, frame, row, few, facts)) {
             let value = if numeric.contains(k) || pcts.contains(k) {
                 if v.is_empty() {
                     Value::Null
@@ -451,6 +518,10 @@ fn print_json(
             } else if *k == "few_sessions" {
                 Value::Bool(few)
             } else if *k == "family" && v.is_empty() {
+                Value::Null
+            } else if *k == "compulsory_school_age" {
+                v.parse::<bool>().map(Value::Bool).unwrap_or(Value::Null)
+            } else if k.starts_with("compulsory_school_age_") && v.is_empty() {
                 Value::Null
             } else {
                 Value::String(v)

@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod letter;
 pub mod output;
+pub mod penalty;
 pub mod plan;
 pub mod pupil;
 pub mod report;
@@ -132,6 +133,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Plan(c) => plan::run(ctx, c),
         Command::Review(args) => review::run(ctx, args),
         Command::Due(args) => due::run(ctx, args),
+        Command::Penalty(c) => penalty::run(ctx, c),
         Command::Letter(args) => letter::run(ctx, args),
         Command::Certificate(args) => certificate::run(ctx, args),
         Command::Templates(c) => templates::run(ctx, c),

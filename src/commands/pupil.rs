@@ -6,8 +6,8 @@ use crate::cli::common::Format;
 use crate::cli::pupil::PupilArgs;
 use anyhow::{Context, Result, anyhow};
 use attend::attendance::{
-    Analysis, Fraction, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank, terms_to_date,
-    weekday_short,
+    AgeStatus, Analysis, Fraction, Frame, PeriodSpec, SchoolCalendar, Snapshot, pct_or_blank,
+    terms_to_date, weekday_short,
 };
 use attend::codes::CodeSet;
 use attend::dates::AcademicYear;
@@ -37,7 +37,24 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
     }
     let ay = AcademicYear::of(period.to);
     let main = Frame::new(&reg.grid, &cal, period.clone());
-    let an = main.analyse(i);
+    // the penalty-notice threshold counts only sessions of compulsory school age that no issued
+    // notice rests on
+    let case = match attend::cases::store::load(&ws, &id) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!(
+                "warning: the pupil's case file cannot be read, so its penalty notices are left out: {e:#}"
+            );
+            None
+        }
+    };
+    let scope = attend::cases::penalty::scope(case.as_ref(), reg.pupils[i].dob);
+    let an = main.analyse_scoped(i, &scope);
+    let age = AgeStatus::of(reg.pupils[i].dob, period.to);
+    let ledger = case
+        .as_ref()
+        .map(|c| attend::cases::penalty::ledger(c, period.to))
+        .unwrap_or_default();
     if let Some(path) = &args.html {
         let picture = attend::report::pupil_picture(&reg, &main, i, &t, &ws.config.school.name);
         let page = attend::report::html::pupil_page(&picture)?;
@@ -82,6 +99,29 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 "period": Snapshot::of(&an, &main, &t),
                 "trend": an.trend().as_str(),
                 "penalty_notice_threshold_met": an.penalty.is_some(),
+                "compulsory_school_age": {
+                    "of_age": age.known(),
+                    "from": age.span().map(|a| a.start),
+                    "to": age.span().map(|a| a.end),
+                    "text": age.describe(),
+                },
+                "penalty_notices": ledger.iter().map(|p| serde_json::json!({
+                    "parent": p.parent,
+                    "relationship": p.relationship,
+                    "notices": p.notices.iter().map(|n| serde_json::json!({
+                        "number": n.number,
+                        "issued": n.issued,
+                        "order": n.order.as_str(),
+                        "amount": n.amount,
+                        "reduced": n.reduced,
+                        "from": n.sessions.from,
+                        "to": n.sessions.to,
+                        "status": n.status_text(),
+                    })).collect::<Vec<_>>(),
+                    "in_last_three_years": p.counted,
+                    "next": p.next.describe(),
+                    "next_allowed": p.next.order().is_some(),
+                })).collect::<Vec<_>>(),
             });
             v["terms"] = serde_json::Value::Array(
                 rows.iter()
@@ -113,6 +153,16 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             let clean = super::output::clean;
             writeln!(out, "{} ({})", clean(&pupil.display_name()), pupil.id)?;
             writeln!(out, "{}", clean(&facts.join(", ")))?;
+            writeln!(
+                out,
+                "{}{}",
+                age.line(period.to),
+                if age.is_not_of_age() {
+                    ". Support, but no legal steps (Notice to Improve, penalty notice, prosecution)."
+                } else {
+                    ""
+                }
+            )?;
             writeln!(
                 out,
                 "Case: {}",
@@ -253,6 +303,24 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     "Penalty-notice threshold: not met ({}).",
                     attend::attendance::penalty::not_met_text(an.penalty_max)
                 )?,
+            }
+            if !scope.used.is_empty() {
+                writeln!(
+                    out,
+                    "  (not counting the sessions issued penalty notices rest on: {})",
+                    scope
+                        .used
+                        .iter()
+                        .map(|(a, b)| format!("{} to {}", uk_date(*a), uk_date(*b)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+            }
+            if !ledger.is_empty() {
+                writeln!(out, "Penalty notices (per parent, for this pupil):")?;
+                for p in &ledger {
+                    writeln!(out, "  {}", p.describe())?;
+                }
             }
             if c.not_counted + c.no_mark > 0 {
                 writeln!(

@@ -156,6 +156,20 @@ fn print_csv(r: &Report) -> Result<()> {
         "whole school",
         figure_cells(&r.whole_school),
     )];
+    if let Some(b) = &r.statistics_basis {
+        // the DfE's basis: pupils aged 5 to 15 at the start of the academic year
+        let mut v = row(
+            "school",
+            "dfe_basis",
+            "aged 5 to 15",
+            vec![b.pupils.to_string()],
+        );
+        v[15] = b.persistent.to_string();
+        v[16] = or_blank(&b.persistent_pct);
+        v[17] = b.severe.to_string();
+        v[18] = or_blank(&b.severe_pct);
+        rows.push(v);
+    }
     for b in &r.benchmarks {
         let mut v = row("benchmark", "", &b.name, vec![]);
         v[10] = or_blank(&b.attendance_pct);
@@ -266,7 +280,20 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
     let mut tb = table(&header, ctx.color);
     right(&mut tb, 1, header.len());
     let w = &r.whole_school;
-    tb.add_row(figure_row("This school", w));
+    tb.add_row(figure_row("This school, all pupils", w));
+    if let Some(b) = &r.statistics_basis {
+        tb.add_row(vec![
+            "This school, aged 5 to 15 (DfE basis)".to_string(),
+            thousands(b.pupils as usize),
+            String::new(),
+            String::new(),
+            String::new(),
+            with_pct(b.persistent, &b.persistent_pct),
+            with_pct(b.severe, &b.severe_pct),
+            String::new(),
+            String::new(),
+        ]);
+    }
     for b in &r.benchmarks {
         tb.add_row(vec![
             b.name.clone(),
@@ -281,6 +308,28 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
         ]);
     }
     writeln!(out, "{tb}")?;
+    match &r.statistics_basis {
+        Some(b) => {
+            writeln!(
+                out,
+                "Persistent and severe absence rates to set beside national and local authority figures are on the DfE's basis: {}. Left out of it: {} outside those ages (Reception, sixth form){}.",
+                b.basis,
+                attend::text::plural(b.outside_ages, "pupil"),
+                if b.without_dob > 0 {
+                    format!(
+                        ", and {} with no date of birth in the register",
+                        attend::text::plural(b.without_dob, "pupil")
+                    )
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        None => writeln!(
+            out,
+            "note: the register has no dates of birth, so the rates cannot be given on the DfE's basis (pupils aged 5 to 15): the figures above count every pupil."
+        )?,
+    }
     let mut small = false;
     for b in &r.breakdowns {
         let mut h = header;

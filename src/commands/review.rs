@@ -10,8 +10,9 @@ use attend::cases::editor::{Edited, edit_until_valid};
 use attend::cases::file::parse_checked;
 use attend::cases::model::{Aim, Plan};
 use attend::cases::plan::{
-    CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewFigures, ReviewForm,
-    check_review_form, open_plan, record_review, render_review_form, review_figures,
+    CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewCase, ReviewFigures,
+    ReviewForm, carried_actions, check_review_form, is_parent, open_plan, record_review,
+    render_review_form, review_figures,
 };
 use attend::cases::problem::{CaseFileError, Located};
 use attend::cases::store;
@@ -22,7 +23,14 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::process::ExitCode;
 
-fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
+/// The review form the options give. `--next-action` adds to the actions carried over from
+/// `plan` (those not done) unless `--replace-actions`.
+fn form_from_flags(
+    a: &ReviewArgs,
+    plan: &Plan,
+    weeks: u32,
+    today: NaiveDate,
+) -> Result<ReviewForm> {
     let next_aim = match a.next_target {
         Some(TargetArg::Percent(p)) => Some(Aim {
             target: Some(p),
@@ -36,7 +44,24 @@ fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
         }),
         None => None,
     };
-    let next_actions = actions_of("--next-action", &a.next_action)?;
+    let mut next_actions = actions_of("--next-action", &a.next_action)?;
+    let statuses: Vec<FormActionReview> = a
+        .action_status
+        .iter()
+        .map(|(n, s)| FormActionReview {
+            action: *n,
+            status: Some(*s),
+            note: String::new(),
+        })
+        .collect();
+    if !next_actions.is_empty() && !a.replace_actions {
+        let review = a.next_review.unwrap_or_else(|| {
+            attend::cases::plan::default_next_review(a.date.unwrap_or(today), weeks)
+        });
+        let mut all = carried_actions(plan, &statuses, review);
+        all.append(&mut next_actions);
+        next_actions = all;
+    }
     let next_plan = (a.next_review.is_some() || next_aim.is_some() || !next_actions.is_empty())
         .then(|| FormNextPlan {
             aim: next_aim,
@@ -53,15 +78,7 @@ fn form_from_flags(a: &ReviewArgs) -> Result<ReviewForm> {
         outcome_reason: a.outcome_reason.clone().unwrap_or_default(),
         what_worked: a.worked.clone().unwrap_or_default(),
         what_did_not_work: a.not_worked.clone().unwrap_or_default(),
-        actions: a
-            .action_status
-            .iter()
-            .map(|(n, s)| FormActionReview {
-                action: *n,
-                status: Some(*s),
-                note: String::new(),
-            })
-            .collect(),
+        actions: statuses,
         decision: match (a.decision, a.escalate) {
             (None, Some(_)) => Some(attend::cases::model::Decision::Escalate),
             (d, _) => d,
@@ -79,7 +96,7 @@ fn figures_for(ws: &Workspace, case: &Case, plan: &Plan, date: NaiveDate) -> Res
         plan.meeting.date - Duration::days(366),
         date.max(plan.meeting.date),
     )?;
-    Ok(review_figures(&reg, &case.pupil.id, plan, date, &ws.config))
+    Ok(review_figures(&reg, case, plan, date, &ws.config))
 }
 
 /// The figures a review rests on, for people.
@@ -124,6 +141,10 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     };
     let date = a.date.unwrap_or(today);
     let figures = figures_for(&ws, &case, &plan, date)?;
+    let dob = {
+        let reg = register_for(&ws, date, date)?;
+        attend::cases::law::dob_of(Some(&case), Some(&reg), &id)
+    };
     if a.dry_run {
         println!(
             "Review of plan {} for {id} ({}) on {date}: nothing recorded",
@@ -163,17 +184,26 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     let check =
         |form: &ReviewForm| -> Result<Result<CheckedReview, Vec<attend::cases::problem::Problem>>> {
             let f = figures_on(form.date.unwrap_or(today))?;
-            Ok(check_review_form(form, &plan, &f, today, weeks))
+            Ok(check_review_form(
+                form,
+                &plan,
+                &f,
+                today,
+                weeks,
+                ReviewCase { case: &case, dob },
+            ))
         };
     let checked = match mode {
         Input::Flags => {
-            let mut form = form_from_flags(&a)?;
+            let mut form = form_from_flags(&a, &plan, weeks, today)?;
             if form.attendees.is_empty() {
-                // as --help says: the plan's meeting attendees, unless --attendee names them
+                // as --help says: the plan's meeting attendees, unless --attendee names them;
+                // a review held in the parents' absence leaves the parents out
                 form.attendees = plan
                     .meeting
                     .attendees
                     .iter()
+                    .filter(|x| !a.parents_absent || !is_parent(&case, x))
                     .cloned()
                     .map(FormAttendee)
                     .collect();
@@ -195,7 +225,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         Input::Editor => {
             let mut form = match &a.from {
                 Some(path) => attend::yaml::from_str::<ReviewForm>(&read_form(path)?, path)?,
-                None => form_from_flags(&a)?,
+                None => form_from_flags(&a, &plan, weeks, today)?,
             };
             if form.date.is_none() {
                 form.date = Some(date);

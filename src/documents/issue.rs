@@ -140,6 +140,9 @@ pub fn stage(
     };
     timeline::log_event(case, event, date)
         .map_err(|e| anyhow!("cannot record the document: {e}"))?;
+    if let Some(n) = &prepared.notice {
+        case.notices_to_improve.push(n.clone());
+    }
     if let Some(to) = prepared.kind.raises_to() {
         timeline::raise_stage(
             case,

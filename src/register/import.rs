@@ -341,17 +341,18 @@ impl Store {
         let end = grid.slot_after(last.date);
         let mut days: Vec<NaiveDate> = Vec::new();
         let mut j = end;
-        while j > 0 && days.len() < 5 {
+        let n_days = Code::N_RESOLVE_SCHOOL_DAYS;
+        while j > 0 && days.len() < n_days {
             j -= 1;
             let d = grid.session(j).date;
             if days.last() != Some(&d) && held(j) {
                 days.push(d);
             }
         }
-        if days.len() < 5 {
+        if days.len() < n_days {
             return Ok(None);
         }
-        let cutoff = days[4]; // N before this is older than 5 school days
+        let cutoff = days[n_days - 1]; // N before this is older than 5 school days
         let old_slots = grid.slot_on_or_after(cutoff);
         let nb = Code::N.as_u8();
         let (mut count, mut pupils) = (0, 0);
@@ -365,7 +366,7 @@ impl Store {
         }
         Ok((count > 0).then(|| {
             format!(
-                "{} (reason not yet established) for {} {} older than 5 school days and still unresolved; N counts as unauthorised absence until it is re-coded",
+                "{} (reason not yet established) for {} {} older than {n_days} school days and still unresolved; N counts as unauthorised absence until it is re-coded (attend due lists them, pupil by pupil)",
                 plural(count, "N mark"),
                 plural(pupils, "pupil"),
                 if count == 1 { "is" } else { "are" },

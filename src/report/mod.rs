@@ -5,7 +5,10 @@
 //! averages of pupils' rates), and a pupil counts in a group only with at least one possible
 //! session in the period (the DfE excludes enrolments with none).
 
+mod basis;
 pub mod html;
+
+pub use basis::{StatisticsBasis, statistics_basis};
 
 use crate::attendance::{Band, Counts, Fraction, Frame, SlotTally};
 use crate::cases::Stage;
@@ -248,6 +251,9 @@ pub struct Report {
     pub caseload: Option<Caseload>,
     /// Pupils in the register with no possible session in the period (left out of every figure).
     pub pupils_without_sessions: u32,
+    /// The whole school's persistent and severe absence rates on the DfE's basis (pupils aged 5
+    /// to 15 at the start of the academic year), when the register has dates of birth.
+    pub statistics_basis: Option<StatisticsBasis>,
 }
 
 /// What the report is broken down by: the built-in pupil columns, then the school's own.
@@ -458,6 +464,7 @@ pub fn build(input: &ReportInput) -> Report {
             .cases
             .map(|cases| caseload(cases, frame.period.from, frame.period.to, input.today)),
         pupils_without_sessions: without,
+        statistics_basis: statistics_basis(reg, &counts, t, ay),
     }
 }
 
@@ -735,6 +742,7 @@ mod tests {
             benchmarks: vec![],
             caseload: None,
             pupils_without_sessions: 0,
+            statistics_basis: None,
         };
         let s = r.for_sharing();
         assert!(s.breakdowns[0].groups[0].figures.is_none());

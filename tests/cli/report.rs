@@ -518,3 +518,84 @@ fn a_report_of_an_empty_register_says_what_to_do() {
         .failure()
         .stderr(predicate::str::contains("attend import"));
 }
+
+#[test]
+fn persistent_absence_rates_on_the_dfe_basis_count_pupils_aged_5_to_15() {
+    let ws = Ws::new();
+    let dir = ws.path().to_path_buf();
+    let (raw, truth) = (dir.join("raw.csv"), dir.join("truth.json"));
+    generate(&[
+        "--pupils",
+        "400",
+        "--seed",
+        "15",
+        "--phase",
+        "all",
+        "--until",
+        "2025-03-14",
+        "--out",
+        raw.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
+    ]);
+    ws.attend(["--quiet", "import"])
+        .arg(&raw)
+        .assert()
+        .success();
+    // ages on 31 August 2024 from the export's DOB column; bands from the generator's truth
+    let rows = csv_rows(read(&raw).trim_start_matches('\u{feff}'));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (u, dob) = (col("UPN"), col("DOB"));
+    let truth = super::support::truth(&truth);
+    let on = chrono::NaiveDate::from_ymd_opt(2024, 8, 31).unwrap();
+    let (mut pupils, mut persistent, mut severe, mut outside, mut all) = (0, 0, 0, 0, 0);
+    for r in &rows[1..] {
+        let t = &truth[&r[u]];
+        if t["possible"].as_u64() == Some(0) {
+            continue;
+        }
+        all += 1;
+        let born = chrono::NaiveDate::parse_from_str(&r[dob], "%d/%m/%Y").unwrap();
+        let mut age = chrono::Datelike::year(&on) - chrono::Datelike::year(&born);
+        if (chrono::Datelike::month(&born), chrono::Datelike::day(&born))
+            > (chrono::Datelike::month(&on), chrono::Datelike::day(&on))
+        {
+            age -= 1;
+        }
+        if !(5..=15).contains(&age) {
+            outside += 1;
+            continue;
+        }
+        pupils += 1;
+        let band = t["band"].as_str().unwrap();
+        persistent += u64::from(band == "persistent" || band == "severe");
+        severe += u64::from(band == "severe");
+    }
+    assert!(outside > 20 && pupils > 200, "{outside} {pupils}");
+    let r = report_json(&ws, &[]);
+    let b = &r["statistics_basis"];
+    assert_eq!(b["pupils"].as_u64(), Some(pupils));
+    assert_eq!(b["persistent"].as_u64(), Some(persistent));
+    assert_eq!(b["severe"].as_u64(), Some(severe));
+    assert_eq!(b["persistent_pct"], pct(persistent, pupils));
+    assert_eq!(b["outside_ages"].as_u64(), Some(outside));
+    assert_eq!(r["whole_school"]["pupils"].as_u64(), Some(all));
+    // the CSV row, and the table says which basis it is
+    let out = ws.attend(["report", "--format", "csv"]).assert().success();
+    let csv = csv_rows(&String::from_utf8_lossy(&out.get_output().stdout));
+    let row = csv
+        .iter()
+        .find(|r| r[0] == "school" && r[1] == "dfe_basis")
+        .unwrap();
+    assert_eq!(row[3], pupils.to_string());
+    assert_eq!(row[15], persistent.to_string());
+    ws.attend(["report"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "This school, aged 5 to 15 (DfE basis)",
+        ))
+        .stdout(predicates::str::contains(
+            "pupils aged 5 to 15 on 31 August 2024",
+        ));
+}

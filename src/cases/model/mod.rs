@@ -4,10 +4,12 @@
 //! left out when saving (no noise), lists only ever grow at their end, dates are `YYYY-MM-DD`, and
 //! unknown fields are errors: a misspelt field must never silently lose what an officer wrote.
 
+mod penalty;
 mod people;
 mod plan;
 mod timeline;
 
+pub use penalty::*;
 pub use people::*;
 pub use plan::*;
 pub use timeline::*;
@@ -67,6 +69,12 @@ pub struct Case {
     /// Attendance meetings and their action plans, each with its review once held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
+    /// Notices to Improve given to the parents, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices_to_improve: Vec<NoticeToImprove>,
+    /// Penalty notices issued to the parents for this child: the ledger, in the order recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalty_notices: Vec<PenaltyNotice>,
     /// Everything done, in the order it was recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Event>,
@@ -119,6 +127,8 @@ pub mod tests_support {
             strengths: vec![],
             opening_attendance: None,
             plans: vec![],
+            penalty_notices: vec![],
+            notices_to_improve: vec![],
             timeline: vec![],
         }
     }

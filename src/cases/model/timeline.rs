@@ -25,6 +25,8 @@ pub enum EventKind {
     Review,
     /// A referral (early help, local authority, school nurse...).
     Referral,
+    /// A penalty notice issued, or what became of one (paid, withdrawn, unpaid, prosecuted).
+    PenaltyNotice,
     Note,
     /// The case moved to another stage (including closing and reopening).
     Stage,
@@ -42,6 +44,7 @@ impl EventKind {
             EventKind::Plan => "plan",
             EventKind::Review => "review",
             EventKind::Referral => "referral",
+            EventKind::PenaltyNotice => "penalty_notice",
             EventKind::Note => "note",
             EventKind::Stage => "stage",
         }

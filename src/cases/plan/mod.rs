@@ -85,7 +85,7 @@ pub fn record_plan(
         );
     }
     let number = case.plans.len() as u32 + 1;
-    let (attendance, no_figures) = figures_on(reg, &case.pupil.id, plan.meeting.date, config);
+    let (attendance, no_figures) = figures_for_case(reg, case, plan.meeting.date, config);
     let text = format!(
         "{}; plan {number} agreed: {}; review due {}",
         meeting_summary(&plan.meeting, "Attendance meeting"),
@@ -143,6 +143,35 @@ fn meeting_summary(m: &Meeting, what: &str) -> String {
         format!("{what} held with the parents/carers")
     } else {
         format!("{what} held in the parents'/carers' absence")
+    }
+}
+
+/// The year-to-date figures of a case's pupil on `date`, or why there are none; the
+/// penalty-notice window leaves out the sessions the case's issued notices rest on.
+pub fn figures_for_case(
+    reg: &Register,
+    case: &Case,
+    date: NaiveDate,
+    config: &Config,
+) -> (Option<Snapshot>, Option<String>) {
+    let id = &case.pupil.id;
+    let Some(i) = reg.index_of(id) else {
+        return (None, Some("the pupil is not in the register".into()));
+    };
+    let scope = super::penalty::scope(Some(case), reg.pupils[i].dob.or(case.pupil.dob));
+    match crate::attendance::snapshot_scoped(
+        reg,
+        i,
+        &PeriodSpec {
+            to: Some(date),
+            ..Default::default()
+        },
+        None,
+        &config.thresholds,
+        &scope,
+    ) {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e.to_string())),
     }
 }
 

@@ -39,12 +39,13 @@ pub fn comparison_window(
 /// Compute the review's figures for `plan` with the review on `date`.
 pub fn review_figures(
     reg: &Register,
-    id: &crate::upn::PupilId,
+    case: &Case,
     plan: &Plan,
     date: NaiveDate,
     config: &Config,
 ) -> ReviewFigures {
     let mut f = ReviewFigures::default();
+    let id = &case.pupil.id;
     let Some(i) = reg.index_of(id) else {
         f.notes.push(
             "the pupil is not in the register: there are no figures to judge the plan by".into(),
@@ -95,7 +96,7 @@ pub fn review_figures(
                 .push("the register holds no school days before the plan to compare with".into());
         }
     }
-    let (year, why) = figures_on(reg, id, date, config);
+    let (year, why) = figures_for_case(reg, case, date, config);
     f.year = year;
     if let Some(w) = why {
         f.notes.push(format!("no year-to-date figures: {w}"));
@@ -253,6 +254,62 @@ pub fn default_next_review(date: NaiveDate, review_weeks: u32) -> NaiveDate {
     date + Duration::days((review_weeks as i64 * 7).min(CONTINUE_MAX_DAYS))
 }
 
+/// What a review is checked against besides its plan and figures: the case (its parents and
+/// carers) and the pupil's date of birth (the legal steps need a child of compulsory school age).
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewCase<'a> {
+    pub case: &'a Case,
+    pub dob: Option<NaiveDate>,
+}
+
+/// Is this attendee one of the pupil's parents or carers: named among the case's people, or
+/// there in a parent's or carer's role ("Mother", "Step-father", "Foster carer")?
+pub fn is_parent(case: &Case, a: &Attendee) -> bool {
+    let norm = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let name = norm(&a.name);
+    if case.people.iter().any(|p| norm(&p.name) == name) {
+        return true;
+    }
+    let role = norm(&a.role).replace(['-', '/'], " ");
+    role.split(' ').any(|w| {
+        matches!(
+            w,
+            "mother"
+                | "father"
+                | "mum"
+                | "dad"
+                | "parent"
+                | "parents"
+                | "carer"
+                | "carers"
+                | "guardian"
+                | "stepmother"
+                | "stepfather"
+                | "grandmother"
+                | "grandfather"
+                | "grandparent"
+                | "aunt"
+                | "uncle"
+        )
+    }) && !role.contains("young carer")
+}
+
+/// The escalations that are legal steps, and the step each is.
+fn legal_step(e: Escalation) -> Option<crate::cases::law::LegalStep> {
+    use crate::cases::law::LegalStep;
+    match e {
+        Escalation::NoticeToImprove => Some(LegalStep::NoticeToImprove),
+        Escalation::PenaltyNotice => Some(LegalStep::PenaltyNotice),
+        Escalation::Prosecution => Some(LegalStep::Prosecution),
+        Escalation::EarlyHelp | Escalation::LocalAuthority => None,
+    }
+}
+
 /// Check a review form against the open plan and the figures.
 pub fn check_review_form(
     form: &ReviewForm,
@@ -260,6 +317,7 @@ pub fn check_review_form(
     figures: &ReviewFigures,
     today: NaiveDate,
     review_weeks: u32,
+    rc: ReviewCase<'_>,
 ) -> Result<CheckedReview, Vec<Problem>> {
     let root = FieldPath::root();
     let mut out = Vec::new();
@@ -303,11 +361,33 @@ pub fn check_review_form(
     }
     let mut m_out = Vec::new();
     check_meeting(&mut m_out, &meeting, &root);
+    if !meeting.parents_attended {
+        for (i, a) in meeting.attendees.iter().enumerate() {
+            if is_parent(rc.case, a) {
+                m_out.push(Problem::new(
+                    root.key("attendees").index(i),
+                    format!(
+                        "{} ({}) is a parent or carer, but the review is recorded as held in the parents' absence (parents_attended: false, --parents-absent): list only those who attended",
+                        a.name, a.role
+                    ),
+                ));
+            }
+        }
+    }
     out.extend(
         m_out
             .into_iter()
             .map(|p| remap_index(p, "attendees", &kept)),
     );
+    if let Some(step) = form.escalation.and_then(legal_step) {
+        match crate::cases::law::check_step(step, rc.dob, date, date) {
+            Ok(a) => warnings.extend(a.warning),
+            Err(why) => out.push(Problem::new(
+                root.key("escalation"),
+                format!("{why}; escalate to early-help or local-authority instead"),
+            )),
+        }
+    }
     let outcome = match (form.outcome, figures.proposed) {
         (Some(o), _) => o,
         (None, Some(p)) => p,
@@ -481,6 +561,17 @@ pub fn check_review_form(
                 &c.to,
                 "who a copy went to",
             );
+        }
+        for (who, label) in [
+            (ActionFor::Parents, "the parents/carers"),
+            (ActionFor::School, "the school"),
+        ] {
+            if !actions.is_empty() && !actions.iter().any(|a| a.for_ == who) {
+                warnings.push(format!(
+                    "plan {} has no action for {label}: the guidance asks that everyone at the meeting has actions",
+                    plan.number + 1
+                ));
+            }
         }
         next = Some(CheckedNext {
             aim,

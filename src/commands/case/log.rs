@@ -55,6 +55,26 @@ pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
             ctx.as_of
         );
     }
+    if a.stage == Stage::Enforce {
+        // the enforce stage holds the law's steps: a child of compulsory school age only
+        let reg = register_for(&ws, date, date)?;
+        let dob = attend::cases::law::dob_of(Some(&c), Some(&reg), &id);
+        match attend::cases::law::check_step(
+            attend::cases::law::LegalStep::Enforce,
+            dob,
+            date,
+            date,
+        ) {
+            Ok(allowed) => {
+                if let Some(w) = allowed.warning {
+                    eprintln!("warning: {w}");
+                }
+            }
+            Err(why) => bail!(
+                "{why}; keep the case at stage formal (attend case stage {id} formal) for the local authority's support"
+            ),
+        }
+    }
     let change = attend::cases::timeline::change_stage(
         &mut c,
         a.stage,

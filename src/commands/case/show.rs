@@ -40,7 +40,7 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     let id = pupil_id(ctx, &ws, &a.upn)?;
     let c = store::load_existing(&ws, &id)?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
-    let (now, why_not) = attend::cases::plan::figures_on(&reg, &id, ctx.as_of, &ws.config);
+    let (now, why_not) = attend::cases::plan::figures_for_case(&reg, &c, ctx.as_of, &ws.config);
     let mut o = String::new();
     let p = &c.pupil;
     let mut head = format!("{}  {}", p.id, p.display_name());
@@ -64,6 +64,15 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     if !facts.is_empty() {
         o.push_str(&format!("{}\n", facts.join("; ")));
     }
+    let dob = attend::cases::law::dob_of(Some(&c), Some(&reg), &id);
+    let age = attend::attendance::AgeStatus::of(dob, ctx.as_of);
+    o.push_str(&age.line(ctx.as_of));
+    if age.is_not_of_age() {
+        o.push_str(
+            ". Support, but no legal steps (Notice to Improve, penalty notice, prosecution)",
+        );
+    }
+    o.push('\n');
     o.push_str(&format!("Stage: {} — {}\n", c.stage, c.stage.describe()));
     o.push_str(&format!("Opened {}", c.opened));
     if let Some(last) = c.timeline.iter().map(|e| e.date).max() {
@@ -125,6 +134,7 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         ));
     }
 
+    law_section(&mut o, &c, ctx.as_of);
     if !c.people.is_empty() {
         o.push_str("\nParents and carers\n");
         for (n, person) in c.people.iter().enumerate() {
@@ -408,5 +418,43 @@ fn plans_section(o: &mut String, c: &Case, today: NaiveDate) {
                 }
             }
         }
+    }
+}
+
+/// Notices to Improve and the penalty-notice ledger, per parent.
+fn law_section(o: &mut String, c: &Case, today: NaiveDate) {
+    use attend::cases::penalty::{describe_notice, ledger};
+    for n in &c.notices_to_improve {
+        let mut l = format!(
+            "Notice to Improve of {}: improvement period {} to {}",
+            uk_date(n.date),
+            uk_date(n.from),
+            uk_date(n.to)
+        );
+        match &n.decision {
+            Some(d) if d.penalty_notice => l.push_str(&format!(
+                "; followed by a penalty notice ({})",
+                uk_date(d.date)
+            )),
+            Some(d) => l.push_str(&format!(
+                "; no penalty notice ({}: {})",
+                uk_date(d.date),
+                d.reason
+            )),
+            None if n.to < today => l.push_str("; the decision on a penalty notice is pending"),
+            None => {}
+        }
+        o.push_str(&format!("{l}\n"));
+    }
+    let l = ledger(c, today);
+    if c.penalty_notices.is_empty() && (c.notices_to_improve.is_empty() || l.is_empty()) {
+        return;
+    }
+    o.push_str("\nPenalty notices (per parent, for this pupil)\n");
+    for p in &l {
+        o.push_str(&format!("  {}\n", p.describe()));
+    }
+    for n in &c.penalty_notices {
+        o.push_str(&format!("  {}. {}\n", n.number, describe_notice(n)));
     }
 }

@@ -47,53 +47,6 @@ pub(super) fn year_to_date(
     Ok(s)
 }
 
-/// The figures over the 12 months to the document's date, for the penalty-notice threshold
-/// (whose rolling window of school weeks may cross terms and school years: [`crate::attendance::penalty`]).
-pub(super) fn penalty_window(src: &Sources) -> Result<Snapshot, DocumentError> {
-    let reg = src
-        .register
-        .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
-    let index = reg
-        .index_of(src.id)
-        .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
-    let from = src.as_of - Duration::days(365);
-    let first = attendance::SchoolCalendar::on(&reg.grid, src.as_of).first_date;
-    Ok(attendance::snapshot(
-        reg,
-        index,
-        &PeriodSpec {
-            from: Some(first.map_or(from, |f| f.max(from)).min(src.as_of)),
-            to: Some(src.as_of),
-            ..Default::default()
-        },
-        Some("the 12 months to date"),
-        &src.config.thresholds,
-    )?)
-}
-
-/// The most unauthorised sessions in any window of the penalty-notice threshold's school weeks
-/// ([`crate::attendance::penalty`]) in the last 12 months.
-pub(super) fn penalty_max(src: &Sources) -> Result<u32, DocumentError> {
-    let reg = src
-        .register
-        .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
-    let index = reg
-        .index_of(src.id)
-        .ok_or_else(|| not_in_register(src.id, Kind::NoticeToImprove))?;
-    let cal = attendance::SchoolCalendar::on(&reg.grid, src.as_of);
-    let from = src.as_of - Duration::days(365);
-    let period = cal.resolve(
-        &reg.grid,
-        &PeriodSpec {
-            from: Some(cal.first_date.map_or(from, |f| f.max(from)).min(src.as_of)),
-            to: Some(src.as_of),
-            ..Default::default()
-        },
-    )?;
-    let frame = attendance::Frame::new(&reg.grid, &cal, period);
-    Ok(frame.analyse(index).penalty_max)
-}
-
 pub(super) fn describe_figures(s: &Snapshot) -> String {
     s.describe()
 }

@@ -12,6 +12,7 @@
 
 pub mod address;
 mod figures;
+mod law;
 mod plans;
 mod request;
 mod shared;
@@ -46,6 +47,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
     check_letterhead(src.config, kind)?;
     let mut warnings = Vec::new();
     let mut ctx = common(src, kind)?;
+    ctx["pupil"]["compulsory_school_age"] = law::school_age(src);
     let case = match (src.case, kind) {
         (Some(c), _) => Some(c),
         (None, Kind::Certificate) => None,
@@ -66,6 +68,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
     let mut stem = kind.name().to_string();
     let mut plan_no = None;
     let mut with = String::new();
+    let mut record = None;
     let event_text;
     if kind.is_letter() {
         let case = case.expect("letters need a case");
@@ -278,16 +281,6 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                     n.weeks
                 )));
             }
-            let s = year_to_date(src, &mut warnings, kind)?;
-            let window = penalty_window(src)?;
-            let Some(pn) = window.penalty_notice.clone() else {
-                return Err(DocumentError::ThresholdNotMet {
-                    pupil: name.clone(),
-                    max: penalty_max(src)?,
-                    from: uk_date(window.from),
-                    to: uk_date(window.to),
-                });
-            };
             let start = n.start.unwrap_or_else(|| next_monday(src.as_of));
             if start < src.as_of {
                 return Err(DocumentError::Invalid(format!(
@@ -296,6 +289,50 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 )));
             }
             let end = last_weekday(start + Duration::days(7 * i64::from(n.weeks) - 1));
+            // the law's step needs a child of compulsory school age for the notice and its period
+            let dob = crate::cases::law::dob_of(src.case, src.register, src.id);
+            match crate::cases::law::check_step(
+                crate::cases::law::LegalStep::NoticeToImprove,
+                dob,
+                src.as_of,
+                end,
+            ) {
+                Ok(a) => warnings.extend(a.warning),
+                Err(why) => return Err(DocumentError::Invalid(why)),
+            }
+            let s = year_to_date(src, &mut warnings, kind)?;
+            let (window, max) = law::penalty_window(src)?;
+            let Some(pn) = window.penalty_notice.clone() else {
+                return Err(DocumentError::ThresholdNotMet {
+                    pupil: name.clone(),
+                    max,
+                    from: uk_date(window.from),
+                    to: uk_date(window.to),
+                });
+            };
+            // each copy goes to one parent: what a penalty notice to them would be
+            let forename = forename(case);
+            if let Some(copies) = ctx["copies"].as_array_mut() {
+                for copy in copies {
+                    if let Some(parent) = copy["names"][0].as_str().map(str::to_string) {
+                        copy["penalty_notice"] = Value::from(law::notice_sentence(
+                            case,
+                            &parent,
+                            src.as_of,
+                            &forename,
+                            nonempty(src.config.school.local_authority.trim()),
+                        ));
+                    }
+                }
+            }
+            record = Some(crate::cases::model::NoticeToImprove {
+                date: src.as_of,
+                from: start,
+                to: end,
+                weeks: n.weeks,
+                target: n.target,
+                decision: None,
+            });
             warnings.push(format!(
                 "the improvement period runs for {} calendar weeks, {} to {}: if school holidays fall in it, set the dates with --start and --weeks so that it covers {} weeks of school",
                 n.weeks,
@@ -347,9 +384,11 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
         Request::Referral => {
             let case = case.expect("checked");
             let s = year_to_date(src, &mut warnings, kind)?;
-            let window = penalty_window(src)?;
+            let (window, _) = law::penalty_window(src)?;
             ctx["attendance"] = figures(&s);
             ctx["referral"] = referral_context(case, &window, src.config);
+            ctx["referral"]["penalty_notices"] = law::ledger(case, src.as_of);
+            ctx["referral"]["purpose"] = law::referral_purpose(case, &s, &window, src);
             event_text = format!(
                 "Referral summary (case chronology) for {}",
                 nonempty(src.config.school.local_authority.trim()).unwrap_or("the local authority")
@@ -364,6 +403,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
         event_text,
         with,
         plan: plan_no,
+        notice: record,
         warnings,
     })
 }

@@ -281,7 +281,17 @@ pub(super) fn family(case: &Case) -> Value {
     })
 }
 
-fn outcome_sentence(o: Outcome) -> &'static str {
+/// The outcome in words. An outcome the officer recorded against the figures is not given the
+/// figures' meaning ("better than before the plan" would contradict them): it is said to be the
+/// review's judgement, and the record gives the figures' own outcome and the reason beside it.
+fn outcome_sentence(o: Outcome, overridden: bool) -> &'static str {
+    if overridden {
+        return match o {
+            Outcome::Met => "Target met, as judged at the review",
+            Outcome::SomeImprovement => "Some improvement, as judged at the review",
+            Outcome::NotMet => "Target not met, as judged at the review",
+        };
+    }
     match o {
         Outcome::Met => "Target met",
         Outcome::SomeImprovement => {
@@ -343,8 +353,9 @@ pub(super) fn review_context(case: &Case, p: &crate::cases::model::Plan, r: &Rev
         "during_plan": figures_or_null(r.during_plan.as_ref()),
         "before_plan": figures_or_null(r.before_plan.as_ref()),
         "year_to_date": figures_or_null(r.year_to_date.as_ref()),
-        "proposed_outcome": r.proposed_outcome.map(outcome_sentence),
-        "outcome": outcome_sentence(r.outcome),
+        "proposed_outcome": r.proposed_outcome.map(|o| outcome_sentence(o, false)),
+        // with no figures to judge by, the outcome is the review's judgement too
+        "outcome": outcome_sentence(r.outcome, r.proposed_outcome != Some(r.outcome)),
         "outcome_key": r.outcome.as_str(),
         "outcome_overridden": r.proposed_outcome.is_some_and(|p| p != r.outcome),
         "outcome_reason": prose(&r.outcome_reason),

@@ -107,6 +107,8 @@ pub struct Prepared {
     pub with: String,
     /// The plan it is about.
     pub plan: Option<u32>,
+    /// A Notice to Improve to keep in the case when the document is filed.
+    pub notice: Option<crate::cases::model::NoticeToImprove>,
     /// Things the officer should check (printed, never in the document).
     pub warnings: Vec<String>,
 }

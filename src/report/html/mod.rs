@@ -190,24 +190,55 @@ impl<'a> ReportView<'a> {
         let w = &r.whole_school;
         let s = &w.sessions;
         let mut cards = session_cards(s);
-        cards.extend([
-            Card {
-                label: "Persistently absent".into(),
-                value: pct_text(&w.persistent_pct),
-                detail: format!(
-                    "{} of {} pupils at or below {}%",
-                    w.persistent, w.pupils, r.persistent_threshold
-                ),
-            },
-            Card {
-                label: "Severely absent".into(),
-                value: pct_text(&w.severe_pct),
-                detail: format!(
-                    "{} of {} pupils at or below {}%",
-                    w.severe, w.pupils, r.severe_threshold
-                ),
-            },
-        ]);
+        match &r.statistics_basis {
+            // on the DfE's basis (aged 5 to 15), with every pupil's figure beside it
+            Some(b) => cards.extend([
+                Card {
+                    label: "Persistently absent, aged 5 to 15".into(),
+                    value: pct_text(&b.persistent_pct),
+                    detail: format!(
+                        "{} of {} pupils at or below {}%, the DfE's basis; all pupils {} ({} of {})",
+                        b.persistent,
+                        b.pupils,
+                        r.persistent_threshold,
+                        pct_text(&w.persistent_pct),
+                        w.persistent,
+                        w.pupils
+                    ),
+                },
+                Card {
+                    label: "Severely absent, aged 5 to 15".into(),
+                    value: pct_text(&b.severe_pct),
+                    detail: format!(
+                        "{} of {} pupils at or below {}%, the DfE's basis; all pupils {} ({} of {})",
+                        b.severe,
+                        b.pupils,
+                        r.severe_threshold,
+                        pct_text(&w.severe_pct),
+                        w.severe,
+                        w.pupils
+                    ),
+                },
+            ]),
+            None => cards.extend([
+                Card {
+                    label: "Persistently absent".into(),
+                    value: pct_text(&w.persistent_pct),
+                    detail: format!(
+                        "{} of {} pupils at or below {}%",
+                        w.persistent, w.pupils, r.persistent_threshold
+                    ),
+                },
+                Card {
+                    label: "Severely absent".into(),
+                    value: pct_text(&w.severe_pct),
+                    detail: format!(
+                        "{} of {} pupils at or below {}%",
+                        w.severe, w.pupils, r.severe_threshold
+                    ),
+                },
+            ]),
+        }
         let mut benchmarks = Vec::new();
         if !r.benchmarks.is_empty() {
             benchmarks.push(BenchRow {
@@ -217,8 +248,17 @@ impl<'a> ReportView<'a> {
                     or_none(&s.attendance_pct),
                     or_none(&s.authorised_pct),
                     or_none(&s.unauthorised_pct),
-                    or_none(&w.persistent_pct),
-                    or_none(&w.severe_pct),
+                    // beside national figures: the DfE's basis when it can be given
+                    or_none(
+                        r.statistics_basis
+                            .as_ref()
+                            .map_or(&w.persistent_pct, |b| &b.persistent_pct),
+                    ),
+                    or_none(
+                        r.statistics_basis
+                            .as_ref()
+                            .map_or(&w.severe_pct, |b| &b.severe_pct),
+                    ),
                 ],
             });
             for b in &r.benchmarks {

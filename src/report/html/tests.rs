@@ -133,6 +133,7 @@ fn report() -> Report {
             outcome_not_met: 1,
         }),
         pupils_without_sessions: 2,
+        statistics_basis: None,
     }
 }
 

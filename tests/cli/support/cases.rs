@@ -50,6 +50,18 @@ pub struct Export {
     /// (date as YYYY-MM-DD, "AM"/"PM") per column.
     pub sessions: Vec<(String, String)>,
     pub marks: BTreeMap<String, Vec<String>>,
+    /// Each pupil's year group, as the export has it ("7", "12").
+    pub years: BTreeMap<String, String>,
+}
+
+impl Export {
+    /// A pupil in Years 1 to 11: of compulsory school age from September to the last Friday in
+    /// June (the legal steps may be taken), where Years 12 and 13 are past it.
+    pub fn of_school_age(&self, upn: &str) -> bool {
+        self.years[upn]
+            .parse::<u32>()
+            .is_ok_and(|y| (1..=11).contains(&y))
+    }
 }
 
 pub fn export() -> Export {
@@ -69,6 +81,8 @@ pub fn export() -> Export {
         })
         .collect();
     let mut marks = BTreeMap::new();
+    let mut years = BTreeMap::new();
+    let year = header.iter().position(|h| *h == "Year").unwrap();
     for l in lines {
         // the fixture's names hold no commas (generated without --names-from-seed)
         let cells: Vec<&str> = l.split(',').collect();
@@ -76,8 +90,13 @@ pub fn export() -> Export {
             cells[0].to_string(),
             cells[first..].iter().map(|s| s.to_string()).collect(),
         );
+        years.insert(cells[0].to_string(), cells[year].to_string());
     }
-    Export { sessions, marks }
+    Export {
+        sessions,
+        marks,
+        years,
+    }
 }
 
 /// Counts as the generator's docstring defines them (2024 code set: every session is after

@@ -8,14 +8,17 @@
 //!   export without attend.
 //! - [`schema`]: a checker for cases/case.schema.json.
 //! - [`documents`]: the fictional cases' documents, and PDFs read back with pdftotext.
+//! - [`hand`]: registers built by hand, every mark chosen by the test.
 
 pub mod cases;
 pub mod documents;
+pub mod hand;
 pub mod register;
 pub mod schema;
 
 pub use cases::*;
 pub use documents::*;
+pub use hand::*;
 pub use register::*;
 pub use schema::*;
 
