@@ -11,7 +11,8 @@
 # Townley Academy), the register the example case was made from (tests/fixtures/cases/register.csv),
 # the example case cases/C815381816030 (Mason Lee: two plans, a review), and
 # tests/fixtures/documents/K815375514034.yaml (Oliver Mitchell: severe absence, escalated to a
-# Notice to Improve). Needs pdftoppm and pdftotext (Debian: poppler-utils).
+# Notice to Improve) and tests/fixtures/documents/L815363715050.yaml (Ellie Russell: a plan closed
+# with its target met). Needs pdftoppm and pdftotext (Debian: poppler-utils).
 # ATTEND=path/to/attend uses that binary instead of building one.
 set -eu
 cd "$(dirname "$0")/.."
@@ -32,6 +33,8 @@ $ATTEND --dir "$ws" --quiet import tests/fixtures/cases/register.csv
 cp -r cases/C815381816030 "$ws/cases/"
 mkdir -p "$ws/cases/K815375514034"
 cp tests/fixtures/documents/K815375514034.yaml "$ws/cases/K815375514034/case.yaml"
+mkdir -p "$ws/cases/L815363715050"
+cp tests/fixtures/documents/L815363715050.yaml "$ws/cases/L815363715050/case.yaml"
 
 a() { $ATTEND --dir "$ws" --as-of 2025-02-24 --quiet "$@" --source; }
 a letter concern-letter C815381816030
@@ -46,6 +49,10 @@ a letter notice-to-improve K815375514034 --weeks 6 \
   --support "A weekly meeting with Tom Reid, Head of Year 10, to plan Oliver's week and catch up on missed work" \
   --support "An early help assessment with the family, with Townley Council's Early Help team"
 a letter plan-letter K815375514034
+a letter review-invitation C815381816030 --time 15:30 --place "Meeting room 2, Townley Academy" \
+  --attendee "Priya Shah|Attendance Officer" --attendee "Tom Reid|Head of Year 8"
+a letter rearranged C815381816030 --date 2025-03-05 --time 9:00 --place "Meeting room 2, Townley Academy"
+a letter target-met L815363715050
 a certificate K815375514034 --from 2024-09-02 --to 2024-12-20
 
 status=0

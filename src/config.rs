@@ -185,6 +185,9 @@ pub struct Letters {
     pub consequence: String,
     /// Who a family should call, if not the attendance lead.
     pub contact_line: String,
+    /// A mail-out leaves out a family sent a letter of concern less than this many weeks ago
+    /// (0: never left out for that reason).
+    pub concern_repeat_weeks: u32,
 }
 
 impl Default for Letters {
@@ -192,6 +195,7 @@ impl Default for Letters {
         Letters {
             consequence: "We want to work with you to support your child. If we cannot agree a plan together, the school may need to follow its further attendance procedures, which can include a referral to the local authority and, as a last resort, legal action.".into(),
             contact_line: String::new(),
+            concern_repeat_weeks: 4,
         }
     }
 }

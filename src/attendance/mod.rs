@@ -30,7 +30,7 @@ pub use crate::text::capitalise;
 pub use age::{AgeStatus, CompulsorySchoolAge};
 pub use analysis::{Analysis, DayRate, Frame, SlotTally, Trend, weekday_index};
 pub use penalty::{PENALTY_NOTICE_SESSIONS, PENALTY_NOTICE_WEEKS, PenaltyScope, PenaltyWindow};
-pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, terms_to_date};
+pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, SchoolDay, terms_to_date};
 pub use snapshot::{
     CodeCount, RecentSnapshot, Snapshot, WeekdaySnapshot, snapshot, snapshot_scoped,
 };

@@ -56,6 +56,20 @@ pub enum PeriodError {
     Conflicting,
 }
 
+/// A day, as the register shows it (see [`SchoolCalendar::day`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolDay {
+    Weekend,
+    /// The school held at least one session.
+    Held,
+    /// A planned closure: the register's `#` marks.
+    Closure,
+    /// A weekday inside the register's dates with no session held (a holiday).
+    NoSessions,
+    /// Outside the register's dates (a day not imported yet).
+    Unknown,
+}
+
 /// The school's calendar as the register shows it on a day (`as_of`, today): which sessions
 /// the school held.
 ///
@@ -165,6 +179,35 @@ impl SchoolCalendar {
             }
         }
         out
+    }
+
+    /// What the register says of a day (for a meeting's date): a weekend; a day the school held
+    /// sessions; a planned closure (`#` marks); a weekday inside the register's dates with no
+    /// session held (a holiday or closure); or not known (outside the register's dates).
+    pub fn day(&self, grid: &MarkGrid, date: NaiveDate) -> SchoolDay {
+        use chrono::Datelike;
+        if date.weekday().num_days_from_monday() >= 5 {
+            return SchoolDay::Weekend;
+        }
+        let (Some(first), Some(last)) = (self.first_date, self.last_date) else {
+            return SchoolDay::Unknown;
+        };
+        if date < first || date > last {
+            return SchoolDay::Unknown;
+        }
+        let d = date.weekday().num_days_from_monday() as usize;
+        let Some(w) = grid.week_index(monday_of(date)) else {
+            // a week the register holds no sessions for, inside its dates: a holiday
+            return SchoolDay::NoSessions;
+        };
+        let slots = [w * WEEK_SLOTS + 2 * d, w * WEEK_SLOTS + 2 * d + 1];
+        if slots.iter().any(|&j| self.held[j]) {
+            SchoolDay::Held
+        } else if slots.iter().any(|&j| self.closed[j]) {
+            SchoolDay::Closure
+        } else {
+            SchoolDay::NoSessions
+        }
     }
 
     /// Mondays of the school weeks (weeks with at least one session held), in order.

@@ -376,3 +376,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_meeting_day_is_a_school_day_a_closure_a_holiday_a_weekend_or_not_known_yet() {
+    // three weeks, the middle one not in the register (half term); Wednesday of the first a
+    // planned closure (#); the last week's Friday with no marks at all
+    let weeks = [d(2025, 2, 3), d(2025, 2, 17)];
+    let w1 = "/ / / / # # / / / /";
+    let w2 = "/ / / / / / / / . .";
+    let g = grid_of(&weeks, &[&format!("{w1} {w2}"), &format!("{w1} {w2}")]);
+    let cal = SchoolCalendar::of(&g);
+    assert_eq!(cal.day(&g, d(2025, 2, 3)), SchoolDay::Held);
+    assert_eq!(cal.day(&g, d(2025, 2, 5)), SchoolDay::Closure);
+    assert_eq!(cal.day(&g, d(2025, 2, 8)), SchoolDay::Weekend);
+    assert_eq!(
+        cal.day(&g, d(2025, 2, 12)),
+        SchoolDay::NoSessions,
+        "half term"
+    );
+    // the register ends on Thursday 20 February (the last marks): Friday is not known yet
+    assert_eq!(cal.day(&g, d(2025, 2, 20)), SchoolDay::Held);
+    assert_eq!(cal.day(&g, d(2025, 2, 21)), SchoolDay::Unknown);
+    assert_eq!(cal.day(&g, d(2025, 3, 3)), SchoolDay::Unknown);
+    assert_eq!(cal.day(&g, d(2025, 3, 1)), SchoolDay::Weekend);
+}

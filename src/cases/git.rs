@@ -62,10 +62,21 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 
 /// Commit the folders of these cases with `message`, if `git.auto_commit` is on.
 pub fn commit_cases(ws: &Workspace, ids: &[PupilId], message: &str) -> Commit {
+    // pathspecs relative to the workspace root; ids are validated, safe as folder names
+    let paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("cases/{}", id.as_str()))
+        .collect();
+    commit_paths(ws, &paths, message)
+}
+
+/// Commit these paths of the workspace (folders or files, relative to its root, made by attend
+/// from checked names) with `message`, if `git.auto_commit` is on.
+pub fn commit_paths(ws: &Workspace, paths: &[String], message: &str) -> Commit {
     if !ws.config.git.auto_commit {
         return Commit::Disabled;
     }
-    if ids.is_empty() {
+    if paths.is_empty() {
         return Commit::NothingToCommit;
     }
     match git(&ws.root, &["rev-parse", "--is-inside-work-tree"]) {
@@ -77,11 +88,6 @@ pub fn commit_cases(ws: &Workspace, ids: &[PupilId], message: &str) -> Commit {
             ));
         }
     }
-    // pathspecs relative to the workspace root; ids are validated, safe as folder names
-    let paths: Vec<String> = ids
-        .iter()
-        .map(|id| format!("cases/{}", id.as_str()))
-        .collect();
     let mut add = vec!["add", "--"];
     add.extend(paths.iter().map(String::as_str));
     if let Err(e) = git(&ws.root, &add) {

@@ -86,7 +86,9 @@ pub enum Command {
     #[command(subcommand)]
     Penalty(penalty::PenaltyCommand),
     /// Write a letter or record for a pupil's case as a PDF, filed in the case and recorded on its
-    /// timeline: concern-letter, invitation, plan, plan-letter, review, notice-to-improve, referral.
+    /// timeline: concern-letter, invitation, plan, plan-letter, review, notice-to-improve, referral,
+    /// review-invitation, rearranged, target-met; or a mail-out of letters of concern
+    /// (--all-flagged, --upns FILE, several pupils) with one file to print.
     Letter(letter::LetterArgs),
     /// The registration certificate: every register mark of a period for one pupil, with the key
     /// of the codes and the totals.

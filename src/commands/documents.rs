@@ -1,6 +1,7 @@
 //! Writing documents, shared by `letter`, `certificate`, `plan new --letters` and
 //! `review --letters`: render a template, typeset it, file it in the case and on its timeline (one
-//! document, a batch for every flagged pupil, or a meeting's documents all together).
+//! document, a batch for every flagged pupil, or a meeting's documents made before the meeting
+//! is recorded and filed with it).
 
 use super::Ctx;
 use super::common::{register_for, report_commit, who};
@@ -12,6 +13,7 @@ use attend::cases::store;
 use attend::dates::uk_date;
 use attend::documents::{self, Prepared, Request, Sources, TemplateSet, issue};
 use attend::flag::{FlagQuery, flag};
+use attend::fsutil::Transaction;
 use attend::register::{Register, Years};
 use attend::text::{hundredths, plural};
 use attend::upn::PupilId;
@@ -23,7 +25,7 @@ use std::process::ExitCode;
 
 /// The years of register a document needs: a year back for the penalty-notice window, or the
 /// period a certificate covers.
-fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Result<Register> {
+pub fn register_for_request(ws: &Workspace, req: &Request, as_of: NaiveDate) -> Result<Register> {
     match req {
         Request::Certificate { period } => {
             let years = match (period.from, period.to) {
@@ -50,7 +52,7 @@ pub fn templates(ws: &Workspace) -> Result<TemplateSet> {
 }
 
 /// Render a prepared document to typst markup (with the school's templates).
-fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
+pub fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
     let name = p.kind.template();
     set.render(name, &p.context).map_err(|e| {
         let hint = match set.workspace_path(name) {
@@ -66,7 +68,18 @@ fn render(set: &TemplateSet, p: &Prepared) -> Result<String> {
 
 /// Typeset markup to PDF bytes.
 #[cfg(feature = "pdf")]
-fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
+pub fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
+    Ok(typeset_pages(ws, markup, as_of, what)?.0)
+}
+
+/// Typeset markup to PDF bytes, with the number of pages.
+#[cfg(feature = "pdf")]
+pub fn typeset_pages(
+    ws: &Workspace,
+    markup: &str,
+    as_of: NaiveDate,
+    what: &str,
+) -> Result<(Vec<u8>, usize)> {
     use attend::documents::engine::{PdfOptions, markup_to_pdf};
     let mut opts = PdfOptions::new(as_of);
     opts.assets = issue::assets(ws)?;
@@ -82,11 +95,16 @@ fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result
     for w in &pdf.warnings {
         eprintln!("warning: {}", super::output::clean(&format!("{what}: {w}")));
     }
-    Ok(pdf.bytes)
+    Ok((pdf.bytes, pdf.pages))
 }
 
 #[cfg(not(feature = "pdf"))]
-fn typeset(_: &Workspace, _: &str, _: NaiveDate, _: &str) -> Result<Vec<u8>> {
+pub fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
+    Ok(typeset_pages(ws, markup, as_of, what)?.0)
+}
+
+#[cfg(not(feature = "pdf"))]
+pub fn typeset_pages(_: &Workspace, _: &str, _: NaiveDate, _: &str) -> Result<(Vec<u8>, usize)> {
     bail!(
         "this attend was built without PDF support (the cargo feature `pdf`): it can print a document's typst source (--source --stdout) or its data (--context), but not typeset it"
     )
@@ -141,6 +159,10 @@ pub fn one(
         );
     };
     let pdf = typeset(ws, &markup, ctx.as_of, &kind.in_sentence())?;
+    // what the officer should check is said before anything is filed
+    for w in &prepared.warnings {
+        ctx.warn(w);
+    }
     let by = who(ctx, ws, by);
     let mut tx = ws.transaction();
     let source = out.source.then_some(markup.as_str());
@@ -148,9 +170,6 @@ pub fn one(
         &mut tx, ws, &mut case, &prepared, &pdf, source, ctx.as_of, &by,
     )?;
     tx.commit()?;
-    for w in &prepared.warnings {
-        ctx.warn(w);
-    }
     report_filed(ctx, ws, &case, &prepared, &filed);
     if !filed.unchanged {
         let commit = attend::cases::git::commit_cases(
@@ -163,7 +182,7 @@ pub fn one(
     Ok(ExitCode::SUCCESS)
 }
 
-fn prepare(
+pub fn prepare(
     ws: &Workspace,
     id: &PupilId,
     case: Option<&Case>,
@@ -184,7 +203,7 @@ fn prepare(
     .map_err(|e| anyhow!(e))
 }
 
-fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue::Filed) {
+pub fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue::Filed) {
     let shown = store::display_path(ws, &f.path);
     if f.unchanged {
         ctx.say(format!(
@@ -216,23 +235,15 @@ fn report_filed(ctx: &Ctx, ws: &Workspace, case: &Case, p: &Prepared, f: &issue:
     }
 }
 
-/// A document for every flagged pupil with an open case: rendered first, then filed all
-/// together (or, if any fails, none).
-pub fn batch(
+/// The pupils `attend flag` lists on the as-of day (the academic year to date, at or below
+/// `threshold`, default `thresholds.persistent`), lowest attendance first, with the period and
+/// the threshold in hundredths.
+pub fn flagged(
     ctx: &Ctx,
+    reg: &Register,
     ws: &Workspace,
-    out: &OutputArgs,
-    by: &crate::cli::common::ByArg,
     threshold: Option<u32>,
-    request: impl Fn(&Case) -> Result<Request>,
-) -> Result<ExitCode> {
-    if out.stdout {
-        bail!(
-            "--stdout prints one document: with --all-flagged, each is filed in its pupil's case"
-        );
-    }
-    let _lock = if out.context { None } else { Some(ws.lock()?) };
-    let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
+) -> Result<(Vec<PupilId>, attend::attendance::Period, u32)> {
     let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
     let period = cal
         .resolve(
@@ -250,12 +261,36 @@ pub fn batch(
         min_sessions: t.min_sessions,
         ..Default::default()
     };
-    let flagged = flag(&reg, &frame, &q, t);
+    let rows = flag(reg, &frame, &q, t).rows;
+    let ids = rows
+        .iter()
+        .map(|row| reg.pupils[row.index].id.clone())
+        .collect();
+    Ok((ids, period, q.threshold_hundredths))
+}
+
+/// A document for every flagged pupil with an open case: rendered first, then filed all
+/// together (or, if any fails, none).
+pub fn batch(
+    ctx: &Ctx,
+    ws: &Workspace,
+    out: &OutputArgs,
+    by: &crate::cli::common::ByArg,
+    threshold: Option<u32>,
+    request: impl Fn(&Case) -> Result<Request>,
+) -> Result<ExitCode> {
+    if out.stdout {
+        bail!(
+            "--stdout prints one document: with --all-flagged, each is filed in its pupil's case"
+        );
+    }
+    let _lock = if out.context { None } else { Some(ws.lock()?) };
+    let reg = register_for(ws, ctx.as_of - Duration::days(366), ctx.as_of)?;
+    let (listed, period, threshold) = flagged(ctx, &reg, ws, threshold)?;
     let mut with_case: Vec<(PupilId, Case)> = Vec::new();
     let mut no_case = Vec::new();
     let mut closed = Vec::new();
-    for row in &flagged.rows {
-        let id = reg.pupils[row.index].id.clone();
+    for id in listed.iter().cloned() {
         match store::load(ws, &id)? {
             Some(c) if c.stage.is_open() => with_case.push((id, c)),
             Some(_) => closed.push(id),
@@ -264,9 +299,9 @@ pub fn batch(
     }
     ctx.say(format!(
         "{} pupil{} at or below {}% attendance ({} to {}): {} with an open case, {} without a case{}.",
-        flagged.rows.len(),
-        if flagged.rows.len() == 1 { "" } else { "s" },
-        hundredths(q.threshold_hundredths),
+        listed.len(),
+        if listed.len() == 1 { "" } else { "s" },
+        hundredths(threshold),
         uk_date(period.from),
         uk_date(period.to),
         with_case.len(),
@@ -402,110 +437,77 @@ pub fn batch(
     Ok(ExitCode::SUCCESS)
 }
 
-/// After `plan new` or `review`: write the documents the meeting produced, when asked (--letters)
-/// or, on a terminal, when the officer says yes. Never asks without a terminal.
-pub fn offer_documents(
-    ctx: &Ctx,
-    ws: &Workspace,
-    id: &PupilId,
-    requests: &[Request],
-    asked: bool,
-    by: &crate::cli::common::ByArg,
-) -> Result<()> {
-    if requests.is_empty() {
-        return Ok(());
+/// Should the documents a meeting produces be written with it? Yes with --letters; on a
+/// terminal, when the officer says so (asked before anything is recorded); never asked without
+/// one.
+pub fn documents_wanted(ctx: &Ctx, kinds: &[documents::Kind], asked: bool) -> Result<bool> {
+    if asked || kinds.is_empty() {
+        return Ok(asked && !kinds.is_empty());
     }
-    let names = requests
-        .iter()
-        .map(|r| r.kind().in_sentence())
-        .collect::<Vec<_>>();
-    let wanted = asked || {
-        if ctx.interactive && std::io::stdin().is_terminal() && !ctx.quiet {
-            eprint!(
-                "Write the {} now, as PDF{} filed in the case? [Y/n] ",
-                documents::context::join_and(&names),
-                if names.len() == 1 { "" } else { "s" }
-            );
-            let _ = std::io::stderr().flush();
-            let mut answer = String::new();
-            std::io::stdin().read_line(&mut answer)?;
-            let a = answer.trim().to_ascii_lowercase();
-            a.is_empty() || a == "y" || a == "yes"
-        } else {
-            false
-        }
-    };
-    if !wanted {
-        return Ok(());
+    if !(ctx.interactive && std::io::stdin().is_terminal() && !ctx.quiet) {
+        return Ok(false);
     }
-    // All of them or none: the meeting is recorded already, and a plan's record filed without
-    // its covering letter (or the other way round) would be half a mail-out. A document that
-    // cannot be written is a warning, not a failure: the command did what it was for, and a
-    // failed command changes no file.
-    if let Err(e) = file_together(ctx, ws, id, requests, by) {
-        let kinds = requests
-            .iter()
-            .map(|r| format!("attend letter {} {id}", r.kind().name()))
-            .collect::<Vec<_>>();
-        eprintln!(
-            "warning: the meeting is recorded, but its documents were not written (none of them): {e:#}
-  Write them once that is put right: {}",
-            kinds.join("; ")
-        );
-    }
-    Ok(())
+    let names = kinds.iter().map(|k| k.in_sentence()).collect::<Vec<_>>();
+    eprint!(
+        "Write the {} with it, as PDF{} filed in the case? [Y/n] ",
+        documents::context::join_and(&names),
+        if names.len() == 1 { "" } else { "s" }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    let a = answer.trim().to_ascii_lowercase();
+    Ok(a.is_empty() || a == "y" || a == "yes")
 }
 
-/// Several documents for one pupil's case, filed in one transaction: all of them, or (if any
-/// cannot be written) none.
-fn file_together(
+/// A document made in memory, ready to file: its context, markup and PDF.
+pub struct Made {
+    pub prepared: Prepared,
+    pub pdf: Vec<u8>,
+}
+
+/// Make each requested document for `case` as it stands (a meeting recorded in it, not yet
+/// saved): prepared, rendered and typeset in memory. The first that cannot be written is an
+/// error naming it and why; nothing is written either way.
+pub fn make_documents(
     ctx: &Ctx,
     ws: &Workspace,
-    id: &PupilId,
+    case: &Case,
     requests: &[Request],
-    by: &crate::cli::common::ByArg,
-) -> Result<()> {
-    let _lock = ws.lock()?;
-    let Some(mut case) = store::load(ws, id)? else {
-        bail!("{id} has no case to file the documents in");
-    };
+) -> Result<Vec<Made>> {
     let set = templates(ws)?;
-    let by = who(ctx, ws, by);
-    let mut tx = ws.transaction();
-    let mut filed = Vec::new();
+    let id = &case.pupil.id;
+    let mut made = Vec::new();
     for req in requests {
         let reg = register_for_request(ws, req, ctx.as_of)?;
         let reg_ref = reg.index_of(id).map(|_| &reg);
-        let prepared = prepare(ws, id, Some(&case), reg_ref, req, ctx.as_of)?;
+        let prepared = prepare(ws, id, Some(case), reg_ref, req, ctx.as_of)
+            .map_err(|e| anyhow!("the {} cannot be written: {e:#}", req.kind().in_sentence()))?;
         let markup = render(&set, &prepared)?;
         let pdf = typeset(ws, &markup, ctx.as_of, &prepared.kind.in_sentence())?;
-        let f = issue::stage(
-            &mut tx, ws, &mut case, &prepared, &pdf, None, ctx.as_of, &by,
-        )?;
-        filed.push((prepared, f));
+        made.push(Made { prepared, pdf });
     }
-    tx.commit()?;
-    for (p, f) in &filed {
-        for w in &p.warnings {
-            ctx.warn(w);
-        }
-        report_filed(ctx, ws, &case, p, f);
+    Ok(made)
+}
+
+/// Stage made documents in `tx`: each PDF filed in the case and recorded on its timeline. The
+/// caller stages the case file itself afterwards and commits.
+pub fn stage_documents(
+    tx: &mut Transaction,
+    ws: &Workspace,
+    case: &mut Case,
+    made: &[Made],
+    as_of: NaiveDate,
+    by: &str,
+) -> Result<Vec<issue::Filed>> {
+    made.iter()
+        .map(|m| issue::stage(tx, ws, case, &m.prepared, &m.pdf, None, as_of, by))
+        .collect()
+}
+
+/// Say what was filed for a meeting, with each document's warnings.
+pub fn report_made(ctx: &Ctx, ws: &Workspace, case: &Case, made: &[Made], filed: &[issue::Filed]) {
+    for (m, f) in made.iter().zip(filed) {
+        report_filed(ctx, ws, case, &m.prepared, f);
     }
-    if filed.iter().any(|(_, f)| !f.unchanged) {
-        let commit = attend::cases::git::commit_cases(
-            ws,
-            std::slice::from_ref(id),
-            &format!(
-                "{} for {id}",
-                documents::context::join_and(
-                    &filed
-                        .iter()
-                        .map(|(p, _)| p.kind.title().to_string())
-                        .collect::<Vec<_>>()
-                )
-            ),
-        );
-        report_commit(ctx, &commit);
-    }
-    Ok(())
 }

@@ -68,7 +68,7 @@ fn record(ctx: &Ctx, a: RecordArgs) -> Result<ExitCode> {
         ctx.say(format!("  Stage: {} -> {}", s.from, s.to));
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)
@@ -105,7 +105,7 @@ fn update(ctx: &Ctx, a: UpdateArgs, status: PenaltyStatus) -> Result<ExitCode> {
         case.timeline.last().map(|e| e.text.as_str()).unwrap_or("")
     ));
     for w in &warnings {
-        eprintln!("warning: {w}");
+        ctx.warn(w);
     }
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, who};
+use super::documents::{documents_wanted, make_documents, report_made, stage_documents};
 use super::forms::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
 use crate::cli::common::TargetArg;
 use crate::cli::plan::{How, PlanCommand, PlanCopyArgs, PlanNewArgs};
@@ -17,6 +18,7 @@ use attend::cases::plan::{
 use attend::cases::problem::{CaseFileError, Located};
 use attend::cases::store;
 use attend::cases::{Case, Stage};
+use attend::documents::{Kind, Request, can_write, meeting_day_warning};
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use chrono::NaiveDate;
@@ -182,6 +184,18 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
         "--date 2025-01-20 --target 95 --weeks 3 --attendee \"Jane Smith|Mother\" --action \"parents|Phone by 9am on any day of absence|Jane Smith\"",
     )?;
     let by = who(ctx, &ws, &a.by);
+    // with --letters, what the documents need whatever the plan says is checked before the
+    // officer fills anything in
+    let kinds = [Kind::Plan, Kind::PlanLetter];
+    if a.letters {
+        for k in kinds {
+            can_write(&ws.config, &case, k).map_err(|e| {
+                anyhow!("{e}
+  Nothing was recorded: put that right first, or leave out --letters to record the meeting without its documents")
+            })?;
+        }
+    }
+    let mut form_text = None;
     let checked: CheckedPlan = match mode {
         Input::Flags => {
             let form = form_from_flags(&a, today)?;
@@ -258,24 +272,72 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
                     ctx.say("Nothing was recorded (the form was closed without saving).");
                     return Ok(ExitCode::SUCCESS);
                 }
-                Edited::Saved(p, _) => p,
+                Edited::Saved(p, text) => {
+                    form_text = Some(text);
+                    p
+                }
             }
         }
     };
+    // said before anything is recorded: a meeting on a weekend or a day the school was closed
+    let reg = register_for(&ws, checked.meeting.date, checked.meeting.date)?;
+    if let Some(w) = meeting_day_warning(Some(&reg), checked.meeting.date) {
+        ctx.warn(format!("{w}: check the meeting's date"));
+    }
+    let wanted = documents_wanted(ctx, &kinds, a.letters)?;
     // record: take the lock, read the case again (it may have changed meanwhile), check again
     let _lock = ws.lock()?;
     let (mut case, opened) = case_or_new(&ws, &id, today, &by)?;
     check_before_recording(&case)?;
-    let reg = register_for(&ws, checked.meeting.date, checked.meeting.date)?;
     let done = record_plan(&mut case, &reg, &ws.config, checked, &by)?;
-    let plan = case.plans.last().expect("just recorded");
+    // the meeting and its documents are recorded together, or (if a document cannot be
+    // written) nothing is
+    let made = if wanted {
+        let n = Some(done.number);
+        let requests = [
+            Request::Plan { plan: n },
+            Request::PlanLetter {
+                plan: n,
+                review: Default::default(),
+            },
+        ];
+        match make_documents(ctx, &ws, &case, &requests) {
+            Ok(m) => m,
+            Err(e) => {
+                if let Some(text) = &form_text {
+                    println!("{text}");
+                    eprintln!(
+                        "The form you filled in is printed above: save it, and record it with attend plan new {id} --from FILE --letters once this is put right."
+                    );
+                }
+                bail!(
+                    "nothing was recorded: {e:#}\n  Put that right and run the command again; or leave out --letters to record the meeting now, and write its documents afterwards (attend letter plan {id}; attend letter plan-letter {id})"
+                );
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let mut tx = ws.transaction();
+    let filed = stage_documents(&mut tx, &ws, &mut case, &made, today, &by)?;
+    store::stage_write(&mut tx, &ws, &case)?;
+    tx.commit()?;
+    let plan = case
+        .plans
+        .get(done.number as usize - 1)
+        .expect("just recorded");
     let message = format!(
-        "{}Plan {} recorded for {id}, review due {}",
+        "{}Plan {} recorded for {id}, review due {}{}",
         if opened { "Case opened and " } else { "" },
         done.number,
-        plan.review_date
+        plan.review_date,
+        if made.is_empty() {
+            ""
+        } else {
+            ", with its record and covering letter"
+        }
     );
-    let commit = store::save(&ws, &case, &message)?;
+    let commit = attend::cases::git::commit_cases(&ws, std::slice::from_ref(&id), &message);
     if opened {
         ctx.say(format!(
             "Opened a case for {id} ({}).",
@@ -311,22 +373,7 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     for w in &done.warnings {
         ctx.warn(w);
     }
+    report_made(ctx, &ws, &case, &made, &filed);
     report_commit(ctx, &commit);
-    drop(_lock);
-    let n = Some(done.number);
-    super::documents::offer_documents(
-        ctx,
-        &ws,
-        &id,
-        &[
-            attend::documents::Request::Plan { plan: n },
-            attend::documents::Request::PlanLetter {
-                plan: n,
-                review: Default::default(),
-            },
-        ],
-        a.letters,
-        &a.by,
-    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,13 +2,14 @@
 
 use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, who};
+use super::documents::{documents_wanted, make_documents, report_made, stage_documents};
 use super::forms::{Input, actions_of, attendees_of, flag_problems, input_mode, read_form};
 use crate::cli::common::TargetArg;
 use crate::cli::review::ReviewArgs;
 use anyhow::{Result, anyhow, bail};
 use attend::cases::editor::{Edited, edit_until_valid};
 use attend::cases::file::parse_checked;
-use attend::cases::model::{Aim, Plan};
+use attend::cases::model::{Aim, Decision, Plan};
 use attend::cases::plan::{
     CheckedReview, FormActionReview, FormAttendee, FormNextPlan, ReviewCase, ReviewFigures,
     ReviewForm, carried_actions, check_review_form, is_parent, open_plan, record_review,
@@ -17,6 +18,7 @@ use attend::cases::plan::{
 use attend::cases::problem::{CaseFileError, Located};
 use attend::cases::store;
 use attend::cases::{Case, Stage};
+use attend::documents::{Kind, Request, can_write, meeting_day_warning};
 use attend::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use std::cell::RefCell;
@@ -171,6 +173,16 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
         "--decision continue --action-status 1=done --action-status 2=partly",
     )?;
     let by = who(ctx, &ws, &a.by);
+    // with --letters, what the documents need whatever the review decides is checked before the
+    // officer fills anything in: the letterhead, and someone to write to
+    if a.letters {
+        for k in [Kind::Review, Kind::PlanLetter] {
+            can_write(&ws.config, &case, k).map_err(|e| {
+                anyhow!("{e}\n  Nothing was recorded: put that right first, or leave out --letters to record the review without its documents")
+            })?;
+        }
+    }
+    let mut form_text = None;
     // figures follow the review date the form gives; computed once per date
     let cache: RefCell<Vec<(NaiveDate, ReviewFigures)>> = RefCell::new(vec![(date, figures)]);
     let figures_on = |d: NaiveDate| -> Result<ReviewFigures> {
@@ -277,10 +289,29 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
                     ctx.say("Nothing was recorded (the form was closed without saving).");
                     return Ok(ExitCode::SUCCESS);
                 }
-                Edited::Saved(c, _) => c,
+                Edited::Saved(c, text) => {
+                    form_text = Some(text);
+                    c
+                }
             }
         }
     };
+    // said before anything is recorded: a meeting on a weekend or a day the school was closed
+    let meeting_date = checked.review.meeting.date;
+    let reg = register_for(&ws, meeting_date, meeting_date)?;
+    if let Some(w) = meeting_day_warning(Some(&reg), meeting_date) {
+        ctx.warn(format!("{w}: check the review's date"));
+    }
+    let target_met = checked.review.decision == Decision::Close
+        && checked.review.outcome == attend::cases::model::Outcome::Met;
+    let kinds: Vec<Kind> = if target_met {
+        vec![Kind::Review, Kind::TargetMet]
+    } else if checked.next.is_some() {
+        vec![Kind::Review, Kind::Plan, Kind::PlanLetter]
+    } else {
+        vec![Kind::Review]
+    };
+    let wanted = documents_wanted(ctx, &kinds, a.letters)?;
     let _lock = ws.lock()?;
     let mut case = store::load_existing(&ws, &id)?;
     if open_plan(&case).map(|p| p.number) != Some(plan.number) {
@@ -292,6 +323,50 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     let during = checked.review.during_plan.clone();
     let before = checked.review.before_plan.clone();
     let done = record_review(&mut case, checked, &by)?;
+    // the review and its documents are recorded together, or (if a document cannot be written)
+    // nothing is
+    let made = if wanted {
+        let mut requests = vec![Request::Review {
+            plan: Some(done.plan),
+        }];
+        if let Some((n, _)) = done.next_plan {
+            requests.push(Request::Plan { plan: Some(n) });
+            requests.push(Request::PlanLetter {
+                plan: Some(n),
+                review: Default::default(),
+            });
+        }
+        if target_met {
+            requests.push(Request::TargetMet {
+                plan: Some(done.plan),
+            });
+        }
+        match make_documents(ctx, &ws, &case, &requests) {
+            Ok(m) => m,
+            Err(e) => {
+                if let Some(text) = &form_text {
+                    println!("{text}");
+                    eprintln!(
+                        "The form you filled in is printed above: save it, and record it with attend review {id} --from FILE --letters once this is put right."
+                    );
+                }
+                let names: Vec<String> = requests
+                    .iter()
+                    .map(|r| format!("attend letter {} {id}", r.kind().name()))
+                    .collect();
+                bail!(
+                    "nothing was recorded: {e:#}\n  Put that right and run the command again; or leave out --letters to record the review now, and write its documents afterwards ({})",
+                    names.join("; ")
+                );
+            }
+        }
+    } else {
+        Vec::new()
+    };
+    let mut tx = ws.transaction();
+    let filed = stage_documents(&mut tx, &ws, &mut case, &made, today, &by)?;
+    store::stage_write(&mut tx, &ws, &case)?;
+    tx.commit()?;
     let review = case.plans[done.plan as usize - 1]
         .review
         .clone()
@@ -305,7 +380,10 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     if let Some((n, d)) = done.next_plan {
         message.push_str(&format!("; plan {n} review due {d}"));
     }
-    let commit = store::save(&ws, &case, &message)?;
+    if !made.is_empty() {
+        message.push_str(&format!("; {} documents filed", made.len()));
+    }
+    let commit = attend::cases::git::commit_cases(&ws, std::slice::from_ref(&id), &message);
     ctx.say(format!(
         "Recorded the review of plan {} for {id} ({}): {}{}.",
         done.plan,
@@ -347,18 +425,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     for w in &done.warnings {
         ctx.warn(w);
     }
+    report_made(ctx, &ws, &case, &made, &filed);
     report_commit(ctx, &commit);
-    drop(_lock);
-    let mut documents = vec![attend::documents::Request::Review {
-        plan: Some(done.plan),
-    }];
-    if let Some((n, _)) = done.next_plan {
-        documents.push(attend::documents::Request::Plan { plan: Some(n) });
-        documents.push(attend::documents::Request::PlanLetter {
-            plan: Some(n),
-            review: Default::default(),
-        });
-    }
-    super::documents::offer_documents(ctx, &ws, &id, &documents, a.letters, &a.by)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -45,6 +45,34 @@ pub fn assets(ws: &Workspace) -> Result<BTreeMap<String, Vec<u8>>> {
     Ok(out)
 }
 
+/// The kind of a document filed in a case, from its file name (`documents/<date>-<stem>.pdf`, a
+/// `-vN` version, a plan's number): what the case's history says was sent. A file logged by hand
+/// under the same naming (`2025-01-14-concern-letter.txt`) counts too.
+pub fn kind_of_filed(path: &str) -> Option<super::Kind> {
+    let name = path.rsplit('/').next()?;
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let (date, rest) = (stem.get(..10)?, stem.get(10..)?);
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let mut rest = rest.strip_prefix('-')?;
+    // a version (-v2), then a plan's number (-3)
+    if let Some((head, v)) = rest.rsplit_once("-v")
+        && !v.is_empty()
+        && v.bytes().all(|b| b.is_ascii_digit())
+    {
+        rest = head;
+    }
+    if let Some((head, n)) = rest.rsplit_once('-')
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+    {
+        rest = head;
+    }
+    match rest {
+        "rearranged-review" | "rearranged-meeting" => Some(super::Kind::Rearranged),
+        _ => super::Kind::ALL.into_iter().find(|k| k.name() == rest),
+    }
+}
+
 /// Where an issued document went.
 #[derive(Debug, Clone)]
 pub struct Filed {
@@ -187,6 +215,55 @@ mod tests {
             choose_name(dir.path(), d, "invitation", b"b").unwrap(),
             ("2025-03-03-invitation-v2.pdf".into(), true)
         );
+    }
+
+    #[test]
+    fn the_kind_of_a_filed_document_is_read_from_its_name() {
+        use super::super::Kind;
+        for (path, kind) in [
+            (
+                "documents/2025-02-24-concern-letter.pdf",
+                Some(Kind::ConcernLetter),
+            ),
+            (
+                "documents/2025-01-14-concern-letter.txt",
+                Some(Kind::ConcernLetter),
+            ),
+            (
+                "documents/2025-02-24-concern-letter-v2.pdf",
+                Some(Kind::ConcernLetter),
+            ),
+            (
+                "documents/2025-02-24-plan-letter-2.pdf",
+                Some(Kind::PlanLetter),
+            ),
+            ("documents/2025-02-24-plan-12-v3.pdf", Some(Kind::Plan)),
+            (
+                "documents/2025-02-24-review-invitation-1.pdf",
+                Some(Kind::ReviewInvitation),
+            ),
+            (
+                "documents/2025-02-24-rearranged-review-1.pdf",
+                Some(Kind::Rearranged),
+            ),
+            (
+                "documents/2025-02-24-rearranged-meeting.pdf",
+                Some(Kind::Rearranged),
+            ),
+            (
+                "documents/2025-02-24-target-met-1.pdf",
+                Some(Kind::TargetMet),
+            ),
+            (
+                "documents/2025-02-24-notice-to-improve.pdf",
+                Some(Kind::NoticeToImprove),
+            ),
+            ("documents/notes.pdf", None),
+            ("documents/2025-02-24-minutes.pdf", None),
+            ("documents/2025-13-24-concern-letter.pdf", None),
+        ] {
+            assert_eq!(kind_of_filed(path), kind, "{path}");
+        }
     }
 
     #[test]

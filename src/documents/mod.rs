@@ -19,6 +19,7 @@ pub(crate) mod certificate;
 pub mod context;
 pub mod engine;
 pub mod issue;
+pub mod mailout;
 
 use crate::cases::Stage;
 use crate::cases::model::EventKind;
@@ -29,7 +30,8 @@ pub use context::address::{
     Addressee, LeftOut, NobodyToWrite, NotWritten, addressees, addressees_each, not_addressed,
 };
 pub use context::{
-    MeetingDetails, NoticeDetails, Prepared, Request, ReviewMeeting, Sources, prepare,
+    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources, can_write,
+    meeting_day_warning, prepare,
 };
 pub use engine::{DocError, TemplateSet};
 
@@ -76,6 +78,18 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "referral.typ.tera",
         include_str!("../../templates/referral.typ.tera"),
     ),
+    (
+        "review-invitation.typ.tera",
+        include_str!("../../templates/review-invitation.typ.tera"),
+    ),
+    (
+        "rearranged.typ.tera",
+        include_str!("../../templates/rearranged.typ.tera"),
+    ),
+    (
+        "target-met.typ.tera",
+        include_str!("../../templates/target-met.typ.tera"),
+    ),
 ];
 
 /// The built-in templates with the school's overrides from `override_dir` (normally the
@@ -103,10 +117,16 @@ pub enum Kind {
     NoticeToImprove,
     /// The case's chronology and evidence for a referral to the local authority.
     Referral,
+    /// Invitation to the review meeting of the open plan, at a date and time.
+    ReviewInvitation,
+    /// A meeting (an attendance meeting or a review) moved to a new date or time.
+    Rearranged,
+    /// A plan closed because its target was met: praise, and what happens next.
+    TargetMet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 11] = [
         Kind::ConcernLetter,
         Kind::Invitation,
         Kind::Plan,
@@ -115,6 +135,9 @@ impl Kind {
         Kind::Certificate,
         Kind::NoticeToImprove,
         Kind::Referral,
+        Kind::ReviewInvitation,
+        Kind::Rearranged,
+        Kind::TargetMet,
     ];
 
     /// The name on the command line and in file names: `concern-letter`, `invitation`...
@@ -128,6 +151,9 @@ impl Kind {
             Kind::Certificate => "certificate",
             Kind::NoticeToImprove => "notice-to-improve",
             Kind::Referral => "referral",
+            Kind::ReviewInvitation => "review-invitation",
+            Kind::Rearranged => "rearranged",
+            Kind::TargetMet => "target-met",
         }
     }
 
@@ -144,6 +170,11 @@ impl Kind {
             "certificate" | "registration-certificate" => Some(Kind::Certificate),
             "notice-to-improve" | "nti" => Some(Kind::NoticeToImprove),
             "referral" | "referral-summary" => Some(Kind::Referral),
+            "review-invitation" | "invite-review" | "review-invite" => Some(Kind::ReviewInvitation),
+            "rearranged" | "rearranged-meeting" | "rearrange" | "new-time" => {
+                Some(Kind::Rearranged)
+            }
+            "target-met" | "plan-closed" | "positive" | "well-done" => Some(Kind::TargetMet),
             _ => None,
         }
     }
@@ -159,6 +190,9 @@ impl Kind {
             Kind::Certificate => "certificate.typ.tera",
             Kind::NoticeToImprove => "notice-to-improve.typ.tera",
             Kind::Referral => "referral.typ.tera",
+            Kind::ReviewInvitation => "review-invitation.typ.tera",
+            Kind::Rearranged => "rearranged.typ.tera",
+            Kind::TargetMet => "target-met.typ.tera",
         }
     }
 
@@ -178,6 +212,9 @@ impl Kind {
             Kind::Certificate => "Registration certificate",
             Kind::NoticeToImprove => "Notice to Improve",
             Kind::Referral => "Referral summary for the local authority",
+            Kind::ReviewInvitation => "Invitation to the review meeting",
+            Kind::Rearranged => "Letter confirming a rearranged meeting",
+            Kind::TargetMet => "Letter on meeting the attendance target",
         }
     }
 
@@ -201,6 +238,9 @@ impl Kind {
             Kind::Certificate => "registration certificates",
             Kind::NoticeToImprove => "Notices to Improve",
             Kind::Referral => "referral summaries for the local authority",
+            Kind::ReviewInvitation => "invitations to the review meeting",
+            Kind::Rearranged => "letters confirming a rearranged meeting",
+            Kind::TargetMet => "letters on meeting the attendance target",
         }
     }
 
@@ -231,6 +271,15 @@ impl Kind {
             Kind::Referral => {
                 "for the local authority: the pupil, family, figures, plans and reviews, and the case's full chronology"
             }
+            Kind::ReviewInvitation => {
+                "to every parent with parental responsibility: the review of the plan at a date, time and place; what it will look at; may go ahead without them; another time offered"
+            }
+            Kind::Rearranged => {
+                "confirms the new date, time and place of an attendance meeting or a review; another time offered"
+            }
+            Kind::TargetMet => {
+                "when a plan is closed with its target met: praise, the figures, what happens next"
+            }
         }
     }
 
@@ -238,7 +287,13 @@ impl Kind {
     pub fn is_letter(self) -> bool {
         matches!(
             self,
-            Kind::ConcernLetter | Kind::Invitation | Kind::PlanLetter | Kind::NoticeToImprove
+            Kind::ConcernLetter
+                | Kind::Invitation
+                | Kind::PlanLetter
+                | Kind::NoticeToImprove
+                | Kind::ReviewInvitation
+                | Kind::Rearranged
+                | Kind::TargetMet
         )
     }
 

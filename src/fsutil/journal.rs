@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 
 /// The journal's first line.
 const MAGIC: &str = "attend journal 1";
-/// The top folders whose files a transaction may write (and a journal may name).
-pub(super) const JOURNALLED: &[&str] = &["register", "cases"];
+/// The top folders whose files a transaction may write (and a journal may name): the register,
+/// the cases and the mail-outs' print files.
+pub(super) const JOURNALLED: &[&str] = &["register", "cases", "mailouts"];
 /// No journal attend writes comes near this (one line per file of one command).
 const MAX_JOURNAL: u64 = 64 << 20;
 

@@ -135,7 +135,7 @@ impl Transaction {
         let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
         if !top.is_some_and(|t| journal::JOURNALLED.contains(&t)) || rel.components().count() < 2 {
             bail!(
-                "attend saves together only files of the register and the cases, not {}",
+                "attend saves together only files of the register, the cases and the mail-outs, not {}",
                 rel.display()
             );
         }

@@ -51,8 +51,16 @@ fn the_invitation_says_the_meeting_may_go_ahead_and_offers_another_time_to_every
             "the invitation lacks {needle:?}:\n{text}"
         );
     }
-    // a copy for each address, each numbered on its own
-    assert_eq!(text.matches("Page 1 of 1").count(), 2, "{text}");
+    // a copy for each address, each numbered on its own, its second page headed with the pupil,
+    // the letter and its date
+    assert_eq!(text.matches("Page 1 of 2").count(), 2, "{text}");
+    assert_eq!(text.matches("Page 2 of 2").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("Mason Lee · Invitation to an attendance meeting · 24 February 2025")
+            .count(),
+        2,
+        "{text}"
+    );
 }
 
 #[test]
@@ -570,8 +578,24 @@ fn the_covering_letter_and_records_say_what_the_guidance_asks() {
             "{needle:?} not in the covering letter:\n{letter}"
         );
     }
-    // David Lee did not come to the meeting: his copy does not thank him for coming
-    assert!(letter.contains("which Karen Lee attended"), "{letter}");
+    // Karen Lee came to the meeting and is thanked; David Lee, at another address, did not and
+    // was sent no invitation to it: his copy says who came, and why he is sent the plan
+    assert_eq!(
+        letter
+            .matches("Thank you for meeting us on 10 February 2025")
+            .count(),
+        1,
+        "{letter}"
+    );
+    let david = &letter[letter.find("Dear David Lee,").expect("a copy to David Lee")..];
+    assert!(
+        david.contains(
+            "We held a meeting about Mason’s attendance on 10 February 2025 with Karen Lee"
+        ) && david.contains("As you have parental responsibility for Mason")
+            && david.contains("The plan asks Mason’s parents or carers to:"),
+        "{david}"
+    );
+    assert!(!david.contains("Thank you for meeting us"), "{david}");
     let plan = text(&["letter", "plan", MASON, "--plan", "1"]);
     for needle in [
         "Who attended",
@@ -738,4 +762,332 @@ fn a_certificate_warns_of_an_out_of_date_register_only_when_its_period_runs_into
     // up to date: no warning
     let s = said("2025-03-28", &[]);
     assert!(!s.contains(stale), "{s}");
+}
+
+/// The sentence each built-in letter closes with (the `closing` block of its template), or its
+/// beginning.
+const CLOSINGS: [(&str, &str); 7] = [
+    ("concern-letter", "Thank you for your support."),
+    ("invitation", "I look forward to meeting you."),
+    ("plan-letter", "Thank you for your support."),
+    (
+        "notice-to-improve",
+        "A penalty notice may be issued before the improvement period ends",
+    ),
+    ("review-invitation", "I look forward to seeing you."),
+    ("rearranged", "I look forward to meeting you."),
+    ("target-met", "Thank you again for your support."),
+];
+
+#[test]
+fn no_page_of_any_built_in_letter_holds_only_its_closing() {
+    // A longer way to reach the school (letters.contact_line, in every letter) pushes the end of
+    // each letter down the page, line by line, until the closing goes over to a new page. On
+    // whichever page "Yours sincerely" falls, the letter's last paragraph is above it: the
+    // closing and the signature never stand alone.
+    let ws = Ws::with_fictional_cases();
+    let config = ws.path().join("attend.yaml");
+    let original = read(&config);
+    let letters: Vec<(&str, Vec<&str>)> = documents()
+        .into_iter()
+        .filter(|(name, _)| CLOSINGS.iter().any(|(n, _)| n == name))
+        .collect();
+    assert_eq!(
+        letters.len(),
+        CLOSINGS.len(),
+        "a built-in letter without its closing here"
+    );
+    let mut turned: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for step in 0..12 {
+        let line = format!(
+            "the school office on 01632 960100{}",
+            ", or any member of staff you know well at the school gate in the morning".repeat(step)
+        );
+        std::fs::write(
+            &config,
+            original.replace("contact_line: \"\"", &format!("contact_line: \"{line}\"")),
+        )
+        .unwrap();
+        for (name, args) in &letters {
+            let closing = CLOSINGS.iter().find(|(n, _)| n == name).unwrap().1;
+            let pages = pdf_pages(&run_ok(ws.at(AS_OF).args(args).arg("--stdout")));
+            for (i, page) in pages.iter().enumerate() {
+                let Some(at) = page.find("Yours sincerely") else {
+                    continue;
+                };
+                if !page.contains("Dear ") {
+                    turned.insert(name);
+                }
+                // the page above "Yours sincerely", without its running head
+                let above: Vec<&str> = page[..at].lines().filter(|l| !l.contains(" · ")).collect();
+                let above = flat(&above.join(" "));
+                let body = match above.find(closing) {
+                    Some(c) => &above[..c],
+                    None => above.as_str(),
+                };
+                assert!(
+                    body.trim().len() > 40,
+                    "{name}, contact line of {} characters: page {} holds only the closing:\n{page}",
+                    line.len(),
+                    i + 1
+                );
+            }
+        }
+    }
+    // the lengths tried did move the closing of most letters to a later page
+    assert!(
+        turned.len() >= 5,
+        "the closing went to a later page only in {turned:?}"
+    );
+}
+
+#[test]
+fn the_review_invitation_the_rearranged_meeting_and_the_target_met_letter_say_what_they_must() {
+    let ws = Ws::with_fictional_cases();
+    let text = |date: &str, args: &[&str]| {
+        flat(&pdf_text(&run_ok(ws.at(date).args(args).arg("--stdout"))))
+    };
+    // the invitation to the review: by default on the open plan's review date
+    let letter = text(
+        AS_OF,
+        &["letter", "review-invitation", MASON, "--time", "15:30"],
+    );
+    // Mason's attendance since plan 2's meeting, counted from the export
+    let since = export().tally(MASON, "2025-02-10", AS_OF);
+    for needle in [
+        "Review of Mason Lee’s attendance action plan".to_string(),
+        "On 10 February 2025 we agreed an action plan".to_string(),
+        "with the aim of 95% attendance over 3 weeks".to_string(),
+        "Monday 3 March 2025".to_string(),
+        "3:30pm".to_string(),
+        format!(
+            "Since the plan began (10 February 2025 to 24 February 2025), Mason has attended {} of {} possible sessions, an attendance of {}%",
+            since.attended,
+            since.possible,
+            since.pct().unwrap()
+        ),
+        "Phone the school by 9am on any day of absence".to_string(),
+        "the review may go ahead without you".to_string(),
+        "so that we can agree another time".to_string(),
+        "as a last resort, legal action".to_string(),
+        "Dear Karen Lee,".to_string(),
+        "Dear David Lee,".to_string(),
+    ] {
+        assert!(letter.contains(&needle), "{needle:?} not in:\n{letter}");
+    }
+    // a meeting moved: the review of the open plan by default, an attendance meeting if asked
+    let letter = text(
+        AS_OF,
+        &[
+            "letter",
+            "rearranged",
+            MASON,
+            "--date",
+            "2025-03-05",
+            "--time",
+            "9:00",
+        ],
+    );
+    for needle in [
+        "Review of Mason Lee’s attendance action plan: a new time",
+        "has been rearranged",
+        "Wednesday 5 March 2025",
+        "9:00am",
+        "If this time does not suit you",
+        "decisions about the plan will be made in your absence",
+    ] {
+        assert!(letter.contains(needle), "{needle:?} not in:\n{letter}");
+    }
+    let letter = text(
+        AS_OF,
+        &[
+            "letter",
+            "rearranged",
+            MASON,
+            "--date",
+            "2025-03-05",
+            "--time",
+            "9:00",
+            "--meeting",
+            "plan",
+        ],
+    );
+    assert!(
+        letter.contains("Meeting about Mason Lee’s attendance: a new time"),
+        "{letter}"
+    );
+    // the plan closed with its target met: praise, the figures, what happens next; her mother
+    // came to the review and is thanked for it, her father (at the same address: one copy to
+    // both) is written to with her
+    let letter = text(AS_OF, &["letter", "target-met", ELLIE]);
+    let during = export().tally(ELLIE, "2025-01-13", "2025-02-03");
+    for needle in [
+        "Dear Mr and Mrs Russell,".to_string(),
+        "Thank you for coming to the review of Ellie’s attendance action plan on 3 February 2025"
+            .to_string(),
+        format!(
+            "Ellie has met the plan’s aim of 95% attendance over 3 weeks: from 13 January 2025 to 3 February 2025, Ellie attended {} of {} possible sessions, an attendance of {}%",
+            during.attended,
+            during.possible,
+            during.pct().unwrap()
+        ),
+        "Well done to Ellie".to_string(),
+        "What happens next".to_string(),
+        "The action plan has now ended".to_string(),
+    ] {
+        assert!(letter.contains(&needle), "{needle:?} not in:\n{letter}");
+    }
+    // refused, naming what is wrong, with nothing written
+    let before = tree(ws.path());
+    let err = run_err(ws.at(AS_OF).args(["letter", "target-met", MASON]));
+    assert!(
+        err.contains("plan 1 was not closed with its target met"),
+        "{err}"
+    );
+    let err = run_err(
+        ws.at(AS_OF)
+            .args(["letter", "review-invitation", ELLIE, "--time", "9:00"]),
+    );
+    assert!(err.contains("has no plan waiting for review"), "{err}");
+    let err = run_err(ws.at(AS_OF).args([
+        "letter",
+        "rearranged",
+        ELLIE,
+        "--date",
+        "2025-03-05",
+        "--time",
+        "9:00",
+        "--meeting",
+        "review",
+    ]));
+    assert!(err.contains("has no plan waiting for review"), "{err}");
+    let err = run_err(
+        ws.at(AS_OF)
+            .args(["letter", "rearranged", MASON, "--time", "9:00"]),
+    );
+    assert!(err.contains("--date"), "{err}");
+    assert!(tree(ws.path()) == before);
+}
+
+#[test]
+fn a_covering_letter_thanks_those_who_came_and_tells_those_invited_who_did_not_that_it_went_ahead()
+{
+    // Mason's parents live apart. Invited (the invitation on the timeline names both), his
+    // mother comes to the meeting and his father does not: each copy says what is true for its
+    // reader.
+    let ws = Ws::with_fictional_cases();
+    let out = ws
+        .at("2025-03-03")
+        .args([
+            "review",
+            MASON,
+            "--action-status",
+            "1=done",
+            "--action-status",
+            "2=done",
+            "--action-status",
+            "3=partly",
+            "--decision",
+            "continue",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run_ok(ws.at("2025-03-10").args([
+        "letter",
+        "review-invitation",
+        MASON,
+        "--date",
+        "2025-03-24",
+        "--time",
+        "15:30",
+    ]));
+    run_ok(ws.at("2025-03-24").args([
+        "review",
+        MASON,
+        "--attendee",
+        "Karen Lee|Mother",
+        "--attendee",
+        "Priya Shah|Attendance Officer",
+        "--action-status",
+        "1=partly",
+        "--decision",
+        "continue",
+    ]));
+    let letter = flat(&pdf_text(&run_ok(
+        ws.at("2025-03-24")
+            .args(["letter", "plan-letter", MASON])
+            .arg("--stdout"),
+    )));
+    let karen = &letter[..letter.find("Dear David Lee,").expect("a copy to David Lee")];
+    let david = &letter[letter.find("Dear David Lee,").unwrap()..];
+    assert!(
+        karen.contains("Thank you for meeting us on 24 March 2025"),
+        "{karen}"
+    );
+    assert!(
+        david.contains("As you were not able to attend, the meeting went ahead without you")
+            && david.contains("made in your absence")
+            && !david.contains("Thank you for meeting us"),
+        "{david}"
+    );
+}
+
+#[test]
+fn a_meeting_on_a_weekend_or_a_closure_day_is_warned_about_before_anything_is_filed() {
+    let ws = Ws::with_fictional_cases();
+    // 23 December 2024: the fixture register marks the school closed (#)
+    let out = ws
+        .at("2025-01-06")
+        .args([
+            "plan",
+            "new",
+            "E815399614010",
+            "--date",
+            "2024-12-23",
+            "--target",
+            "95",
+            "--weeks",
+            "3",
+            "--attendee",
+            "Priya Shah|Attendance Officer",
+            "--parents-absent",
+            "--action",
+            "school|Daily check-in|Tom Reid",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{said}");
+    let warning = said
+        .find("warning: the meeting is on Monday 23 December 2024, when the school is closed")
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(warning < said.find("Recorded plan 1").unwrap(), "{said}");
+    // an invitation to a meeting on a Saturday
+    let out = ws
+        .at(AS_OF)
+        .args([
+            "letter",
+            "invitation",
+            MASON,
+            "--date",
+            "2025-03-08",
+            "--time",
+            "9:30",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{said}");
+    let warning = said
+        .find("warning: the meeting is on a Saturday (2025-03-08)")
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        warning < said.find("Wrote the invitation").unwrap(),
+        "{said}"
+    );
 }

@@ -45,10 +45,10 @@ fn every_document_typesets_to_the_same_bytes_and_is_filed_as_printed() {
         assert!(later != a, "{name}: the date does not change the document");
 
         // filed: the same bytes, recorded with their SHA-256
-        let id = if name == "notice-to-improve" {
-            OLIVER
-        } else {
-            MASON
+        let id = match name {
+            "notice-to-improve" => OLIVER,
+            "target-met" => ELLIE,
+            _ => MASON,
         };
         run_ok(ws.at(AS_OF).args(&args));
         let case = read(&case_file(ws.path(), id));

@@ -195,40 +195,9 @@ fn a_broken_school_template_is_an_error_naming_it_and_its_line_and_nothing_is_wr
 }
 
 #[test]
-fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
+fn a_mail_out_leaves_out_families_past_first_contact_unless_asked_and_stops_whole_on_a_failure() {
     let ws = Ws::with_fictional_cases();
-    let out = ws
-        .at(AS_OF)
-        .args(["letter", "concern", "--all-flagged"])
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "{said}");
-    // the flagged pupils (at or below 90% to 24/02/2025) with an open case: Mason and Oliver
-    for id in [MASON, OLIVER] {
-        let f = ws
-            .path()
-            .join("cases")
-            .join(id)
-            .join("documents/2025-02-24-concern-letter.pdf");
-        assert!(f.is_file(), "{id}: {said}");
-        let case = read(&case_file(ws.path(), id));
-        assert!(case.contains(&format!("sha256: {}", sha256sum(&f))), "{id}");
-        let text = flat(&pdf_text(&std::fs::read(&f).unwrap()));
-        let name = if id == MASON { "Mason" } else { "Oliver" };
-        assert!(
-            text.contains(&format!("{name}’s attendance at school this year")),
-            "{text}"
-        );
-    }
-    assert!(
-        said.contains("Wrote 2 letters of concern about attendance"),
-        "{said}"
-    );
-    // the flagged pupils without a case are named, and how to open their cases
-    assert!(said.contains("attend flag --open-cases"), "{said}");
-    assert!(said.contains("E815399614010"), "{said}");
-    let docs = |ws: &Path| -> usize {
+    let pdfs = |ws: &Path| -> usize {
         std::fs::read_dir(ws.join("cases"))
             .unwrap()
             .filter_map(|e| {
@@ -248,43 +217,103 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
             })
             .sum()
     };
-    assert_eq!(docs(ws.path()), 2);
-
-    // open cases for the others, then again: the two already written are left as they are; the
-    // new cases have no parents recorded yet, so no letter can be posted to anyone: none is
-    // written for them, and the officer is told who lacks what and how to add it
-    run_ok(
-        ws.at(AS_OF)
-            .args(["flag", "--to", AS_OF, "--open-cases", "--quiet"]),
-    );
+    // the flagged pupils (at or below 90% to 24/02/2025) with a case, Mason and Oliver, both
+    // have a plan in place: a first-contact letter is not for them, and nothing is written
+    let before = tree(ws.path());
     let out = ws
         .at(AS_OF)
         .args(["letter", "concern", "--all-flagged"])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr).to_string();
+    let table = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("already filed, identical"), "{said}");
+    for id in [MASON, OLIVER] {
+        let row = table
+            .lines()
+            .find(|l| l.contains(id))
+            .unwrap_or_else(|| panic!("{id}:\n{table}"));
+        assert!(
+            row.contains("past first contact: plan 2 in place, review due 03/03/2025"),
+            "{row}"
+        );
+        assert!(row.contains("--include-later-stages"), "{row}");
+    }
+    // the flagged pupils without a case are listed, with how to open one
+    assert!(table.contains("attend case open E815399614010"), "{table}");
+    assert!(said.contains("Nothing to write."), "{said}");
     assert!(
-        said.contains("letters not written, for want of someone to send them to"),
-        "{said}"
+        tree(ws.path()) == before,
+        "a mail-out with nothing to send changed a file"
     );
-    assert!(
-        said.contains("E815399614010: the case of E815399614010 has no parents or carers"),
-        "{said}"
-    );
-    assert!(
-        said.contains("attend case person add E815399614010"),
-        "{said}"
-    );
-    assert!(
-        !ws.path()
-            .join("cases/E815399614010/documents/2025-02-24-concern-letter.pdf")
-            .exists()
-    );
-    assert_eq!(docs(ws.path()), 2);
 
-    // all or nothing: one pupil whose letter cannot be typeset stops the batch
+    // asked for: both are written, each filed in its case and recorded on its timeline
+    let out = ws
+        .at(AS_OF)
+        .args([
+            "letter",
+            "concern",
+            "--all-flagged",
+            "--include-later-stages",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{said}");
+    for id in [MASON, OLIVER] {
+        let f = ws
+            .path()
+            .join("cases")
+            .join(id)
+            .join("documents/2025-02-24-concern-letter.pdf");
+        assert!(f.is_file(), "{id}: {said}");
+        let case = read(&case_file(ws.path(), id));
+        assert!(case.contains(&format!("sha256: {}", sha256sum(&f))), "{id}");
+    }
+    assert!(
+        said.contains("Wrote 2 letters of concern (3 copies)"),
+        "{said}"
+    );
+    assert_eq!(pdfs(ws.path()), 2);
+    // the next mail-out leaves both out: a letter of concern went today
+    let out = run_ok(ws.at(AS_OF).args([
+        "letter",
+        "concern",
+        "--all-flagged",
+        "--include-later-stages",
+        "--dry-run",
+    ]));
+    let table = String::from_utf8(out).unwrap();
+    assert_eq!(
+        table
+            .matches("a letter of concern went on 24/02/2025, less than 4 weeks ago")
+            .count(),
+        2,
+        "{table}"
+    );
+
+    // cases opened for the others have no parents recorded yet: nobody to write to, each listed
+    // with how to add them, and the mail-out goes on without them
+    run_ok(
+        ws.at(AS_OF)
+            .args(["flag", "--to", AS_OF, "--open-cases", "--quiet"]),
+    );
+    let out = run_ok(
+        ws.at(AS_OF)
+            .args(["letter", "concern", "--all-flagged", "--dry-run"]),
+    );
+    let table = String::from_utf8(out).unwrap();
+    let row = table
+        .lines()
+        .find(|l| l.contains("E815399614010"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("nobody to write to: the case has no parents or carers")
+            && row.contains("attend case person add E815399614010"),
+        "{row}"
+    );
+
+    // all or nothing: one pupil whose letter cannot be typeset stops the mail-out
     let ws = Ws::with_fictional_cases();
     let p = case_file(ws.path(), OLIVER);
     std::fs::write(
@@ -293,15 +322,23 @@ fn a_batch_writes_one_letter_per_flagged_pupil_with_a_case() {
     )
     .unwrap();
     let before = tree(ws.path());
-    let err = run_err(ws.at(AS_OF).args(["letter", "concern", "--all-flagged"]));
+    let err = run_err(ws.at(AS_OF).args([
+        "letter",
+        "concern",
+        "--all-flagged",
+        "--include-later-stages",
+    ]));
     assert!(
-        err.contains("none was filed") && err.contains(OLIVER),
+        err.contains("nothing was written") && err.contains(OLIVER),
         "{err}"
     );
     assert!(tree(ws.path()) == before);
     // kinds that need details for each pupil are not batched
     let err = run_err(ws.at(AS_OF).args(["letter", "invitation", "--all-flagged"]));
-    assert!(err.contains("concern letters only"), "{err}");
+    assert!(
+        err.contains("only letters of concern go out in a mail-out"),
+        "{err}"
+    );
     // certificates for meeting preparation
     run_ok(
         ws.at(AS_OF)
@@ -447,60 +484,212 @@ fn plan_new_and_review_write_their_documents_with_letters_and_never_ask_without_
 }
 
 #[test]
-fn documents_a_meeting_cannot_have_are_all_left_unwritten_and_the_meeting_stays_recorded() {
-    // Chloe Rogers has no case: plan new opens one, with nobody yet recorded as holding parental
-    // responsibility, so the covering letter has no one to go to. The plan is recorded; neither
-    // its record nor the letter is filed (half a mail-out is worse than none), and the command,
-    // which did what it was for, succeeds.
+fn a_meeting_whose_documents_cannot_be_written_is_not_recorded_and_the_command_says_what_to_fix() {
+    // Chloe Rogers has no case: plan new would open one, with nobody yet recorded as holding
+    // parental responsibility, so the covering letter has no one to go to. With --letters the
+    // meeting and its documents are recorded together or not at all: nothing is recorded, the
+    // command fails and says what to put right.
     let ws = Ws::with_fictional_cases();
     let id = "E815399614010";
-    let before = tree(&ws.path().join("cases"));
+    let before = tree(ws.path());
+    let plan = [
+        "plan",
+        "new",
+        id,
+        "--target",
+        "95",
+        "--weeks",
+        "3",
+        "--attendee",
+        "Priya Shah|Attendance Officer",
+        "--parents-absent",
+        "--action",
+        "school|Daily check-in|Tom Reid",
+    ];
+    let err = run_err(ws.at(AS_OF).args(plan).arg("--letters"));
+    assert!(err.contains("has no parents or carers"), "{err}");
+    assert!(
+        err.contains(&format!("attend case person add {id}")),
+        "{err}"
+    );
+    assert!(err.contains("Nothing was recorded"), "{err}");
+    assert!(
+        tree(ws.path()) == before,
+        "a refused meeting changed a file"
+    );
+
+    // a letter that cannot be typeset (a name the font cannot print) is found before anything
+    // is recorded too: the review of Mason's plan, with --letters, records nothing
+    let p = case_file(ws.path(), MASON);
+    std::fs::write(
+        &p,
+        read(&p).replacen("- name: David Lee", "- name: 王秀英", 1),
+    )
+    .unwrap();
+    let before = tree(ws.path());
+    let err = run_err(ws.at("2025-03-03").args([
+        "review",
+        MASON,
+        "--action-status",
+        "1=done",
+        "--action-status",
+        "2=done",
+        "--action-status",
+        "3=partly",
+        "--decision",
+        "continue",
+        "--letters",
+    ]));
+    assert!(err.contains("nothing was recorded"), "{err}");
+    assert!(err.contains("cannot typeset"), "{err}");
+    assert!(
+        err.contains(&format!("attend letter plan-letter {MASON}")),
+        "{err}"
+    );
+    assert!(tree(ws.path()) == before, "a refused review changed a file");
+    // without --letters, the meeting is recorded on its own, as before
+    run_ok(ws.at(AS_OF).args(plan));
+    assert!(read(&case_file(ws.path(), id)).contains("number: 1"));
+}
+
+#[test]
+fn a_review_that_closes_a_plan_on_its_target_writes_the_letter_saying_so_with_letters() {
+    // Mason's plan 2 (95% over 3 weeks) met its target by 3 March: the review closes it, and
+    // with --letters its record and the letter to the family are filed with it, in one go
+    let ws = Ws::with_fictional_cases();
     let out = ws
-        .at(AS_OF)
+        .at("2025-03-03")
         .args([
-            "plan",
-            "new",
-            id,
-            "--target",
-            "95",
-            "--weeks",
-            "3",
+            "review",
+            MASON,
+            "--attendee",
+            "Karen Lee|Mother",
             "--attendee",
             "Priya Shah|Attendance Officer",
-            "--parents-absent",
-            "--action",
-            "school|Daily check-in|Tom Reid",
+            "--action-status",
+            "1=done",
+            "--action-status",
+            "2=done",
+            "--action-status",
+            "3=done",
+            "--decision",
+            "close",
             "--letters",
         ])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{said}");
+    let docs = ws.path().join("cases").join(MASON).join("documents");
+    let letter = docs.join("2025-03-03-target-met-2.pdf");
+    assert!(docs.join("2025-03-03-review-2.pdf").is_file(), "{said}");
+    assert!(letter.is_file(), "{said}");
+    let case = read(&case_file(ws.path(), MASON));
+    assert!(case.contains(&format!("sha256: {}", sha256sum(&letter))));
     assert!(
-        said.contains("the meeting is recorded, but its documents were not written"),
-        "{said}"
+        case.contains("Letter on meeting the target of action plan 2"),
+        "{case}"
     );
-    assert!(said.contains("has no parents or carers"), "{said}");
+    let text = flat(&pdf_text(&std::fs::read(&letter).unwrap()));
+    assert!(text.contains("Mason has met the plan’s aim"), "{text}");
+    // Karen came to the review; David, at his own address, did not
     assert!(
-        said.contains(&format!("attend letter plan-letter {id}")),
-        "{said}"
+        text.contains(
+            "Thank you for coming to the review of Mason’s attendance action plan on 3 March 2025"
+        ),
+        "{text}"
     );
-    let case = read(&case_file(ws.path(), id));
-    assert!(case.contains("number: 1"), "{case}");
-    assert!(!case.contains("documents/"), "{case}");
-    let docs = ws.path().join("cases").join(id).join("documents");
     assert!(
-        !docs.exists() || std::fs::read_dir(&docs).unwrap().next().is_none(),
-        "a document was filed"
+        text.contains("On 3 March 2025 we reviewed Mason’s attendance action plan"),
+        "{text}"
     );
-    let after = tree(&ws.path().join("cases"));
-    let changed: Vec<_> = after
-        .keys()
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
-    assert_eq!(
-        changed,
-        vec![&std::path::PathBuf::from(id).join("case.yaml")],
-        "only the new case is written"
+    // a week later Mason is still flagged on the year's figures, but a mail-out does not send a
+    // first-contact letter of concern to a family just told the plan ended well
+    let out = run_ok(ws.at("2025-03-10").args([
+        "letter",
+        "concern",
+        "--all-flagged",
+        "--dry-run",
+        "--format",
+        "csv",
+    ]));
+    let list = String::from_utf8(out).unwrap();
+    let row = list
+        .lines()
+        .find(|l| l.starts_with(MASON))
+        .unwrap_or_else(|| panic!("{list}"));
+    assert!(
+        row.contains(",skip,")
+            && row.contains("plan 2 was closed on its target on 03/03/2025, less than 4 weeks ago")
+            && row.contains("due again from 31/03/2025"),
+        "{row}"
     );
+}
+
+#[test]
+fn a_plan_closed_as_met_against_the_figures_is_not_praised_with_figures_that_fall_short() {
+    // Muhammad's attendance over his plan (87.5%) falls short of its 90% target; the review
+    // records the target as met for a reason of its own. The letter says it was agreed at the
+    // review, and does not print figures that contradict it.
+    let ws = Ws::with_fictional_cases();
+    let id = "N815361117010";
+    run_ok(ws.at("2025-01-13").args([
+        "plan",
+        "new",
+        id,
+        "--target",
+        "90",
+        "--weeks",
+        "3",
+        "--attendee",
+        "Priya Shah|Attendance Officer",
+        "--parents-absent",
+        "--action",
+        "school|Daily check-in|Tom Reid",
+        "--quiet",
+    ]));
+    run_ok(ws.at("2025-01-13").args([
+        "case",
+        "person",
+        "add",
+        id,
+        "--title",
+        "Ms",
+        "--forename",
+        "Amina",
+        "--surname",
+        "Patel",
+        "--relationship",
+        "mother",
+        "--pr",
+        "yes",
+        "--address",
+        "22 High Street, Otherton, OT1 2CD",
+        "--quiet",
+    ]));
+    run_ok(ws.at("2025-02-03").args([
+        "review",
+        id,
+        "--action-status",
+        "1=done",
+        "--decision",
+        "close",
+        "--outcome",
+        "met",
+        "--outcome-reason",
+        "The absences were a hospital stay, now over",
+        "--letters",
+        "--quiet",
+    ]));
+    let letter = ws
+        .path()
+        .join("cases")
+        .join(id)
+        .join("documents/2025-02-03-target-met-1.pdf");
+    let text = flat(&pdf_text(&std::fs::read(&letter).unwrap()));
+    assert!(
+        text.contains("we agreed at the review that Muhammad has met the plan’s aim of 90% attendance over 3 weeks."),
+        "{text}"
+    );
+    assert!(!text.contains("possible sessions"), "{text}");
 }

@@ -20,6 +20,7 @@ mod families;
 mod flag;
 mod import;
 mod law;
+mod mailout;
 mod plan_review;
 mod report;
 mod reviews;

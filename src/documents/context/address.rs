@@ -77,6 +77,38 @@ pub struct NobodyToWrite {
     pub people: Vec<LeftOut>,
 }
 
+impl NobodyToWrite {
+    /// Why, in a line (for a mail-out's table).
+    pub fn summary(&self) -> String {
+        if self.people.is_empty() {
+            "nobody to write to: the case has no parents or carers".into()
+        } else {
+            "nobody to write to: no one with parental responsibility and an address".into()
+        }
+    }
+
+    /// What to do, a line for each thing missing.
+    pub fn advice_lines(&self) -> Vec<String> {
+        let id = &self.id;
+        if self.people.is_empty() {
+            return vec![format!(
+                "attend case sync {id} (once the MIS's contacts are imported), or attend case person add {id} --title T --forename F --surname S --pr yes --address \"LINE, LINE, POSTCODE\""
+            )];
+        }
+        let mut out: Vec<String> = self.people.iter().map(|p| p.advice(id)).collect();
+        if self
+            .people
+            .iter()
+            .any(|p| p.why == NotWritten::NoParentalResponsibility)
+        {
+            out.push(format!(
+                "or add someone who holds it: attend case person add {id} --forename NAME --surname NAME --relationship RELATIONSHIP --pr yes --address \"LINE, LINE, POSTCODE\""
+            ));
+        }
+        out
+    }
+}
+
 impl fmt::Display for NobodyToWrite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let id = &self.id;

@@ -13,6 +13,7 @@
 pub mod address;
 mod figures;
 mod law;
+mod meetings;
 mod plans;
 mod request;
 mod shared;
@@ -21,11 +22,15 @@ mod tests;
 
 pub use crate::text::join_and;
 pub use figures::figures;
-pub use request::{MeetingDetails, NoticeDetails, Prepared, Request, ReviewMeeting, Sources};
-pub use shared::prose;
+pub use meetings::meeting_day_warning;
+pub use request::{
+    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources,
+};
+pub use shared::{can_write, prose};
 
 use address::*;
 use figures::*;
+use meetings::*;
 use plans::*;
 use request::STALE_DAYS;
 use shared::*;
@@ -34,12 +39,13 @@ use super::{DocumentError, Kind};
 use crate::attendance::{self};
 use crate::cases::model::ActionFor;
 use crate::dates::{full_date, long_date, uk_date};
-use crate::text::plural;
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
-/// The longest meeting an invitation may announce, in minutes (ten hours).
-pub const MAX_MEETING_MINUTES: u32 = 600;
+pub use meetings::MAX_MEETING_MINUTES;
+
+/// The lines of an address block (names and address) a DL envelope's window shows.
+const WINDOW_LINES: usize = 8;
 
 /// Gather a document's context, checking first that it can be written.
 pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
@@ -69,6 +75,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
     let mut plan_no = None;
     let mut with = String::new();
     let mut record = None;
+    let mut letter_copies = Vec::new();
     let event_text;
     if kind.is_letter() {
         let case = case.expect("letters need a case");
@@ -117,10 +124,22 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                         "names": c.names,
                         "address": c.address,
                         "salutation": c.salutation,
+                        "meeting": Value::Null,
                     })
                 })
                 .collect(),
         );
+        for c in &copies {
+            let lines = c.names.len() + c.address.len();
+            if lines > WINDOW_LINES {
+                warnings.push(format!(
+                    "the address block to {} has {lines} lines: a DL envelope's window shows about {WINDOW_LINES}; shorten the address in the case (attend case person edit {} ...)",
+                    join_and(&c.names),
+                    case.pupil.id
+                ));
+            }
+        }
+        letter_copies = copies;
     }
     match req {
         Request::ConcernLetter => {
@@ -132,46 +151,10 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             ctx["attendance"] = figures(&s);
         }
         Request::Invitation(m) => {
-            if m.date < src.as_of {
-                return Err(DocumentError::Invalid(format!(
-                    "the meeting date {} is before the date of the letter ({}): give the meeting's date with --date",
-                    m.date, src.as_of
-                )));
-            }
-            if m.date.weekday() == Weekday::Sat || m.date.weekday() == Weekday::Sun {
-                warnings.push(format!(
-                    "the meeting is on a {} ({})",
-                    m.date.format("%A"),
-                    m.date
-                ));
-            }
-            if m.date - src.as_of < Duration::days(5) {
-                warnings.push(format!(
-                    "the meeting is {} after the letter: allow time for it to arrive and for the family to arrange another time",
-                    plural((m.date - src.as_of).num_days(), "day")
-                ));
-            }
-            if m.place.trim().is_empty() {
-                return Err(DocumentError::Invalid(
-                    "say where the meeting will be held with --place".into(),
-                ));
-            }
-            if let Some(n) = m.minutes
-                && !(1..=MAX_MEETING_MINUTES).contains(&n)
-            {
-                return Err(DocumentError::Invalid(format!(
-                    "a meeting of {n} minutes cannot be right: give its length in minutes, from 1 to {MAX_MEETING_MINUTES} (--minutes)"
-                )));
-            }
+            check_meeting(m, src, &mut warnings)?;
             let s = year_to_date(src, &mut warnings, kind)?;
             ctx["attendance"] = figures(&s);
-            ctx["meeting"] = json!({
-                "date": m.date,
-                "time": m.time.to_string(),
-                "place": m.place.trim(),
-                "minutes": m.minutes,
-                "attendees": m.attendees.iter().map(attendee).collect::<Vec<_>>(),
-            });
+            ctx["meeting"] = meeting_json(m);
             event_text = format!(
                 "Invitation to an attendance meeting on {} at {}, {}",
                 full_date(m.date),
@@ -187,6 +170,8 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
             ctx["plan"] = plan_context(case, p, &forename(case));
             ctx["family"] = family(case);
             if let Request::PlanLetter { review, .. } = req {
+                let since = invitations_since(case, p.number);
+                mark_presence(&mut ctx, case, &letter_copies, &p.meeting, since);
                 if p.review_date < src.as_of {
                     warnings.push(format!(
                         "the plan's review date ({}) is before the date of the letter",
@@ -380,6 +365,21 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 uk_date(start),
                 uk_date(end)
             );
+        }
+        Request::ReviewInvitation(m) => {
+            let case = case.expect("checked");
+            let w = review_invitation(&mut ctx, case, src, m, &mut warnings)?;
+            (stem, plan_no, event_text) = (w.stem, w.plan, w.event_text);
+        }
+        Request::Rearranged { meeting, of } => {
+            let case = case.expect("checked");
+            let w = rearranged(&mut ctx, case, src, meeting, *of, &mut warnings)?;
+            (stem, plan_no, event_text) = (w.stem, w.plan, w.event_text);
+        }
+        Request::TargetMet { plan } => {
+            let case = case.expect("checked");
+            let w = target_met(&mut ctx, case, &letter_copies, *plan)?;
+            (stem, plan_no, event_text) = (w.stem, w.plan, w.event_text);
         }
         Request::Referral => {
             let case = case.expect("checked");

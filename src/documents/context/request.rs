@@ -42,6 +42,15 @@ pub struct ReviewMeeting {
     pub place: String,
 }
 
+/// Which meeting a letter confirming a rearranged meeting is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingOf {
+    /// An attendance meeting (the one an invitation was sent for).
+    Attendance,
+    /// The review of the open plan.
+    Review,
+}
+
 /// What a Notice to Improve sets.
 #[derive(Debug, Clone)]
 pub struct NoticeDetails {
@@ -77,6 +86,18 @@ pub enum Request {
     },
     NoticeToImprove(NoticeDetails),
     Referral,
+    /// Invitation to the review of the open plan.
+    ReviewInvitation(MeetingDetails),
+    /// A meeting moved to a new date or time: which one (default: the review of the open plan
+    /// if there is one, else an attendance meeting).
+    Rearranged {
+        meeting: MeetingDetails,
+        of: Option<MeetingOf>,
+    },
+    /// Plan N (default: the latest reviewed plan) was closed with its target met.
+    TargetMet {
+        plan: Option<u32>,
+    },
 }
 
 impl Request {
@@ -90,6 +111,9 @@ impl Request {
             Request::Certificate { .. } => Kind::Certificate,
             Request::NoticeToImprove(_) => Kind::NoticeToImprove,
             Request::Referral => Kind::Referral,
+            Request::ReviewInvitation(_) => Kind::ReviewInvitation,
+            Request::Rearranged { .. } => Kind::Rearranged,
+            Request::TargetMet { .. } => Kind::TargetMet,
         }
     }
 }

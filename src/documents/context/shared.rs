@@ -45,6 +45,20 @@ pub(super) fn check_letterhead(c: &Config, kind: Kind) -> Result<(), DocumentErr
     }
 }
 
+/// Can a document of `kind` be written for `case` at all: the letterhead complete, and for a
+/// letter someone to send it to? (What a meeting's documents need whatever the meeting records:
+/// checked before an officer fills in a form.)
+pub fn can_write(c: &Config, case: &Case, kind: Kind) -> Result<(), DocumentError> {
+    check_letterhead(c, kind)?;
+    if kind.is_letter() {
+        super::address::addressees(case).map_err(|nobody| DocumentError::NobodyToWrite {
+            what: kind.in_sentence(),
+            nobody,
+        })?;
+    }
+    Ok(())
+}
+
 pub(super) fn nonempty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }

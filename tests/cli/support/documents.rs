@@ -13,6 +13,10 @@ pub const MASON: &str = "C815381816030";
 /// tests/fixtures/documents/K815375514034.yaml (Oliver Mitchell: severe absence, escalated to a
 /// Notice to Improve).
 pub const OLIVER: &str = "K815375514034";
+/// tests/fixtures/documents/L815363715050.yaml (Ellie Russell: a plan closed with its target met
+/// on 3 February 2025; both parents at one address, her mother at the meetings). Made with attend
+/// plan new and review from the fixture register.
+pub const ELLIE: &str = "L815363715050";
 
 /// Run and return stdout, failing the test with stderr when the command fails.
 pub fn run_ok(mut c: impl BorrowMut<Command>) -> Vec<u8> {
@@ -55,6 +59,16 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of each page of a PDF, in order (pdftotext ends each page with a form feed).
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let text = pdf_text(bytes);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if text.ends_with('\u{c}') {
+        pages.pop();
+    }
+    pages
 }
 
 /// Whitespace collapsed to single spaces (line breaks in a PDF fall anywhere).
@@ -123,6 +137,37 @@ pub fn documents() -> Vec<(&'static str, Vec<&'static str>)> {
             ],
         ),
         ("referral", vec!["letter", "referral", MASON]),
+        (
+            "review-invitation",
+            vec![
+                "letter",
+                "review-invitation",
+                MASON,
+                "--time",
+                "15:30",
+                "--place",
+                "Meeting room 2, Townley Academy",
+                "--attendee",
+                "Priya Shah|Attendance Officer",
+                "--attendee",
+                "Tom Reid|Head of Year 8",
+            ],
+        ),
+        (
+            "rearranged",
+            vec![
+                "letter",
+                "rearranged",
+                MASON,
+                "--date",
+                "2025-03-05",
+                "--time",
+                "9:00",
+                "--place",
+                "Meeting room 2, Townley Academy",
+            ],
+        ),
+        ("target-met", vec!["letter", "target-met", ELLIE]),
     ]
 }
 

@@ -126,8 +126,9 @@ impl Ws {
     }
 
     /// The document tests' workspace ([`Env::CASES`]): the fixture register, the fictional
-    /// Townley Academy's letterhead (tests/fixtures/documents/attend.yaml) and both fictional
-    /// cases ([`MASON`] from the repository's cases/, [`OLIVER`] from tests/fixtures/documents/).
+    /// Townley Academy's letterhead (tests/fixtures/documents/attend.yaml) and the fictional
+    /// cases ([`MASON`] from the repository's cases/, [`OLIVER`] and [`ELLIE`] from
+    /// tests/fixtures/documents/).
     pub fn with_fictional_cases() -> Ws {
         let ws = Ws::temp(Env::CASES);
         let root = ws.path();
@@ -156,6 +157,13 @@ impl Ws {
         std::fs::copy(
             repo().join("tests/fixtures/documents/K815375514034.yaml"),
             oliver.join("case.yaml"),
+        )
+        .unwrap();
+        let ellie = root.join("cases").join(ELLIE);
+        std::fs::create_dir_all(&ellie).unwrap();
+        std::fs::copy(
+            repo().join("tests/fixtures/documents/L815363715050.yaml"),
+            ellie.join("case.yaml"),
         )
         .unwrap();
         ws
