@@ -12,6 +12,7 @@ mod case_edit;
 mod case_files;
 mod case_git;
 mod case_people;
+mod certificate_court;
 mod documents_pdf;
 mod documents_snapshots;
 mod documents_templates;

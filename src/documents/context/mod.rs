@@ -11,6 +11,7 @@
 //! says what to do when it cannot.
 
 pub mod address;
+mod court;
 mod figures;
 mod law;
 mod meetings;
@@ -299,6 +300,22 @@ fn prepare_from(req: &Request, src: &Sources) -> Result<Prepared, DocumentError>
                 warnings.push(stale_warning(to));
             }
             ctx["certificate"] = cert;
+        }
+        Request::CourtCertificate {
+            period,
+            import,
+            allow_unresolved,
+        } => {
+            let case = case.expect("checked");
+            event_text = court::court_certificate(
+                &mut ctx,
+                case,
+                src,
+                period,
+                import.as_ref(),
+                *allow_unresolved,
+                &mut warnings,
+            )?;
         }
         Request::NoticeToImprove(n) => {
             let case = case.expect("checked");
