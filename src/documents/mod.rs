@@ -15,6 +15,7 @@
 //!
 //! The built-in templates are embedded from the repository's `templates/` folder ([`BUILTINS`]).
 
+pub mod bundle;
 pub(crate) mod certificate;
 pub mod context;
 pub mod engine;
@@ -30,8 +31,8 @@ pub use context::address::{
     Addressee, LeftOut, NobodyToWrite, NotWritten, addressees, addressees_each, not_addressed,
 };
 pub use context::{
-    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources, can_write,
-    meeting_day_warning, prepare,
+    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources,
+    bundle_context, can_write, meeting_day_warning, prepare,
 };
 pub use engine::{DocError, TemplateSet};
 
@@ -45,6 +46,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
     (
         "_letter.typ.tera",
         include_str!("../../templates/_letter.typ.tera"),
+    ),
+    (
+        "bundle.typ.tera",
+        include_str!("../../templates/bundle.typ.tera"),
     ),
     (
         "court-certificate.typ.tera",

@@ -8,6 +8,7 @@
 
 mod support;
 
+mod bundle;
 mod case_edit;
 mod case_files;
 mod case_git;

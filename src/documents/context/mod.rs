@@ -91,6 +91,35 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
     Ok(prepared)
 }
 
+/// The context of a case's bundle (`bundle.typ.tera`): what every document has (school, pupil,
+/// contact), `bundle` (from [`crate::documents::bundle::context`]) and the case's amendments.
+pub fn bundle_context(src: &Sources, bundle: Value) -> Result<Value, DocumentError> {
+    check_letterhead(src.config, Kind::Referral)?;
+    let mut ctx = common(src, Kind::Referral)?;
+    ctx["document"]["kind"] = Value::from("bundle");
+    ctx["document"]["title"] = Value::from("Case bundle");
+    ctx["bundle"] = bundle;
+    if let Some(case) = src.case {
+        ctx["amendments"] = Value::Array(
+            case.amendments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "date": long_date(a.date),
+                        "by": a.by,
+                        "part": a.part,
+                        "field": a.field,
+                        "original": a.original,
+                        "new": a.new,
+                        "reason": a.reason,
+                    })
+                })
+                .collect(),
+        );
+    }
+    Ok(ctx)
+}
+
 fn prepare_from(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
     let kind = req.kind();
     check_letterhead(src.config, kind)?;
