@@ -306,11 +306,16 @@ pub fn check_edit(before: &Case, after: &Case) -> Result<(), EditRefused> {
         let refused = EditRefused {
             path: part.path(),
             message: format!(
-                "{what} was sealed on {} and cannot be changed or removed: put it back as it was. \
+                "{what} was sealed on {} and cannot be changed or removed{}: put it back as it was. \
                  To correct it, record an amendment (the original stays, with your correction and \
                  its reason):\n  \
                  attend case amend {id} --part {part} --field FIELD --value VALUE --reason \"...\"",
-                seal.date
+                seal.date,
+                if matches!(part, Part::Timeline(_) | Part::Amendment(_)) {
+                    " (new entries go at the end of the list)"
+                } else {
+                    ""
+                }
             ),
         };
         let unchanged = content(after, part).is_some()

@@ -108,6 +108,18 @@ fn hand_edits_of_sealed_records_are_found_by_load_and_by_verify() {
             .success()
             .stderr(predicate::str::contains(format!("({part})")))
             .stderr(predicate::str::contains(sealed));
+        ws.at(AS_OF)
+            .args(["pupil", MASON])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(format!("({part})")));
+        ws.at(AS_OF)
+            .args(["case", "list"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(
+                "1 case has a part changed by hand after it was recorded",
+            ));
         // no new document from it, and nothing written
         let files = tree(w);
         let err = run_err(ws.at(AS_OF).args(["letter", "review", MASON]));
@@ -428,4 +440,44 @@ fn two_branches_adding_entries_and_an_amendment_merge_without_conflict() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Called dad"));
+}
+
+#[test]
+fn a_case_written_before_seals_loads_and_is_sealed_on_its_next_save() {
+    let ws = Ws::with_fictional_cases();
+    let path = case_file(ws.path(), MASON);
+    let old: String = read(&path)
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.starts_with("seal: ") && !t.starts_with("opening_attendance_seal: ")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, &old).unwrap();
+    // it loads, documents are issued from it, and verify says its parts are not sealed yet
+    run_ok(
+        ws.at(AS_OF)
+            .args(["letter", "review", MASON, "--stdout", "--source"]),
+    );
+    let (ok, rows) = verify_json(&ws);
+    assert!(ok, "{rows:?}");
+    assert_eq!(state_of(&rows, "opening_attendance"), "unsealed");
+    assert_eq!(state_of(&rows, "timeline.1"), "unsealed");
+    // the next save seals every part, dated that day
+    ws.at(AS_OF)
+        .args(["case", "log", MASON, "--kind", "note", "Checked the file"])
+        .assert()
+        .success();
+    let text = read(&path);
+    let case = attend::cases::file::parse_case(&text, Path::new("x")).unwrap();
+    let seals = text.matches(&format!("seal: {AS_OF} sha256:")).count();
+    assert_eq!(
+        seals,
+        1 + 2 + 1 + case.timeline.len(),
+        "opening figures, 2 plans, 1 review, every entry"
+    );
+    let (ok, rows) = verify_json(&ws);
+    assert!(ok);
+    assert!(rows.iter().all(|r| r["state"] == "ok"), "{rows:?}");
 }
