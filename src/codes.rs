@@ -342,6 +342,12 @@ impl Code {
     /// been re-coded (the reference's §1.3: "resolved within 5 school days").
     pub const N_RESOLVE_SCHOOL_DAYS: usize = 5;
 
+    /// A mark still to be resolved: `N`, reason not yet established. A registration certificate
+    /// for a court is not made over one without saying so.
+    pub fn is_unresolved(self) -> bool {
+        self == Code::N
+    }
+
     /// Absent without authorisation for the whole session (G, N, O): the pupil is missing, as the
     /// notices of continuous unauthorised absence to the local authority count it. `U` is
     /// unauthorised absence too, but the pupil came in (after the register closed).

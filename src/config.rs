@@ -18,6 +18,7 @@ pub struct Config {
     pub reviews: Reviews,
     pub import: ImportSettings,
     pub letters: Letters,
+    pub certificate: CertificateSettings,
     pub report: ReportSettings,
     pub git: GitSettings,
     pub security: Security,
@@ -176,6 +177,20 @@ pub struct Benchmark {
     pub persistent: Option<f64>,
     /// Severe absence: % of pupils.
     pub severe: Option<f64>,
+}
+
+/// The registration certificate (`attend certificate`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct CertificateSettings {
+    /// Always write the version for a magistrates' court (s.566 Education Act 1996), as
+    /// `attend certificate --court` does.
+    pub court: bool,
+    /// Who signs the court version: the headteacher, or someone they authorised (default: the
+    /// headteacher named under school).
+    pub signatory: String,
+    /// Their capacity, as the declaration states it (default: Headteacher).
+    pub capacity: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -229,7 +229,11 @@ pub fn parse_case(text: &str, file: &Path) -> Result<Case, CaseFileError> {
             }],
         });
     }
-    parse_checked(text, file, super::validate::validate_case)
+    parse_checked(text, file, |case: &Case| {
+        let mut problems = super::validate::validate_case(case);
+        problems.extend(super::seal::amendment_problems(case));
+        problems
+    })
 }
 
 /// The `format:` line, read before anything else so a newer file gets a clear message.

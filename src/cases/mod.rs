@@ -17,6 +17,9 @@
 //! * [`law`]: the law's steps need a child of compulsory school age.
 //! * [`due`]: what needs doing.
 //! * [`git`]: committing a case's folder when `git.auto_commit` is on.
+//! * [`seal`]: sealed records (evidence stays as recorded) and amendments (corrections with
+//!   their reasons).
+//! * [`verify`]: `attend case verify`: every seal and every filed document checked.
 //! * [`editor`]: editing a file in the user's `$EDITOR` until it is valid.
 //!
 //! The stage says *where* a case sits on the DfE's graduated response; the timeline says *what*
@@ -34,10 +37,12 @@ pub mod penalty;
 pub mod people;
 pub mod plan;
 pub mod problem;
+pub mod seal;
 pub(crate) mod stage;
 pub mod store;
 pub mod timeline;
 pub(crate) mod validate;
+pub mod verify;
 
 pub use model::Case;
 pub use open::{OpenError, OpenOptions, Opened, open_case, open_cases};

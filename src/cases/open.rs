@@ -237,7 +237,10 @@ fn new_case_with(
             stage: None,
             plan: None,
             document: None,
+            seal: None,
         }],
+        opening_attendance_seal: None,
+        amendments: vec![],
     };
     if in_register {
         super::family::fill_from_register(&mut case, contacts, reg);
@@ -269,7 +272,12 @@ pub fn open_case(
     opts: &OpenOptions,
 ) -> Result<(Opened, Commit), OpenError> {
     let opened = new_case(ws, reg, id, opts)?;
-    let commit = save(ws, &opened.case, &format!("Case opened for {id}"))?;
+    let commit = save(
+        ws,
+        &opened.case,
+        &format!("Case opened for {id}"),
+        opts.date,
+    )?;
     Ok((opened, commit))
 }
 
@@ -288,7 +296,7 @@ pub fn open_cases(
     for id in ids {
         match new_case_with(ws, reg, &contacts, id, opts) {
             Ok(o) => {
-                stage_write(&mut tx, ws, &o.case)?;
+                stage_write(&mut tx, ws, &o.case, opts.date)?;
                 opened.push(o);
             }
             Err(OpenError::AlreadyOpen { .. }) => skipped.push(id.clone()),

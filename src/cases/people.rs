@@ -77,6 +77,7 @@ fn event(date: NaiveDate, kind: EventKind, by: &str, with: &str, text: String) -
         stage: None,
         plan: None,
         document: None,
+        seal: None,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::fsutil::Transaction;
 use crate::upn::PupilId;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -178,10 +179,18 @@ pub(super) fn scan_stage(text: &str) -> Option<Stage> {
     found
 }
 
-/// Write a case atomically, after checking that what is written reads back the same.
-pub fn stage_write(tx: &mut Transaction, ws: &Workspace, case: &Case) -> Result<()> {
+/// Write a case atomically, after checking that what is written reads back the same. Parts not
+/// sealed yet (just recorded, or recorded before seals existed) are sealed, dated `today`.
+pub fn stage_write(
+    tx: &mut Transaction,
+    ws: &Workspace,
+    case: &Case,
+    today: NaiveDate,
+) -> Result<()> {
     let path = case_path(ws, &case.pupil.id);
-    let text = checked_text(ws, case, &path)?;
+    let mut sealed = case.clone();
+    super::seal::seal_new(&mut sealed, today);
+    let text = checked_text(ws, &sealed, &path)?;
     tx.write(&path, text.as_bytes())
 }
 
@@ -200,9 +209,9 @@ pub fn checked_text(ws: &Workspace, case: &Case, path: &Path) -> Result<String> 
 }
 
 /// Save one case atomically, then commit its folder if `git.auto_commit` is on.
-pub fn save(ws: &Workspace, case: &Case, message: &str) -> Result<Commit> {
+pub fn save(ws: &Workspace, case: &Case, message: &str, today: NaiveDate) -> Result<Commit> {
     let mut tx = ws.transaction();
-    stage_write(&mut tx, ws, case)?;
+    stage_write(&mut tx, ws, case, today)?;
     tx.commit()?;
     Ok(git::commit_cases(
         ws,

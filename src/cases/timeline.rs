@@ -160,6 +160,7 @@ fn push_stage_event(
         stage: Some(StageChange { from, to }),
         plan: None,
         document: None,
+        seal: None,
     });
 }
 
@@ -314,6 +315,8 @@ mod tests {
             notices_to_improve: vec![],
             penalty_notices: vec![],
             timeline: vec![],
+            opening_attendance_seal: None,
+            amendments: vec![],
         }
     }
 
@@ -418,6 +421,7 @@ mod tests {
             stage: None,
             plan: None,
             document: None,
+            seal: None,
         };
         assert!(log_event(&mut c, ev(d(1, 7), "  "), d(1, 7)).is_err());
         assert!(log_event(&mut c, ev(d(1, 8), "Called mum"), d(1, 7)).is_err());

@@ -54,6 +54,14 @@ pub enum CaseCommand {
     /// Bring the MIS's contact details (register/contacts.csv) into the case: changed details,
     /// new contacts and siblings (attend case show lists them first). Recorded on the timeline.
     Sync(SyncArgs),
+    /// Correct a part of the record that is sealed (the opening figures, a plan, a review, a
+    /// timeline entry): the original stays, the correction is recorded with its reason, date and
+    /// who made it, and the corrected value is what documents show from then on.
+    Amend(AmendArgs),
+    /// Check that the record is as it was recorded: every seal, and every filed document against
+    /// the SHA-256 on the timeline. Exit status 0 when all is well, 1 when something is changed,
+    /// missing or unexplained.
+    Verify(VerifyArgs),
 }
 
 /// A yes or no on the command line (`unknown` where it may not be known).
@@ -502,6 +510,48 @@ pub struct CloseArgs {
     pub date: Option<NaiveDate>,
     #[command(flatten)]
     pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
+    pub upn: String,
+    /// The part to correct: opening_attendance, plans.N (the plan as recorded at its meeting),
+    /// plans.N.review, or timeline.N (N counts from 1, in the order of the case file).
+    #[arg(long, value_name = "PART")]
+    pub part: String,
+    /// The field inside the part, as a dotted path: e.g. possible, unauthorised, text, date,
+    /// outcome, attendance.possible, actions.2.owner.
+    #[arg(long, value_name = "FIELD")]
+    pub field: String,
+    /// The corrected value.
+    #[arg(long, value_name = "VALUE")]
+    pub value: String,
+    /// Why the record is corrected (kept with the correction).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// For a part changed by hand in the case file: the value the field had when it was recorded.
+    /// attend puts it back, checks the part then matches its seal, and records the correction.
+    #[arg(long, value_name = "VALUE")]
+    pub original: Option<String>,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub upn: Option<String>,
+    /// Check every case.
+    #[arg(long)]
+    pub all: bool,
+    /// List every part and document checked, not only those with a problem.
+    #[arg(long)]
+    pub verbose: bool,
+    /// table (for reading), csv or json (for other programs; columns documented in README).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,16 @@ pub struct CertificateArgs {
     /// With --all-flagged: pupils at or below this attendance (default thresholds.persistent in attend.yaml).
     #[arg(long, value_name = "PERCENT", value_parser = parse_threshold, requires = "all_flagged")]
     pub threshold: Option<u32>,
+    /// The version for a magistrates' court (s.566 Education Act 1996): everyone with parental
+    /// responsibility, compulsory school age and roll, the unauthorised sessions listed, the date
+    /// the register was imported, and the headteacher's declaration (certificate.court in
+    /// attend.yaml makes it the default).
+    #[arg(long)]
+    pub court: bool,
+    /// With --court: certify even though marks in the period are still N (reason not yet
+    /// established); the certificate says so. Without it such a certificate is refused.
+    #[arg(long)]
+    pub allow_unresolved: bool,
     #[command(flatten)]
     pub period: PeriodArgs,
     #[command(flatten)]

@@ -12,13 +12,16 @@ use std::path::PathBuf;
 pub fn parse_letter_kind(text: &str) -> Result<Kind, String> {
     let names = Kind::ALL
         .iter()
-        .filter(|k| **k != Kind::Certificate)
+        .filter(|k| !matches!(k, Kind::Certificate | Kind::CourtCertificate))
         .map(|k| k.name())
         .collect::<Vec<_>>()
         .join(", ");
     match Kind::parse(text) {
         Some(Kind::Certificate) => Err(
             "the registration certificate has its own command: attend certificate UPN [--from DATE --to DATE | --term T | --weeks N]".into(),
+        ),
+        Some(Kind::CourtCertificate) => Err(
+            "the registration certificate for a court has its own command: attend certificate UPN --court [--from DATE --to DATE | --term T | --weeks N]".into(),
         ),
         Some(k) => Ok(k),
         None => Err(format!("{text:?} is not a document attend writes: {names}")),

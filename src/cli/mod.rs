@@ -1,6 +1,7 @@
 //! The command line: clap definitions only, one file per command (1:1 with `commands/`). Help
 //! text speaks the officer's language. Nothing here runs a command.
 
+pub mod bundle;
 pub mod case;
 pub mod certificate;
 pub mod common;
@@ -93,6 +94,12 @@ pub enum Command {
     /// The registration certificate: every register mark of a period for one pupil, with the key
     /// of the codes and the totals.
     Certificate(certificate::CertificateArgs),
+    /// The bundle for the local authority (or a court) when a case is referred: one PDF with an
+    /// index, numbered exhibits (the referral summary, the certificate for a court, every letter
+    /// and record filed in the case in date order, the chronology) and a manifest of each
+    /// exhibit's SHA-256; the manifest as CSV; a copy of each filed file. Refused while
+    /// `attend case verify` finds a problem.
+    Bundle(bundle::BundleArgs),
     /// The templates documents are made from: list them, or export them to edit.
     #[command(subcommand)]
     Templates(templates::TemplatesCommand),

@@ -209,3 +209,17 @@ pub fn case_stages(
 pub fn case_stage(ws: &Workspace, id: &attend::upn::PupilId) -> Result<Option<String>> {
     Ok(case_stages(ws)?.get(id).cloned())
 }
+
+/// Warn when parts of a case that were sealed as evidence were changed by hand since: reading
+/// still works, but no document is issued from the case until they are put back or amended.
+pub fn warn_broken_seals(ctx: &Ctx, case: &attend::cases::Case) {
+    let broken = attend::cases::seal::broken(case);
+    if broken.is_empty() {
+        return;
+    }
+    ctx.warn(format!(
+        "part of this case was changed by hand after it was recorded; no document will be issued \
+         from it until that is put back or amended:\n{}",
+        attend::cases::seal::broken_advice(case.pupil.id.as_str(), &broken)
+    ));
+}

@@ -98,6 +98,54 @@ pub fn typeset_pages(
     Ok((pdf.bytes, pdf.pages))
 }
 
+/// Typeset a case's bundle: plain PDF (typst places the pages of filed PDFs only there), with
+/// the exhibits' files as assets beside the school's logo.
+#[cfg(feature = "pdf")]
+pub fn typeset_bundle(
+    ws: &Workspace,
+    markup: &str,
+    as_of: NaiveDate,
+    exhibits: BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>> {
+    use attend::documents::engine::{PdfOptions, markup_to_pdf};
+    let mut opts = PdfOptions::new(as_of);
+    opts.assets = issue::assets(ws)?;
+    opts.assets.extend(exhibits);
+    opts.archival = false;
+    let pdf =
+        markup_to_pdf(markup, &opts).map_err(|e| anyhow!("cannot typeset the bundle: {e}"))?;
+    for w in &pdf.warnings {
+        eprintln!(
+            "warning: {}",
+            super::output::clean(&format!("the bundle: {w}"))
+        );
+    }
+    Ok(pdf.bytes)
+}
+
+#[cfg(not(feature = "pdf"))]
+pub fn typeset_bundle(
+    ws: &Workspace,
+    markup: &str,
+    as_of: NaiveDate,
+    _: BTreeMap<String, Vec<u8>>,
+) -> Result<Vec<u8>> {
+    typeset(ws, markup, as_of, "bundle")
+}
+
+/// The number of pages of a PDF (`None`: not one that can be read, or no PDF support).
+pub fn pdf_pages(bytes: &[u8]) -> Option<usize> {
+    #[cfg(feature = "pdf")]
+    {
+        attend::documents::engine::pdf_page_count(bytes)
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        let _ = bytes;
+        None
+    }
+}
+
 #[cfg(not(feature = "pdf"))]
 pub fn typeset(ws: &Workspace, markup: &str, as_of: NaiveDate, what: &str) -> Result<Vec<u8>> {
     Ok(typeset_pages(ws, markup, as_of, what)?.0)

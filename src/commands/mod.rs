@@ -2,6 +2,7 @@
 //! present. What handlers share lives in [`common`], [`documents`], [`forms`] and [`output`];
 //! a handler never borrows from another handler.
 
+pub mod bundle;
 pub mod case;
 pub mod certificate;
 pub mod common;
@@ -136,6 +137,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Penalty(c) => penalty::run(ctx, c),
         Command::Letter(args) => letter::run(ctx, args),
         Command::Certificate(args) => certificate::run(ctx, args),
+        Command::Bundle(args) => bundle::run(ctx, args),
         Command::Templates(c) => templates::run(ctx, c),
     }
 }

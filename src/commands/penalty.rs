@@ -51,6 +51,7 @@ fn record(ctx: &Ctx, a: RecordArgs) -> Result<ExitCode> {
             "Penalty notice {} recorded for {id} ({})",
             done.number, n.issued
         ),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "Recorded penalty notice {} for {id} ({}): {}",
@@ -99,6 +100,7 @@ fn update(ctx: &Ctx, a: UpdateArgs, status: PenaltyStatus) -> Result<ExitCode> {
             a.number,
             status.as_str()
         ),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "Recorded for {id}: {}",
@@ -127,6 +129,7 @@ fn decline(ctx: &Ctx, a: NoNoticeArgs) -> Result<ExitCode> {
             "No penalty notice for {id} after the Notice to Improve of {}",
             nti.date
         ),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "Recorded for {id}: no penalty notice after the Notice to Improve of {}.",

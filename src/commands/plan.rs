@@ -73,6 +73,7 @@ fn copy(ctx: &Ctx, a: PlanCopyArgs) -> Result<ExitCode> {
         &ws,
         &case,
         &format!("Copy of plan {number} sent to {to} ({id})"),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "Recorded a copy of plan {number} sent to {to} on {date} ({}), in the case of {id}.",
@@ -320,7 +321,7 @@ fn new(ctx: &Ctx, a: PlanNewArgs) -> Result<ExitCode> {
     };
     let mut tx = ws.transaction();
     let filed = stage_documents(&mut tx, &ws, &mut case, &made, today, &by)?;
-    store::stage_write(&mut tx, &ws, &case)?;
+    store::stage_write(&mut tx, &ws, &case, ctx.as_of)?;
     tx.commit()?;
     let plan = case
         .plans

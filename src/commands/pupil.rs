@@ -48,6 +48,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             None
         }
     };
+    if let Some(c) = &case {
+        super::common::warn_broken_seals(ctx, c);
+    }
     let scope = attend::cases::penalty::scope(case.as_ref(), reg.pupils[i].dob);
     let an = main.analyse_scoped(i, &scope);
     let age = AgeStatus::of(reg.pupils[i].dob, period.to);

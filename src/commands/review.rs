@@ -365,7 +365,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     };
     let mut tx = ws.transaction();
     let filed = stage_documents(&mut tx, &ws, &mut case, &made, today, &by)?;
-    store::stage_write(&mut tx, &ws, &case)?;
+    store::stage_write(&mut tx, &ws, &case, ctx.as_of)?;
     tx.commit()?;
     let review = case.plans[done.plan as usize - 1]
         .review

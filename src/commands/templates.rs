@@ -22,6 +22,9 @@ fn what(name: &str) -> String {
             "_base.typ.tera" => {
                 "Shared: the page, letterhead, footer and page numbers of every document".into()
             }
+            "bundle.typ.tera" => {
+                "The case bundle (attend bundle): index, exhibits, chronology and manifest".into()
+            }
             "_letter.typ.tera" => {
                 "Shared: a letter's frame (a copy for each address, salutation, signature)".into()
             }

@@ -48,7 +48,9 @@ fn set_label(set: CodeSet) -> String {
 }
 
 /// The certificate's part of a document's context: `period`, `weeks` (each with its ten
-/// `cells`), `key`, `totals` and `notes`.
+/// `cells`), `key`, `totals` and `notes`; for the court's version, `unauthorised_days` (each
+/// `date` with its unauthorised `sessions`: `half`, `code`, `meaning`), `unresolved` (how many
+/// marks are still N), `first_marked` and `last_marked`.
 pub fn certificate(
     reg: &Register,
     index: usize,
@@ -64,9 +66,13 @@ pub fn certificate(
     let row = grid.row(index);
 
     let mut weeks = Vec::new();
+    // the unauthorised sessions, day by day: what a prosecution relies on
+    let mut unauthorised: Vec<(chrono::NaiveDate, Vec<Value>)> = Vec::new();
+    let mut unresolved = 0u32;
     // (code, set) -> sessions
     let mut used: BTreeMap<(u8, CodeSet), u32> = BTreeMap::new();
     let mut no_mark = 0u32;
+    let (mut first_marked, mut last_marked) = (None, None);
     for (w, monday) in grid.weeks.iter().enumerate() {
         let friday = *monday + Duration::days(4);
         if friday < period.from || *monday > period.to {
@@ -91,10 +97,26 @@ pub fn certificate(
                 }
             } else {
                 any = true;
+                first_marked.get_or_insert(s.date);
+                last_marked = Some(s.date);
                 let set = CodeSet::for_date(s.date);
                 match Code::from_u8(b) {
                     Some(code) => {
                         *used.entry((b, set)).or_default() += 1;
+                        if code.category(set) == Some(Category::Unauthorised) {
+                            let entry = json!({
+                                "half": s.half.as_str(),
+                                "code": code.as_str(),
+                                "meaning": code.meaning(set),
+                            });
+                            match unauthorised.last_mut() {
+                                Some((d, list)) if *d == s.date => list.push(entry),
+                                _ => unauthorised.push((s.date, vec![entry])),
+                            }
+                        }
+                        if code.is_unresolved() {
+                            unresolved += 1;
+                        }
                         json!({"code": code.as_str(), "class": class(code.category(set))})
                     }
                     None => json!({"code": "?", "class": "invalid"}),
@@ -177,5 +199,12 @@ pub fn certificate(
         "totals": totals,
         "notes": notes,
         "spans_code_sets": spans_both,
+        "unauthorised_days": unauthorised
+            .into_iter()
+            .map(|(date, sessions)| json!({"date": date, "sessions": sessions}))
+            .collect::<Vec<_>>(),
+        "unresolved": unresolved,
+        "first_marked": first_marked,
+        "last_marked": last_marked,
     }))
 }

@@ -34,7 +34,7 @@ pub fn logo_asset_name(configured: &str) -> String {
 #[cfg(feature = "pdf")]
 mod pdf;
 #[cfg(feature = "pdf")]
-pub use pdf::{PdfDocument, PdfOptions, markup_to_pdf};
+pub use pdf::{PdfDocument, PdfOptions, markup_to_pdf, pdf_page_count};
 
 #[cfg(test)]
 mod tests;

@@ -165,6 +165,7 @@ pub fn stage(
         stage: None,
         plan: prepared.plan,
         document: Some(document.clone()),
+        seal: None,
     };
     timeline::log_event(case, event, date)
         .map_err(|e| anyhow!("cannot record the document: {e}"))?;
@@ -180,7 +181,7 @@ pub fn stage(
             &format!("{} issued", prepared.kind.title()),
         );
     }
-    store::stage_write(tx, ws, case)?;
+    store::stage_write(tx, ws, case, date)?;
     Ok(Filed {
         path,
         document,

@@ -310,6 +310,7 @@ mod tests {
                 path: format!("documents/{file}"),
                 sha256: "0".repeat(64),
             }),
+            seal: None,
         }
     }
 

@@ -15,6 +15,7 @@
 //!
 //! The built-in templates are embedded from the repository's `templates/` folder ([`BUILTINS`]).
 
+pub mod bundle;
 pub(crate) mod certificate;
 pub mod context;
 pub mod engine;
@@ -30,8 +31,8 @@ pub use context::address::{
     Addressee, LeftOut, NobodyToWrite, NotWritten, addressees, addressees_each, not_addressed,
 };
 pub use context::{
-    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources, can_write,
-    meeting_day_warning, prepare,
+    MeetingDetails, MeetingOf, NoticeDetails, Prepared, Request, ReviewMeeting, Sources,
+    bundle_context, can_write, meeting_day_warning, prepare,
 };
 pub use engine::{DocError, TemplateSet};
 
@@ -45,6 +46,14 @@ pub const BUILTINS: &[(&str, &str)] = &[
     (
         "_letter.typ.tera",
         include_str!("../../templates/_letter.typ.tera"),
+    ),
+    (
+        "bundle.typ.tera",
+        include_str!("../../templates/bundle.typ.tera"),
+    ),
+    (
+        "court-certificate.typ.tera",
+        include_str!("../../templates/court-certificate.typ.tera"),
     ),
     (
         "concern-letter.typ.tera",
@@ -113,6 +122,9 @@ pub enum Kind {
     Review,
     /// Every register mark of a period in a grid, with the key and the totals.
     Certificate,
+    /// The registration certificate for a magistrates' court (s.566 Education Act 1996): the
+    /// everyday certificate with the particulars a prosecution relies on, and the declaration.
+    CourtCertificate,
     /// Notice to Improve: the last chance to engage before a penalty notice.
     NoticeToImprove,
     /// The case's chronology and evidence for a referral to the local authority.
@@ -126,13 +138,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::ConcernLetter,
         Kind::Invitation,
         Kind::Plan,
         Kind::PlanLetter,
         Kind::Review,
         Kind::Certificate,
+        Kind::CourtCertificate,
         Kind::NoticeToImprove,
         Kind::Referral,
         Kind::ReviewInvitation,
@@ -149,6 +162,7 @@ impl Kind {
             Kind::PlanLetter => "plan-letter",
             Kind::Review => "review",
             Kind::Certificate => "certificate",
+            Kind::CourtCertificate => "court-certificate",
             Kind::NoticeToImprove => "notice-to-improve",
             Kind::Referral => "referral",
             Kind::ReviewInvitation => "review-invitation",
@@ -168,6 +182,7 @@ impl Kind {
             "plan-letter" | "covering-letter" => Some(Kind::PlanLetter),
             "review" => Some(Kind::Review),
             "certificate" | "registration-certificate" => Some(Kind::Certificate),
+            "court-certificate" | "certificate-for-court" | "s566" => Some(Kind::CourtCertificate),
             "notice-to-improve" | "nti" => Some(Kind::NoticeToImprove),
             "referral" | "referral-summary" => Some(Kind::Referral),
             "review-invitation" | "invite-review" | "review-invite" => Some(Kind::ReviewInvitation),
@@ -188,6 +203,7 @@ impl Kind {
             Kind::PlanLetter => "plan-letter.typ.tera",
             Kind::Review => "review.typ.tera",
             Kind::Certificate => "certificate.typ.tera",
+            Kind::CourtCertificate => "court-certificate.typ.tera",
             Kind::NoticeToImprove => "notice-to-improve.typ.tera",
             Kind::Referral => "referral.typ.tera",
             Kind::ReviewInvitation => "review-invitation.typ.tera",
@@ -210,6 +226,7 @@ impl Kind {
             Kind::PlanLetter => "Covering letter for the action plan",
             Kind::Review => "Review of the attendance action plan",
             Kind::Certificate => "Registration certificate",
+            Kind::CourtCertificate => "Registration certificate for a magistrates' court",
             Kind::NoticeToImprove => "Notice to Improve",
             Kind::Referral => "Referral summary for the local authority",
             Kind::ReviewInvitation => "Invitation to the review meeting",
@@ -236,6 +253,7 @@ impl Kind {
             Kind::PlanLetter => "covering letters for the action plan",
             Kind::Review => "reviews of the attendance action plan",
             Kind::Certificate => "registration certificates",
+            Kind::CourtCertificate => "registration certificates for a magistrates' court",
             Kind::NoticeToImprove => "Notices to Improve",
             Kind::Referral => "referral summaries for the local authority",
             Kind::ReviewInvitation => "invitations to the review meeting",
@@ -264,6 +282,9 @@ impl Kind {
             }
             Kind::Certificate => {
                 "every mark of a period, weeks down and Mon-Fri AM/PM across, the key of the codes used, the totals"
+            }
+            Kind::CourtCertificate => {
+                "s.566 Education Act 1996: the pupil, compulsory school age and roll, everyone with parental responsibility, every mark with the key, the unauthorised sessions listed, totals, the import date, the declaration"
             }
             Kind::NoticeToImprove => {
                 "the record and the threshold met, the parent's duty, support so far and offered, the improvement period, what follows"

@@ -541,6 +541,37 @@ pub fn appended_log(
 }
 
 /// Read a log's rows (header first), for reports and tests. A missing log has no rows.
+/// An import of register marks, as `imports.csv` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    /// When the export was imported (`2025-01-10T08:15:00Z`).
+    pub imported_at: String,
+    pub source_file: String,
+    pub source_sha256: String,
+    pub first_session: String,
+    pub last_session: String,
+}
+
+/// The imports of register marks (not of contacts), oldest first.
+pub fn register_imports(register_dir: &Path) -> Result<Vec<ImportRecord>> {
+    let rows = read_log(register_dir, IMPORTS_FILE)?;
+    let header: Vec<&str> = IMPORTS_HEADER.split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("a column");
+    let (first, last) = (col("first_session"), col("last_session"));
+    Ok(rows
+        .into_iter()
+        .skip(1)
+        .filter(|r| r.get(last).is_some_and(|v| !v.is_empty()) && r.len() == header.len())
+        .map(|r| ImportRecord {
+            imported_at: r[0].clone(),
+            source_file: r[1].clone(),
+            source_sha256: r[2].clone(),
+            first_session: r[first].clone(),
+            last_session: r[last].clone(),
+        })
+        .collect())
+}
+
 pub fn read_log(register_dir: &Path, file: &str) -> Result<Vec<Vec<String>>> {
     let path = register_dir.join(file);
     let bytes = match fs::read(&path) {

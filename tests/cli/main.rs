@@ -8,14 +8,17 @@
 
 mod support;
 
+mod bundle;
 mod case_edit;
 mod case_files;
 mod case_git;
 mod case_people;
+mod certificate_court;
 mod documents_pdf;
 mod documents_snapshots;
 mod documents_templates;
 mod due;
+mod evidence;
 mod families;
 mod flag;
 mod import;

@@ -7,11 +7,13 @@
 mod penalty;
 mod people;
 mod plan;
+mod seal;
 mod timeline;
 
 pub use penalty::*;
 pub use people::*;
 pub use plan::*;
+pub use seal::*;
 pub use timeline::*;
 
 use super::Stage;
@@ -66,6 +68,9 @@ pub struct Case {
     /// The attendance figures on the day the case was opened (frozen evidence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opening_attendance: Option<Snapshot>,
+    /// The seal of the opening figures: when they were sealed, and their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_attendance_seal: Option<Seal>,
     /// Attendance meetings and their action plans, each with its review once held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<Plan>,
@@ -75,6 +80,9 @@ pub struct Case {
     /// Penalty notices issued to the parents for this child: the ledger, in the order recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub penalty_notices: Vec<PenaltyNotice>,
+    /// Corrections of sealed parts, in the order recorded (the parts themselves never change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
     /// Everything done, in the order it was recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<Event>,
@@ -126,9 +134,11 @@ pub mod tests_support {
             barriers: vec![],
             strengths: vec![],
             opening_attendance: None,
+            opening_attendance_seal: None,
             plans: vec![],
             penalty_notices: vec![],
             notices_to_improve: vec![],
+            amendments: vec![],
             timeline: vec![],
         }
     }

@@ -1,6 +1,6 @@
 //! Meetings, action plans and reviews, as the case file holds them.
 
-use super::Barrier;
+use super::{Barrier, Seal};
 use crate::attendance::{Fraction, Snapshot};
 use crate::cases::Stage;
 use chrono::NaiveDate;
@@ -305,6 +305,9 @@ pub struct Plan {
     pub review_date: NaiveDate,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CopyTo>,
+    /// The seal of the plan as recorded (everything but its copies and its review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
     /// The review, once held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<Review>,
@@ -504,6 +507,9 @@ pub struct Review {
     /// The plan made at this review (continue or escalate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_plan: Option<u32>,
+    /// The seal of the review as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
 }
 
 impl Review {

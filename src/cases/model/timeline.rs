@@ -1,5 +1,6 @@
 //! The timeline: what was done, each step an event, with the documents it produced.
 
+use super::Seal;
 use crate::cases::Stage;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -91,4 +92,7 @@ pub struct Event {
     pub plan: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
+    /// The seal of the entry as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Seal>,
 }

@@ -256,6 +256,7 @@ pub fn record_notice(case: &mut Case, checked: CheckedNotice, by: &str) -> Notic
         stage: None,
         plan: None,
         document: None,
+        seal: None,
     });
     let stage = timeline::raise_stage(
         case,
@@ -368,6 +369,7 @@ pub fn update_notice(
         stage: None,
         plan: None,
         document: None,
+        seal: None,
     });
     Ok(warnings)
 }
@@ -428,6 +430,7 @@ pub fn no_notice(
         stage: None,
         plan: None,
         document: None,
+        seal: None,
     });
     Ok(done)
 }

@@ -112,6 +112,7 @@ pub fn record_plan(
         review_date: plan.review_date,
         copies: plan.copies,
         review: None,
+        seal: None,
     });
     case.timeline.push(Event {
         date: plan.meeting.date,
@@ -122,6 +123,7 @@ pub fn record_plan(
         stage: None,
         plan: Some(number),
         document: None,
+        seal: None,
     });
     let stage = timeline::raise_stage(
         case,

@@ -611,6 +611,7 @@ pub fn check_review_form(
         escalation: form.escalation,
         notes: tidy(&form.notes),
         next_plan: None,
+        seal: None,
     };
     Ok(CheckedReview {
         review,
@@ -709,6 +710,7 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
         stage: None,
         plan: Some(number),
         document: None,
+        seal: None,
     });
     if let Some(n) = checked.next {
         let attendance = case
@@ -735,6 +737,7 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
             review_date: n.review_date,
             copies: n.copies,
             review: None,
+            seal: None,
         });
         case.timeline.push(Event {
             date,
@@ -749,6 +752,7 @@ pub fn record_review(case: &mut Case, checked: CheckedReview, by: &str) -> Resul
             stage: None,
             plan: Some(next_number),
             document: None,
+            seal: None,
         });
     }
     let stage = match decision {

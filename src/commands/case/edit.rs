@@ -36,7 +36,9 @@ const EDIT_GUIDE: &str = "\
 # strengths: [Loves art, Good friendships in form]
 #
 # The stage changes with `attend case stage`, so the reason is recorded; plans and reviews are
-# recorded with `attend plan new` and `attend review`.
+# recorded with `attend plan new` and `attend review`. What is sealed (a `seal:` beside it: the
+# opening figures, plans, reviews, timeline entries) stays as recorded: correct it with
+# `attend case amend`.
 ";
 
 pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
@@ -62,6 +64,14 @@ pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
         |text| {
             let case = store::parse_for(&ws, &id, text, &path)?;
             if let Some(b) = &before {
+                attend::cases::seal::check_edit(b, &case).map_err(|r| CaseFileError {
+                    file: shown.clone(),
+                    problems: vec![attend::cases::problem::Located {
+                        line: attend::cases::file::locate(text, &r.path),
+                        field: Some(r.path.to_string()),
+                        message: r.message,
+                    }],
+                })?;
                 attend::cases::timeline::check_edit(b, &case).map_err(|m| CaseFileError {
                     file: shown.clone(),
                     problems: vec![attend::cases::problem::Located {
@@ -106,7 +116,12 @@ pub(super) fn edit(ctx: &Ctx, a: EditArgs) -> Result<ExitCode> {
         .map(|b| attend::cases::timeline::check_edit(b, &case))
         .transpose()
         .map_err(|m| anyhow!(m))?;
-    let commit = store::save(&ws, &case, &format!("Case of {id} edited by hand"))?;
+    let commit = store::save(
+        &ws,
+        &case,
+        &format!("Case of {id} edited by hand"),
+        ctx.as_of,
+    )?;
     ctx.say(format!("Saved the case of {id}."));
     if let Some(n) = notes {
         if n.events_removed > 0 {

@@ -52,6 +52,17 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
             super::super::output::clean(&e.to_string())
         );
     }
+    let changed = cases
+        .iter()
+        .filter(|c| !attend::cases::seal::broken(c).is_empty())
+        .count();
+    if changed > 0 {
+        ctx.warn(format!(
+            "{changed} case{} a part changed by hand after it was recorded (no document is issued from {} until it is put back or amended): attend case verify --all lists them",
+            if changed == 1 { " has" } else { "s have" },
+            if changed == 1 { "it" } else { "them" },
+        ));
+    }
     let rows: Vec<Row> = cases
         .iter()
         .map(|c| row_of(c, ctx.as_of))

@@ -26,6 +26,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
         stage: None,
         plan: None,
         document,
+        seal: None,
     };
     let date = event.date;
     attend::cases::timeline::log_event(&mut c, event, ctx.as_of)?;
@@ -33,6 +34,7 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
         &ws,
         &c,
         &format!("{} recorded for {id} ({date})", capitalise(kind.as_str())),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "Recorded a {} on {date} in the case of {id}.",
@@ -86,6 +88,7 @@ pub(super) fn stage(ctx: &Ctx, a: StageArgs) -> Result<ExitCode> {
         &ws,
         &c,
         &format!("Stage of {id} moved from {} to {}", change.from, change.to),
+        ctx.as_of,
     )?;
     ctx.say(format!(
         "The case of {id} is now at stage {} (was {}).",
@@ -115,7 +118,7 @@ pub(super) fn close(ctx: &Ctx, a: CloseArgs) -> Result<ExitCode> {
         );
     }
     attend::cases::timeline::close_case(&mut c, &a.reason, date, &by)?;
-    let commit = store::save(&ws, &c, &format!("Case of {id} closed"))?;
+    let commit = store::save(&ws, &c, &format!("Case of {id} closed"), ctx.as_of)?;
     ctx.say(format!(
         "Closed the case of {id}. To reopen it: attend case stage {id} monitor --reason \"...\""
     ));

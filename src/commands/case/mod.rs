@@ -2,6 +2,7 @@
 //! professionals, services, barriers, strengths, view and consent; sync with the MIS.
 
 mod edit;
+mod evidence;
 mod list;
 mod log;
 mod open;
@@ -10,7 +11,7 @@ mod show;
 mod sync;
 
 use super::Ctx;
-use super::common::{pupil_id, register_for, report_commit, who};
+use super::common::{pupil_id, register_for, report_commit, warn_broken_seals, who};
 use super::output::{table, write_csv};
 use crate::cli::case::*;
 use crate::cli::common::Format;
@@ -47,6 +48,8 @@ pub fn run(ctx: &Ctx, command: CaseCommand) -> Result<ExitCode> {
         CaseCommand::View(a) => people::view(ctx, a),
         CaseCommand::Consent(a) => people::consent(ctx, a),
         CaseCommand::Sync(a) => sync::sync(ctx, a),
+        CaseCommand::Amend(a) => evidence::amend(ctx, a),
+        CaseCommand::Verify(a) => evidence::verify(ctx, a),
     }
 }
 

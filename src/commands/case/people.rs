@@ -17,7 +17,7 @@ fn change(
     let _lock = ws.lock()?;
     let mut c = store::load_existing(&ws, &id)?;
     let (said, message) = f(&ws, &mut c)?;
-    let commit = store::save(&ws, &c, &format!("{message} ({id})"))?;
+    let commit = store::save(&ws, &c, &format!("{message} ({id})"), ctx.as_of)?;
     ctx.say(said);
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)

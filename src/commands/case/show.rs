@@ -38,7 +38,10 @@ fn figures_column(s: Option<&Snapshot>) -> Vec<String> {
 pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let id = pupil_id(ctx, &ws, &a.upn)?;
-    let c = store::load_existing(&ws, &id)?;
+    let recorded = store::load_existing(&ws, &id)?;
+    warn_broken_seals(ctx, &recorded);
+    // what is shown is the record as corrected by its amendments (listed below)
+    let c = attend::cases::seal::amended(&recorded).unwrap_or(recorded);
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
     let (now, why_not) = attend::cases::plan::figures_for_case(&reg, &c, ctx.as_of, &ws.config);
     let mut o = String::new();
@@ -266,6 +269,23 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         }
         o.push_str(&line);
         o.push('\n');
+    }
+    if !c.amendments.is_empty() {
+        o.push_str(
+            "\nAmendments (corrections of the record; the original stays in the case file)\n",
+        );
+        for a in &c.amendments {
+            o.push_str(&format!(
+                "  {}  {}: {} {} corrected from {:?} to {:?}: {}\n",
+                a.date,
+                a.by,
+                a.part,
+                a.field,
+                a.original,
+                a.new,
+                a.reason.replace('\n', " ")
+            ));
+        }
     }
     std::io::stdout()
         .lock()

@@ -59,8 +59,9 @@ pub(super) fn sync(ctx: &Ctx, a: SyncArgs) -> Result<ExitCode> {
                 stage: None,
                 plan: None,
                 document: None,
+                seal: None,
             });
-            store::stage_write(&mut tx, &ws, &c)?;
+            store::stage_write(&mut tx, &ws, &c, ctx.as_of)?;
             said.push(format!("{id}: {text}"));
             changed.push(id);
         }

@@ -239,7 +239,9 @@ fn request_of(ws: &Workspace, id: &PupilId, a: &LetterArgs) -> Result<Request> {
             support: a.support.clone(),
         }),
         Kind::Referral => Request::Referral,
-        Kind::Certificate => unreachable!("parse_letter_kind refuses it"),
+        Kind::Certificate | Kind::CourtCertificate => {
+            unreachable!("parse_letter_kind refuses them")
+        }
     })
 }
 

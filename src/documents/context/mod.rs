@@ -11,6 +11,7 @@
 //! says what to do when it cannot.
 
 pub mod address;
+mod court;
 mod figures;
 mod law;
 mod meetings;
@@ -47,8 +48,79 @@ pub use meetings::MAX_MEETING_MINUTES;
 /// The lines of an address block (names and address) a DL envelope's window shows.
 const WINDOW_LINES: usize = 8;
 
-/// Gather a document's context, checking first that it can be written.
+/// Gather a document's context, checking first that it can be written. A case whose sealed
+/// record was changed by hand gives no document; a document shows the record as its amendments
+/// corrected it, and lists those corrections.
 pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
+    let Some(case) = src.case else {
+        return prepare_from(req, src);
+    };
+    let broken = crate::cases::seal::broken(case);
+    if !broken.is_empty() {
+        return Err(DocumentError::Invalid(format!(
+            "no document is issued from this case: part of it was changed by hand after it was recorded:\n{}",
+            crate::cases::seal::broken_advice(case.pupil.id.as_str(), &broken)
+        )));
+    }
+    if case.amendments.is_empty() {
+        return prepare_from(req, src);
+    }
+    let amended =
+        crate::cases::seal::amended(case).map_err(|e| DocumentError::Invalid(format!("{e:#}")))?;
+    let src = Sources {
+        case: Some(&amended),
+        ..*src
+    };
+    let mut prepared = prepare_from(req, &src)?;
+    prepared.context["amendments"] = Value::Array(
+        case.amendments
+            .iter()
+            .map(|a| {
+                json!({
+                    "date": long_date(a.date),
+                    "by": a.by,
+                    "part": a.part,
+                    "field": a.field,
+                    "original": a.original,
+                    "new": a.new,
+                    "reason": a.reason,
+                })
+            })
+            .collect(),
+    );
+    Ok(prepared)
+}
+
+/// The context of a case's bundle (`bundle.typ.tera`): what every document has (school, pupil,
+/// contact), `bundle` (from [`crate::documents::bundle::context`]) and the case's amendments.
+pub fn bundle_context(src: &Sources, bundle: Value) -> Result<Value, DocumentError> {
+    check_letterhead(src.config, Kind::Referral)?;
+    let mut ctx = common(src, Kind::Referral)?;
+    ctx["document"]["kind"] = Value::from("bundle");
+    ctx["document"]["title"] = Value::from("Case bundle");
+    ctx["bundle"] = bundle;
+    if let Some(case) = src.case {
+        ctx["amendments"] = Value::Array(
+            case.amendments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "date": long_date(a.date),
+                        "by": a.by,
+                        "part": a.part,
+                        "field": a.field,
+                        "original": a.original,
+                        "new": a.new,
+                        "reason": a.reason,
+                    })
+                })
+                .collect(),
+        );
+    }
+    Ok(ctx)
+}
+
+fn prepare_from(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
     let kind = req.kind();
     check_letterhead(src.config, kind)?;
     let mut warnings = Vec::new();
@@ -257,6 +329,22 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 warnings.push(stale_warning(to));
             }
             ctx["certificate"] = cert;
+        }
+        Request::CourtCertificate {
+            period,
+            import,
+            allow_unresolved,
+        } => {
+            let case = case.expect("checked");
+            event_text = court::court_certificate(
+                &mut ctx,
+                case,
+                src,
+                period,
+                import.as_ref(),
+                *allow_unresolved,
+                &mut warnings,
+            )?;
         }
         Request::NoticeToImprove(n) => {
             let case = case.expect("checked");

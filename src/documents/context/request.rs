@@ -84,6 +84,14 @@ pub enum Request {
     Certificate {
         period: PeriodSpec,
     },
+    /// The certificate for a magistrates' court (s.566 Education Act 1996).
+    CourtCertificate {
+        period: PeriodSpec,
+        /// The import the register's marks were last taken from the MIS by (`imports.csv`).
+        import: Option<crate::register::store::ImportRecord>,
+        /// Certify even though marks in the period are still N (reason not yet established).
+        allow_unresolved: bool,
+    },
     NoticeToImprove(NoticeDetails),
     Referral,
     /// Invitation to the review of the open plan.
@@ -109,6 +117,7 @@ impl Request {
             Request::PlanLetter { .. } => Kind::PlanLetter,
             Request::Review { .. } => Kind::Review,
             Request::Certificate { .. } => Kind::Certificate,
+            Request::CourtCertificate { .. } => Kind::CourtCertificate,
             Request::NoticeToImprove(_) => Kind::NoticeToImprove,
             Request::Referral => Kind::Referral,
             Request::ReviewInvitation(_) => Kind::ReviewInvitation,

@@ -124,6 +124,7 @@ pub(super) fn common(src: &Sources, kind: Kind) -> Result<Value, DocumentError> 
             "severe": c.thresholds.severe,
         },
         "pupil": pupil,
+        "amendments": [],
     }))
 }
 

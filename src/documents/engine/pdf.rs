@@ -59,6 +59,9 @@ pub struct PdfOptions {
     pub ident: Option<String>,
     /// Extra files the markup may read, e.g. `("logo.png", bytes)` for `#image("logo.png")`.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// PDF/A-2b (archival), as every document is. A bundle, which embeds the pages of the PDFs
+    /// filed in a case, cannot be: typst embeds PDF pages only in plain PDF.
+    pub archival: bool,
 }
 
 impl PdfOptions {
@@ -68,6 +71,7 @@ impl PdfOptions {
             as_of,
             ident: None,
             assets: BTreeMap::new(),
+            archival: true,
         }
     }
 }
@@ -81,6 +85,12 @@ pub struct PdfDocument {
     pub pages: usize,
     /// Non-fatal typst warnings (e.g. unknown font family), one readable line each.
     pub warnings: Vec<String>,
+}
+
+/// The number of pages of a PDF file (`None`: not a PDF that can be read).
+pub fn pdf_page_count(bytes: &[u8]) -> Option<usize> {
+    let pdf = hayro_syntax::Pdf::new(bytes.to_vec()).ok()?;
+    Some(pdf.pages().len())
 }
 
 /// Typeset typst `markup` into a PDF/A-2b document.
@@ -102,7 +112,12 @@ pub fn markup_to_pdf(markup: &str, options: &PdfOptions) -> Result<PdfDocument, 
         .ident
         .clone()
         .unwrap_or_else(|| format!("attend-{:016x}", fnv1a(markup.as_bytes())));
-    let standards = PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| DocError::Typst {
+    let wanted: &[PdfStandard] = if options.archival {
+        &[PdfStandard::A_2b]
+    } else {
+        &[]
+    };
+    let standards = PdfStandards::new(wanted).map_err(|e| DocError::Typst {
         line: None,
         messages: vec![e.message().to_string()],
     })?;

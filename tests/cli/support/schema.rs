@@ -129,6 +129,16 @@ fn regex_lite_match(pattern: &str, text: &str) -> bool {
         "^[0-9a-f]{64}$" => {
             text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
         }
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2} sha256:[0-9a-f]{64}$" => {
+            text.split_once(" sha256:").is_some_and(|(d, h)| {
+                regex_lite_match("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", d)
+                    && regex_lite_match("^[0-9a-f]{64}$", h)
+            })
+        }
+        "^(opening_attendance|plans\\.[1-9][0-9]*(\\.review)?|timeline\\.[1-9][0-9]*)$" => {
+            attend::cases::seal::Part::parse(text)
+                .is_ok_and(|p| p.to_string() == text && !text.starts_with("amendments"))
+        }
         p if p.starts_with("^([A-HJ-NP-RT-Z]") => {
             attend::upn::PupilId::parse(text).is_ok_and(|id| id.as_str() == text)
         }
