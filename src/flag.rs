@@ -94,11 +94,12 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
             band,
         })
     };
-    let unsorted: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
+    let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
     // lowest attendance first, then register order; the rows are large, so sort their positions
-    let mut order: Vec<u32> = (0..unsorted.len() as u32).collect();
+    // and then move each row once, in place (no second copy of the rows)
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&unsorted[a as usize], &unsorted[b as usize]);
+        let (a, b) = (&rows[a as usize], &rows[b as usize]);
         let (fa, fb) = (
             a.analysis.counts.attendance(),
             b.analysis.counts.attendance(),
@@ -111,14 +112,10 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
         }
         .then(a.index.cmp(&b.index))
     });
-    let mut slots: Vec<Option<FlagRow>> = unsorted.into_iter().map(Some).collect();
-    let rows: Vec<FlagRow> = order
-        .iter()
-        .map(|&k| slots[k as usize].take().expect("each row once"))
+    permute_in_place(&mut rows, &mut order);
+    let few_sessions: Vec<FlagRow> = rows
+        .extract_if(.., |r| r.analysis.counts.possible < q.min_sessions)
         .collect();
-    let (rows, few_sessions): (Vec<_>, Vec<_>) = rows
-        .into_iter()
-        .partition(|r| r.analysis.counts.possible >= q.min_sessions);
     Flagged {
         rows,
         few_sessions,
@@ -126,12 +123,73 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     }
 }
 
+/// Reorder `items` so that `items[r]` becomes the item that was at `order[r]`, moving each item
+/// once (by cycles of swaps). `order` must be a permutation of `0..items.len()`; it is used up.
+fn permute_in_place<T>(items: &mut [T], order: &mut [u32]) {
+    debug_assert_eq!(items.len(), order.len());
+    const DONE: u32 = u32::MAX;
+    for start in 0..items.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        // follow the cycle through `start`: each swap puts one item in its place
+        let mut r = start;
+        loop {
+            let src = order[r] as usize;
+            order[r] = DONE;
+            if src == start {
+                break;
+            }
+            items.swap(r, src);
+            r = src;
+        }
+    }
+}
+
 /// `items.filter_map(f)` on the machine's cores, keeping order.
 fn parallel_filter_map<T: Send>(items: &[usize], f: impl Fn(usize) -> Option<T> + Sync) -> Vec<T> {
-    crate::parallel::map_ranges(items.len(), 2048, |r| {
+    let mut parts = crate::parallel::map_ranges(items.len(), 2048, |r| {
         items[r].iter().filter_map(|&i| f(i)).collect::<Vec<T>>()
     })
-    .into_iter()
-    .flatten()
-    .collect()
+    .into_iter();
+    // the first part grows to hold the rest (the rows are large: no third copy)
+    let mut out = parts.next().unwrap_or_default();
+    for p in parts {
+        out.extend(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute_in_place;
+
+    #[test]
+    fn permute_in_place_moves_each_item_to_its_ordered_place() {
+        // every permutation of 0..5 (and some longer cycles): items[r] ends as old[order[r]]
+        let mut orders: Vec<Vec<u32>> = vec![vec![], vec![0], vec![1, 0], vec![2, 0, 1]];
+        let mut p = vec![0u32, 1, 2, 3, 4];
+        for _ in 0..120 {
+            orders.push(p.clone());
+            // next permutation (lexicographic)
+            let Some(i) = (0..p.len() - 1).rev().find(|&i| p[i] < p[i + 1]) else {
+                break;
+            };
+            let j = (i + 1..p.len())
+                .rev()
+                .find(|&j| p[j] > p[i])
+                .expect("exists");
+            p.swap(i, j);
+            p[i + 1..].reverse();
+        }
+        orders.push((0..1000).map(|k| (k * 7 + 3) % 1000).collect());
+        for order in orders {
+            let old: Vec<String> = (0..order.len()).map(|k| format!("row {k}")).collect();
+            let want: Vec<String> = order.iter().map(|&k| old[k as usize].clone()).collect();
+            let mut items = old.clone();
+            let mut o = order.clone();
+            permute_in_place(&mut items, &mut o);
+            assert_eq!(items, want, "order {order:?}");
+        }
+    }
 }

@@ -131,8 +131,11 @@ impl<'de> Deserialize<'de> for Upn {
 /// The key a pupil is stored under: a valid UPN, or `ADNO-<admission number>` for a school that
 /// identifies pupils without a UPN by admission number (`import.identify_by`). Either form is safe
 /// as a folder name: only letters, digits and one hyphen.
+///
+/// Held inline (no heap object per pupil: registers hold hundreds of thousands), as the text's
+/// ASCII bytes padded with zeros, so that the derived order is the text's order.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PupilId(Box<str>);
+pub struct PupilId([u8; PupilId::MAX_LEN]);
 
 /// Why a text is not a pupil identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -145,9 +148,20 @@ pub enum PupilIdError {
 
 impl PupilId {
     pub const ADNO_PREFIX: &'static str = "ADNO-";
+    /// The longest id: `ADNO-` and 20 letters and digits (a UPN is 13 characters).
+    const MAX_LEN: usize = 25;
+
+    /// An id from its text: ASCII letters, digits and hyphens, at most [`Self::MAX_LEN`] of them
+    /// (checked by the callers).
+    fn from_text(text: &str) -> PupilId {
+        debug_assert!(text.len() <= Self::MAX_LEN && text.bytes().all(|b| b.is_ascii() && b != 0));
+        let mut b = [0u8; Self::MAX_LEN];
+        b[..text.len()].copy_from_slice(text.as_bytes());
+        PupilId(b)
+    }
 
     pub fn from_upn(upn: Upn) -> PupilId {
-        PupilId(upn.as_str().into())
+        PupilId::from_text(upn.as_str())
     }
 
     /// The identifier of a pupil known only by admission number.
@@ -156,9 +170,11 @@ impl PupilId {
         if t.is_empty() || t.len() > 20 || !t.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(PupilIdError::AdmissionNumber(t.to_string()));
         }
-        Ok(PupilId(
-            format!("{}{}", Self::ADNO_PREFIX, t.to_ascii_uppercase()).into(),
-        ))
+        Ok(PupilId::from_text(&format!(
+            "{}{}",
+            Self::ADNO_PREFIX,
+            t.to_ascii_uppercase()
+        )))
     }
 
     /// Parse a UPN or an `ADNO-...` identifier, as typed on the command line or read from a file.
@@ -173,15 +189,16 @@ impl PupilId {
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        let n = memchr::memchr(0, &self.0).unwrap_or(Self::MAX_LEN);
+        std::str::from_utf8(&self.0[..n]).expect("an id is ASCII")
     }
 
     /// The UPN, when the pupil is identified by one.
     pub fn upn(&self) -> Option<Upn> {
-        if self.0.starts_with(Self::ADNO_PREFIX) {
+        if self.as_str().starts_with(Self::ADNO_PREFIX) {
             None
         } else {
-            Upn::parse(&self.0).ok()
+            Upn::parse(self.as_str()).ok()
         }
     }
 }
@@ -194,13 +211,13 @@ impl From<Upn> for PupilId {
 
 impl fmt::Display for PupilId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for PupilId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PupilId({})", self.0)
+        write!(f, "PupilId({})", self.as_str())
     }
 }
 
@@ -316,6 +333,24 @@ mod tests {
         #[test]
         fn parse_never_panics(s in ".{0,20}") {
             let _ = Upn::parse(&s);
+        }
+
+        /// Ids are held inline, zero-padded: their order must stay their text's order (the
+        /// register is sorted by it), and the text must come back as it went in.
+        #[test]
+        fn pupil_ids_keep_their_text_and_its_order(
+            a in "[0-9]{12}|[A-Za-z0-9]{1,20}",
+            b in "[0-9]{12}|[A-Za-z0-9]{1,20}",
+        ) {
+            let id = |t: &str| if t.len() == 12 && t.bytes().all(|c| c.is_ascii_digit()) {
+                PupilId::from_upn(Upn::from_body(t).unwrap())
+            } else {
+                PupilId::from_admission_number(t).unwrap()
+            };
+            let (x, y) = (id(&a), id(&b));
+            prop_assert_eq!(PupilId::parse(x.as_str()).unwrap(), x.clone());
+            prop_assert_eq!(x.to_string(), x.as_str());
+            prop_assert_eq!(x.cmp(&y), x.as_str().cmp(y.as_str()));
         }
     }
 }

@@ -194,14 +194,30 @@ pub struct Frame<'g> {
     pub(super) day: Vec<u8>,
     /// Per slot in `a..b`: school-week index within the period (or u32::MAX if not held).
     school_week: Vec<u32>,
-    /// Per slot in `a..b`: on a school day next to a closure or holiday.
-    adjacent: Vec<bool>,
     /// Mondays of the period's school weeks.
     pub(super) weeks: Vec<NaiveDate>,
     /// First slot (relative to `a`) of the last 4 school weeks.
     last4_from: usize,
     /// Per slot: is the session held by the school?
     pub(super) held: Vec<bool>,
+    /// Per slot in `a..b`, packed into one byte for the per-pupil loops: the code set index
+    /// (bit 0), held (bit 1), next to a closure or holiday (bit 2), the weekday (bits 4-6).
+    info: Vec<u8>,
+}
+
+const INFO_SET: u8 = 1;
+const INFO_HELD: u8 = 2;
+const INFO_ADJACENT: u8 = 4;
+const INFO_DAY_SHIFT: u32 = 4;
+
+/// The code set of a packed slot byte.
+#[inline]
+fn info_set(info: u8) -> CodeSet {
+    if info & INFO_SET == 0 {
+        CodeSet::Regs2006
+    } else {
+        CodeSet::Regs2024
+    }
 }
 
 impl<'g> Frame<'g> {
@@ -240,6 +256,15 @@ impl<'g> Frame<'g> {
             .position(|&i| i != u32::MAX && i >= last4_week)
             .unwrap_or(b - a);
         let held = cal.held[a..b].to_vec();
+        let info = (0..b - a)
+            .map(|k| {
+                debug_assert!(set[k] <= 1 && day[k] < 5);
+                set[k]
+                    | if held[k] { INFO_HELD } else { 0 }
+                    | if adjacent[k] { INFO_ADJACENT } else { 0 }
+                    | (day[k] << INFO_DAY_SHIFT)
+            })
+            .collect();
         Frame {
             grid,
             period,
@@ -248,10 +273,10 @@ impl<'g> Frame<'g> {
             set,
             day,
             school_week,
-            adjacent,
             weeks,
             last4_from,
             held,
+            info,
         }
     }
 
@@ -263,22 +288,14 @@ impl<'g> Frame<'g> {
     /// Just the counts of row `i` (the fast path for sorting and filtering).
     pub fn counts(&self, i: usize) -> Counts {
         let row = &self.grid.row(i)[self.a..self.b];
-        let mut c = Counts::default();
-        for (k, &m) in row.iter().enumerate() {
-            if m == 0 {
-                c.no_mark += u32::from(self.held[k]);
-                continue;
-            }
-            c.add(
-                m,
-                if self.set[k] == 0 {
-                    CodeSet::Regs2006
-                } else {
-                    CodeSet::Regs2024
-                },
-            );
+        // per code set and stored byte: how many sessions, turned into counts once at the end
+        let mut per_set = [[0u32; 64]; 2];
+        let mut no_mark = 0u32;
+        for (&m, &info) in row.iter().zip(&self.info) {
+            per_set[usize::from(info & INFO_SET)][usize::from(m & 63)] += 1;
+            no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
         }
-        c
+        counts_of(&per_set, no_mark)
     }
 
     /// Everything about row `i` of the grid over the period, every unauthorised session counted
@@ -306,24 +323,34 @@ impl<'g> Frame<'g> {
             &mut big
         };
         let (mut adj_possible, mut adj_absent, mut no_mark) = (0u32, 0u32, 0u32);
-        let (mut day_possible, mut day_absent) = ([0u32; 5], [0u32; 5]);
-        for (k, &m) in row.iter().enumerate() {
-            let set = self.set[k] as usize;
-            tally[set][m as usize] += 1;
-            let f = flags[set][m as usize];
-            let possible = u32::from(f & POSSIBLE != 0);
-            let absent = u32::from(f & ABSENT != 0);
-            let day = self.day[k] as usize;
+        // indexed by weekday (0..5; 8 wide so that a masked index needs no bounds check)
+        let (mut day_possible, mut day_absent) = ([0u32; 8], [0u32; 8]);
+        let mut penalty_slots = 0u32;
+        for (&m, &info) in row.iter().zip(&self.info) {
+            let set = usize::from(info & INFO_SET);
+            let m = usize::from(m & 63);
+            tally[set][m] += 1;
+            let f = flags[set][m];
+            let possible = u32::from(f & POSSIBLE);
+            let absent = u32::from((f & ABSENT) >> 1);
+            let day = usize::from(info >> INFO_DAY_SHIFT) & 7;
             day_possible[day] += possible;
             day_absent[day] += absent;
-            let adjacent = u32::from(self.adjacent[k]);
+            let adjacent = u32::from((info & INFO_ADJACENT) >> 2);
             adj_possible += possible & adjacent;
             adj_absent += absent & adjacent;
-            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
-            if f & PENALTY != 0 {
-                let w = self.school_week[k];
-                if w != u32::MAX && (all || scope.counts(self.grid.session(self.a + k).date)) {
-                    week_unauth[w as usize] += 1;
+            no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
+            penalty_slots += u32::from((f & PENALTY) >> 2);
+        }
+        // the penalty-notice codes (G, N, O, U) are few: find their weeks in a second pass
+        if penalty_slots > 0 {
+            for (k, (&m, &info)) in row.iter().zip(&self.info).enumerate() {
+                let f = flags[usize::from(info & INFO_SET)][usize::from(m & 63)];
+                if f & PENALTY != 0 {
+                    let w = self.school_week[k];
+                    if w != u32::MAX && (all || scope.counts(self.grid.session(self.a + k).date)) {
+                        week_unauth[w as usize] += 1;
+                    }
                 }
             }
         }
@@ -336,13 +363,8 @@ impl<'g> Frame<'g> {
             }
         }
         an.counts.no_mark = no_mark;
-        for (k, &m) in row.iter().enumerate().skip(self.last4_from) {
-            let set = if self.set[k] == 0 {
-                CodeSet::Regs2006
-            } else {
-                CodeSet::Regs2024
-            };
-            an.last4.add(m, set);
+        for (&m, &info) in row.iter().zip(&self.info).skip(self.last4_from) {
+            an.last4.add(m, info_set(info));
         }
         for d in 0..5 {
             an.weekdays[d] = DayRate {
@@ -363,23 +385,13 @@ impl<'g> Frame<'g> {
         debug_assert_eq!(tally.hist.len(), row.len());
         let mut per_set = [[0u32; 64]; 2];
         let mut no_mark = 0u32;
-        for ((k, &m), h) in row.iter().enumerate().zip(tally.hist.iter_mut()) {
-            let m = (m as usize) & 63;
+        for ((&m, &info), h) in row.iter().zip(&self.info).zip(tally.hist.iter_mut()) {
+            let m = usize::from(m & 63);
             h[m] += 1;
-            per_set[self.set[k] as usize][m] += 1;
-            no_mark += u32::from(m == 0) & u32::from(self.held[k]);
+            per_set[usize::from(info & INFO_SET)][m] += 1;
+            no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
         }
-        let mut c = Counts::default();
-        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
-            .into_iter()
-            .zip(&per_set)
-        {
-            for (b, &n) in t.iter().enumerate().skip(1) {
-                c.add_n(b as u8, set, n);
-            }
-        }
-        c.no_mark = no_mark;
-        c
+        counts_of(&per_set, no_mark)
     }
 
     /// An empty tally for this period.
@@ -468,6 +480,21 @@ impl SlotTally {
             }
         }
     }
+}
+
+/// Counts from how many sessions had each stored byte under each code set.
+fn counts_of(per_set: &[[u32; 64]; 2], no_mark: u32) -> Counts {
+    let mut c = Counts::default();
+    for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
+        .into_iter()
+        .zip(per_set)
+    {
+        for (b, &n) in t.iter().enumerate().skip(1) {
+            c.add_n(b as u8, set, n);
+        }
+    }
+    c.no_mark = no_mark;
+    c
 }
 
 /// Day of week index of a date, Monday = 0.

@@ -133,8 +133,15 @@ impl Store {
                 AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date)
             })
             .collect();
+        // the slots any pupil's row covers: one pass over the rows, in memory order
+        let mut covered = vec![false; n_slots];
+        for i in 0..export.pupils.len() {
+            for (c, &v) in covered.iter_mut().zip(export.row(i)) {
+                *c |= v != NOT_COVERED;
+            }
+        }
         let years: BTreeSet<AcademicYear> = (0..n_slots)
-            .filter(|&j| (0..export.pupils.len()).any(|i| export.row(i)[j] != NOT_COVERED))
+            .filter(|&j| covered[j])
             .map(|j| slot_year[j])
             .collect();
         let single_year = years.len() == 1;

@@ -14,6 +14,7 @@ pub mod store;
 
 use crate::dates::{AcademicYear, Half, Session};
 use crate::upn::PupilId;
+use anyhow::Result;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
@@ -266,7 +267,7 @@ pub struct Register {
 
 impl Register {
     /// Load pupils and the marks of `years` from `register_dir`.
-    pub fn load(register_dir: &std::path::Path, years: Years) -> anyhow::Result<Register> {
+    pub fn load(register_dir: &std::path::Path, years: Years) -> Result<Register> {
         let held = store::years_held(register_dir)?;
         let chosen: Vec<AcademicYear> = match years {
             Years::All => held.clone(),
@@ -291,16 +292,24 @@ impl Register {
                 }
             }
         };
-        let t = std::time::Instant::now();
-        let pupils = store::load_pupils(register_dir)?;
-        crate::timing("  pupils.csv", t);
+        // pupils.csv on a thread of its own while the marks are read
+        let (pupils, parts) = std::thread::scope(|sc| {
+            let pupils = sc.spawn(|| {
+                let t = std::time::Instant::now();
+                let pupils = store::load_pupils(register_dir);
+                crate::timing("  pupils.csv", t);
+                pupils
+            });
+            let t = std::time::Instant::now();
+            let parts: Result<Vec<MarkGrid>> = chosen
+                .iter()
+                .map(|y| store::load_year(register_dir, *y))
+                .collect();
+            crate::timing("  marks", t);
+            (pupils.join().expect("pupils.csv reader"), parts)
+        });
+        let (pupils, mut parts) = (pupils?, parts?);
         let ids: Vec<PupilId> = pupils.iter().map(|p| p.id.clone()).collect();
-        let mut parts = Vec::with_capacity(chosen.len());
-        let t = std::time::Instant::now();
-        for y in &chosen {
-            parts.push(store::load_year(register_dir, *y)?);
-        }
-        crate::timing("  marks", t);
         let grid = if parts.len() == 1 && parts[0].ids == ids {
             parts.pop().expect("one")
         } else {

@@ -216,8 +216,28 @@ fn decode_week(field: &[u8], out: &mut [u8]) -> Option<()> {
     (k == WEEK_SLOTS).then_some(())
 }
 
-/// Parse a marks file. Rows come back sorted by id.
+/// Parse a marks file held in memory. Rows come back sorted by id.
 pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
+    read_marks(text, text.len() as u64, path)
+}
+
+/// How much of a marks file is read and parsed at a time.
+const MARKS_CHUNK: usize = 8 << 20;
+
+/// Parse a marks file from `src`, a few megabytes at a time (the text is never held whole), each
+/// part on the machine's cores; `size` is the file's length, if known (0 if not), to reserve the
+/// marks at once. Rows come back sorted by id.
+fn read_marks(src: impl std::io::Read, size: u64, path: &Path) -> Result<MarkGrid> {
+    read_marks_in(src, size, path, MARKS_CHUNK)
+}
+
+/// [`read_marks`], `chunk` bytes at a time.
+fn read_marks_in(
+    mut src: impl std::io::Read,
+    size: u64,
+    path: &Path,
+    chunk: usize,
+) -> Result<MarkGrid> {
     let bad = |line: usize, what: &str| {
         anyhow!(
             "{}, line {line}: {what}. This file is written by attend; restore it from git or re-import the export",
@@ -225,66 +245,130 @@ pub fn parse_marks(text: &[u8], path: &Path) -> Result<MarkGrid> {
         )
     };
     let mut grid = MarkGrid::default();
-    let mut first_line = 0;
-    let mut lines = text.split(|&b| b == b'\n').enumerate();
-    // preamble and weeks line
-    for (i, line) in lines.by_ref() {
-        if line.starts_with(b"#") || line.is_empty() {
-            continue;
+    let mut have_weeks = false;
+    // 0-based number of the first line in `buf`
+    let mut line_base = 0usize;
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk.min(size as usize + 1));
+    let mut eof = false;
+    while !eof {
+        // fill the buffer to a chunk (or the file's end)
+        let want = chunk.max(buf.len() * 2);
+        while buf.len() < want {
+            let old = buf.len();
+            buf.resize(want, 0);
+            let n = loop {
+                match src.read(&mut buf[old..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("cannot read {}", path.display()));
+                    }
+                }
+            };
+            buf.truncate(old + n);
+            if n == 0 {
+                eof = true;
+                break;
+            }
         }
-        let l = std::str::from_utf8(line).map_err(|_| bad(i + 1, "not text"))?;
-        let rest = l
-            .strip_prefix("weeks")
-            .ok_or_else(|| bad(i + 1, "expected the weeks line"))?;
-        for w in rest.split_whitespace() {
-            let d = NaiveDate::parse_from_str(w, "%Y-%m-%d")
-                .map_err(|_| bad(i + 1, &format!("{w:?} is not a date")))?;
-            grid.weeks.push(d);
+        // whole lines only; the rest waits for the next chunk
+        let cut = if eof {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(p) => p + 1,
+                None => continue, // a line longer than the buffer: read more
+            }
+        };
+        let mut text = &buf[..cut];
+        if !have_weeks {
+            // preamble and weeks line
+            let mut lines = text.split_inclusive(|&b| b == b'\n');
+            for line in lines.by_ref() {
+                let i = line_base;
+                line_base += 1;
+                let line = line.strip_suffix(b"\n").unwrap_or(line);
+                if line.starts_with(b"#") || line.is_empty() {
+                    continue;
+                }
+                let l = std::str::from_utf8(line).map_err(|_| bad(i + 1, "not text"))?;
+                let rest = l
+                    .strip_prefix("weeks")
+                    .ok_or_else(|| bad(i + 1, "expected the weeks line"))?;
+                for w in rest.split_whitespace() {
+                    let d = NaiveDate::parse_from_str(w, "%Y-%m-%d")
+                        .map_err(|_| bad(i + 1, &format!("{w:?} is not a date")))?;
+                    grid.weeks.push(d);
+                }
+                if grid.weeks.windows(2).any(|p| p[0] >= p[1]) {
+                    return Err(bad(i + 1, "the weeks are not in order"));
+                }
+                have_weeks = true;
+                break;
+            }
+            let consumed = cut - lines.map(<[u8]>::len).sum::<usize>();
+            text = &text[consumed..];
+            if have_weeks {
+                // reserve the marks of as many pupils as the file can hold (the shortest
+                // line is a one-character id and ten one-character marks a week); only the
+                // part filled is ever in memory
+                let n = grid.weeks.len() * WEEK_SLOTS;
+                let most = size as usize / (2 + grid.weeks.len() * (WEEK_SLOTS + 1)).max(1);
+                let _ = grid.marks.try_reserve_exact(most.saturating_mul(n));
+            }
         }
-        if grid.weeks.windows(2).any(|p| p[0] >= p[1]) {
-            return Err(bad(i + 1, "the weeks are not in order"));
+        if have_weeks && !text.is_empty() {
+            line_base = parse_body(text, line_base, &mut grid, &bad)?;
         }
-        break;
+        buf.drain(..cut);
     }
-    // the pupil lines, parsed in parts on the machine's cores (each part starts at a line)
-    let body_start = lines.next().map_or(text.len(), |(i, l)| {
-        first_line = i;
-        l.as_ptr() as usize - text.as_ptr() as usize
-    });
-    let body = &text[body_start..];
-    let parts = split_at_lines(body, crate::parallel::threads());
-    let mut line_base = first_line;
+    Ok(grid)
+}
+
+/// Parse whole pupil lines (`text`, whose first line is the 0-based line `line0`) in parts on
+/// the machine's cores, appending them to `grid`. Returns the number of the line after them.
+fn parse_body(
+    text: &[u8],
+    line0: usize,
+    grid: &mut MarkGrid,
+    bad: &(dyn Fn(usize, &str) -> anyhow::Error + Sync),
+) -> Result<usize> {
+    let parts = split_at_lines(text, crate::parallel::threads());
+    let mut line_base = line0;
     let mut ranges = Vec::new();
     for part in &parts {
         ranges.push((line_base, *part));
         line_base += memchr::memchr_iter(b'\n', part).count();
     }
+    if !text.ends_with(b"\n") {
+        line_base += 1;
+    }
     let weeks = &grid.weeks;
-    let results: Vec<Result<(Vec<PupilId>, Vec<u8>)>> = std::thread::scope(|sc| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(line0, part)| sc.spawn(move || parse_pupil_lines(part, line0, weeks, &bad)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("marks parser"))
-            .collect()
-    });
-    for r in results {
+    let results: Vec<Result<(Vec<PupilId>, Vec<u8>)>> = if ranges.len() == 1 {
+        vec![parse_pupil_lines(ranges[0].1, ranges[0].0, weeks, bad)]
+    } else {
+        std::thread::scope(|sc| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&(line0, part)| sc.spawn(move || parse_pupil_lines(part, line0, weeks, bad)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("marks parser"))
+                .collect()
+        })
+    };
+    for (r, &(first_line, _)) in results.into_iter().zip(&ranges) {
         let (ids, marks) = r?;
         if let (Some(last), Some(first)) = (grid.ids.last(), ids.first())
             && last >= first
         {
-            return Err(bad(0, "pupils are not in order"));
+            return Err(bad(first_line + 1, "pupils are not in order"));
         }
         grid.ids.extend(ids);
-        if grid.marks.is_empty() {
-            grid.marks = marks;
-        } else {
-            grid.marks.extend_from_slice(&marks);
-        }
+        grid.marks.extend_from_slice(&marks);
     }
-    Ok(grid)
+    Ok(line_base)
 }
 
 /// Split `text` into about `n` parts, each ending at a line end.
@@ -389,8 +473,11 @@ fn parse_pupil_lines(
 /// Read one academic year's marks (an empty grid if none are held).
 pub fn load_year(register_dir: &Path, year: AcademicYear) -> Result<MarkGrid> {
     let path = marks_path(register_dir, year);
-    match fs::read(&path) {
-        Ok(b) => parse_marks(&b, &path),
+    match fs::File::open(&path) {
+        Ok(f) => {
+            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+            read_marks(f, size, &path)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(MarkGrid::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
@@ -431,28 +518,31 @@ pub fn write_marks(
     }
     head.push('\n');
     out.write_all(head.as_bytes())?;
-    let mut line: Vec<u8> = Vec::with_capacity(16 + weeks.len() * (WEEK_SLOTS * 2 + 1));
+    // a line is at most the id, and a space and ten two-character codes a week
+    let mut line = vec![0u8; 64 + weeks.len() * (WEEK_SLOTS * 2 + 1)];
     for (i, id) in grid.ids.iter().enumerate() {
         let row = grid.row(i);
-        line.clear();
-        line.extend_from_slice(id.as_str().as_bytes());
+        let id = id.as_str().as_bytes();
+        line[..id.len()].copy_from_slice(id);
+        let mut p = id.len();
         let mut any = false;
         for (&w, ins) in weeks.iter().zip(&inside) {
-            line.push(b' ');
+            line[p] = b' ';
+            p += 1;
             let week = &row[w * WEEK_SLOTS..(w + 1) * WEEK_SLOTS];
-            for k in 0..WEEK_SLOTS {
-                let b = if ins[k] { week[k] } else { 0 };
+            for (&b, &inside) in week.iter().zip(ins) {
+                let b = if inside { b } else { 0 };
                 any |= b != 0;
+                // both characters are written; the second is kept only for a two-character code
                 let (n, t) = text[b as usize];
-                line.push(t[0]);
-                if n == 2 {
-                    line.push(t[1]);
-                }
+                line[p] = t[0];
+                line[p + 1] = t[1];
+                p += n as usize;
             }
         }
         if any {
-            line.push(b'\n');
-            out.write_all(&line)?;
+            line[p] = b'\n';
+            out.write_all(&line[..p + 1])?;
         }
     }
     Ok(())
@@ -632,6 +722,47 @@ mod tests {
         assert!(err.contains("line 3"), "{err}");
         let text = b"weeks 2024-09-02\nB801200005001 /\\/\\/\\/\\/F\n";
         assert!(parse_marks(text, Path::new("m.txt")).is_err());
+    }
+
+    #[test]
+    fn marks_read_in_small_chunks_are_the_same_as_read_whole() {
+        // chunks far smaller than a line, about a line, and larger: every line split somewhere
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut g = MarkGrid {
+            weeks: vec![d("2024-09-02"), d("2024-09-09"), d("2024-09-16")],
+            ids: (1..=40).map(|k| id(&format!("8012000050{k:02}"))).collect(),
+            marks: vec![0; 40 * 30],
+        };
+        g.ids.sort();
+        let codes = ["/", "\\", "L", "C1", "N", "Y7", "J1", "U"];
+        for (k, m) in g.marks.iter_mut().enumerate() {
+            if k % 7 != 3 {
+                *m = Code::parse(codes[k % codes.len()]).unwrap().as_u8();
+            }
+        }
+        let text = marks_text(&g, AcademicYear(2024));
+        for chunk in [1, 7, 40, 75, 500, 1 << 20] {
+            let back =
+                read_marks_in(text.as_bytes(), text.len() as u64, Path::new("m"), chunk).unwrap();
+            assert_eq!(back.weeks, g.weeks, "chunk {chunk}");
+            assert_eq!(back.ids, g.ids, "chunk {chunk}");
+            assert_eq!(back.marks, g.marks, "chunk {chunk}");
+        }
+        // a damaged line is reported with its own line number, whichever chunk it falls in
+        let lines: Vec<&str> = text.lines().collect();
+        let damaged = lines.len() - 5;
+        let mut bad_text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        bad_text[damaged].push_str(" ..........");
+        let bad_text = bad_text.join("\n") + "\n";
+        for chunk in [7, 75, 1 << 20] {
+            let err = read_marks_in(bad_text.as_bytes(), 0, Path::new("m.txt"), chunk)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("line {}:", damaged + 1)),
+                "chunk {chunk}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
-/// A pupil while the export is read: details, and marks over the weeks seen so far.
+/// A pupil while the export is read: details, and marks over the weeks seen so far (a long
+/// export's; a wide export's are in [`Builder::wide_rows`]).
 pub(super) struct Reading {
     pub(super) details: Pupil,
     pub(super) line: usize,
@@ -32,6 +33,11 @@ pub(super) struct Builder<'a> {
     pub(super) weeks: Vec<NaiveDate>,
     pub(super) week_index: FxHashMap<NaiveDate, usize>,
     pub(super) pupils: Vec<Reading>,
+    /// A wide export's marks, every pupil's row in one block (`row_len` bytes each, in
+    /// [`Builder::pupils`] order): no heap object per pupil. Empty for a long export.
+    pub(super) wide_rows: Vec<u8>,
+    /// The length of a row in `wide_rows` (0: each pupil's marks are in [`Reading::marks`]).
+    pub(super) row_len: usize,
     pub(super) by_id: FxHashMap<Box<[u8]>, u32>,
     pub(super) code_sets: BTreeSet<CodeSet>,
     pub(super) no_mark_cells: usize,
@@ -41,6 +47,22 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// The marks of pupil `pi`, at least `len` slots long: a wide export's rows are all one
+    /// length, in one block; a long export's grow as weeks appear.
+    #[inline]
+    pub(super) fn row_mut(&mut self, pi: usize, len: usize) -> &mut [u8] {
+        if self.row_len > 0 {
+            debug_assert!(len <= self.row_len);
+            &mut self.wide_rows[pi * self.row_len..(pi + 1) * self.row_len]
+        } else {
+            let m = &mut self.pupils[pi].marks;
+            if m.len() < len {
+                m.resize(len.div_ceil(WEEK_SLOTS) * WEEK_SLOTS, NOT_COVERED);
+            }
+            m
+        }
+    }
+
     pub(super) fn week(&mut self, monday: NaiveDate) -> usize {
         if let Some(&w) = self.week_index.get(&monday) {
             return w;
@@ -171,12 +193,9 @@ impl<'a> Builder<'a> {
                 return;
             }
         };
-        let m = &mut self.pupils[pi].marks;
-        if m.len() <= slot {
-            m.resize((slot / WEEK_SLOTS + 1) * WEEK_SLOTS, NOT_COVERED);
-        }
-        if m[slot] != NOT_COVERED {
-            if m[slot] == v {
+        let cur = self.row_mut(pi, slot + 1)[slot];
+        if cur != NOT_COVERED {
+            if cur == v {
                 self.identical_duplicates += 1;
             } else {
                 self.err.push(
@@ -193,7 +212,37 @@ impl<'a> Builder<'a> {
             }
             return;
         }
-        m[slot] = v;
+        self.row_mut(pi, slot + 1)[slot] = v;
+    }
+}
+
+/// Reorder the rows (`n` bytes each) of `m` so that row `r` becomes the row that was at
+/// `order[r]` (a permutation), in place: each row is copied once, by cycles, through one row
+/// of scratch space.
+pub(super) fn permute_rows(m: &mut [u8], n: usize, order: &[u32]) {
+    debug_assert_eq!(m.len(), n * order.len());
+    let mut done = vec![false; order.len()];
+    let mut tmp = vec![0u8; n];
+    for start in 0..order.len() {
+        if done[start] {
+            continue;
+        }
+        done[start] = true;
+        if order[start] as usize == start {
+            continue;
+        }
+        tmp.copy_from_slice(&m[start * n..(start + 1) * n]);
+        let mut r = start;
+        loop {
+            let src = order[r] as usize;
+            if src == start {
+                m[r * n..(r + 1) * n].copy_from_slice(&tmp);
+                break;
+            }
+            m.copy_within(src * n..(src + 1) * n, r * n);
+            done[src] = true;
+            r = src;
+        }
     }
 }
 
@@ -247,12 +296,32 @@ pub(super) fn finish(
             .id
             .cmp(&reading[c as usize].details.id)
     });
-    let mut marks = vec![NOT_COVERED; by_id.len() * n];
+    let mut marks = if b.row_len > 0 {
+        // a wide export: its rows, already in one block, put in id order in place
+        debug_assert_eq!(b.row_len, n);
+        let mut m = std::mem::take(&mut b.wide_rows);
+        permute_rows(&mut m, n, &by_id);
+        if !identity {
+            let mut tmp = vec![0u8; n];
+            for row in m.chunks_exact_mut(n) {
+                tmp.copy_from_slice(row);
+                for (new_w, &old_w) in order.iter().enumerate() {
+                    row[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
+                        .copy_from_slice(&tmp[old_w * WEEK_SLOTS..(old_w + 1) * WEEK_SLOTS]);
+                }
+            }
+        }
+        m
+    } else {
+        vec![NOT_COVERED; by_id.len() * n]
+    };
     let mut pupils: Vec<ExportPupil> = Vec::with_capacity(by_id.len());
     for (r, &i) in by_id.iter().enumerate() {
         let p = &mut reading[i as usize];
         let m = &mut marks[r * n..(r + 1) * n];
-        if identity {
+        if b.row_len > 0 {
+            // in place already
+        } else if identity {
             m[..p.marks.len()].copy_from_slice(&p.marks);
         } else {
             for (new_w, &old_w) in order.iter().enumerate() {

@@ -263,10 +263,7 @@ pub(super) fn read_long<R: Read>(
         if mcell.len() == 1 {
             let v = b.marks.single[mcell[0] as usize];
             if v != 0xFE && v != 0 && categories[day.set][v as usize].is_some() {
-                let m = &mut b.pupils[pi].marks;
-                if m.len() <= slot {
-                    m.resize((slot / WEEK_SLOTS + 1) * WEEK_SLOTS, NOT_COVERED);
-                }
+                let m = b.row_mut(pi, slot + 1);
                 if m[slot] == NOT_COVERED {
                     m[slot] = v;
                     sets_used[day.set] = true;

@@ -169,6 +169,8 @@ fn read_records<R: Read>(
         weeks: Vec::new(),
         week_index: FxHashMap::default(),
         pupils: Vec::new(),
+        wide_rows: Vec::new(),
+        row_len: 0,
         by_id: FxHashMap::default(),
         code_sets: BTreeSet::new(),
         no_mark_cells: 0,

@@ -163,3 +163,48 @@ fn utf16_with_a_bom_is_read() {
     assert_eq!(e.pupils[0].details.surname, "Łukasz");
     assert_eq!(e.encoding, "utf-16le");
 }
+
+#[test]
+fn a_wide_export_out_of_order_puts_each_mark_on_its_pupil_and_session() {
+    // pupils not in UPN order, session columns not in date order
+    let dir = tempfile::tempdir().unwrap();
+    let text = "UPN,Surname,Forename,09/09/2024 AM,02/09/2024 AM,02/09/2024 PM\n\
+                P207000016049,Smith,Bo,N,/,\\\n\
+                B801200005001,Jones,Ann,G,L,U\n";
+    let p = write(dir.path(), "r.csv", text.as_bytes());
+    let e = read_export(&p, &ReadOptions::default(), &NoProgress).unwrap();
+    let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(e.weeks, vec![d("2024-09-02"), d("2024-09-09")]);
+    let ids: Vec<String> = e.pupils.iter().map(|p| p.details.id.to_string()).collect();
+    assert_eq!(ids, ["B801200005001", "P207000016049"]);
+    assert_eq!(e.pupils[0].details.surname, "Jones");
+    let code = |c: &str| Code::parse(c).unwrap().as_u8();
+    let mut want_b = vec![NOT_COVERED; 20];
+    (want_b[0], want_b[1], want_b[10]) = (code("L"), code("U"), code("G"));
+    let mut want_p = vec![NOT_COVERED; 20];
+    (want_p[0], want_p[1], want_p[10]) = (code("/"), code("\\"), code("N"));
+    assert_eq!(e.row(0), want_b.as_slice());
+    assert_eq!(e.row(1), want_p.as_slice());
+}
+
+#[test]
+fn rows_permuted_in_place_land_in_order() {
+    let n = 3;
+    for order in [
+        vec![],
+        vec![0u32],
+        vec![1, 0],
+        vec![2, 0, 1],
+        vec![0, 2, 1, 4, 3],
+        (0..100).map(|k| (k * 37 + 11) % 100).collect(),
+    ] {
+        let rows: Vec<u8> = (0..order.len() * n).map(|k| (k / n) as u8).collect();
+        let mut m = rows.clone();
+        super::build::permute_rows(&mut m, n, &order);
+        let want: Vec<u8> = order
+            .iter()
+            .flat_map(|&r| rows[r as usize * n..(r as usize + 1) * n].to_vec())
+            .collect();
+        assert_eq!(m, want, "order {order:?}");
+    }
+}

@@ -161,6 +161,8 @@ pub(super) fn read_wide<R: Read>(
         })
         .collect();
     let row_len = b.weeks.len() * WEEK_SLOTS;
+    // every pupil's row in one block
+    b.row_len = row_len;
     // per session column: its code set (index into the category table), and whether a code the
     // fast path accepted was seen in it
     let categories = crate::codes::category_table();
@@ -296,8 +298,9 @@ pub(super) fn read_wide<R: Read>(
         b.pupils.push(Reading {
             details,
             line: rec.line,
-            marks: vec![NOT_COVERED; row_len],
+            marks: Vec::new(),
         });
+        b.wide_rows.resize(b.wide_rows.len() + row_len, NOT_COVERED);
         let line = rec.line;
         let Some(rest) = rec.rest else {
             // split whole (a record with quotes, or pupil columns among the sessions)
@@ -307,7 +310,7 @@ pub(super) fn read_wide<R: Read>(
                     let v = b.marks.single[cell[0] as usize];
                     if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
                         col_used[col_set[c]] = true;
-                        b.pupils[pi].marks[slot] = v;
+                        b.wide_rows[pi * row_len + slot] = v;
                         continue;
                     }
                 }
@@ -324,7 +327,7 @@ pub(super) fn read_wide<R: Read>(
         let mut ci = 0;
         slow.clear();
         {
-            let m = &mut b.pupils[pi].marks[..];
+            let m = &mut b.wide_rows[pi * row_len..(pi + 1) * row_len];
             while ci < ncols {
                 if ci + 8 <= ncols && pos + 16 <= len && eight_short_cells(&text[pos..pos + 16]) {
                     for t in 0..8 {
