@@ -16,6 +16,7 @@ mod documents_pdf;
 mod documents_snapshots;
 mod documents_templates;
 mod due;
+mod exit_codes;
 mod families;
 mod flag;
 mod import;
