@@ -27,3 +27,5 @@ mod report;
 mod reviews;
 mod safety_files;
 mod safety_input;
+mod tables;
+mod workbooks;

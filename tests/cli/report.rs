@@ -589,7 +589,7 @@ fn persistent_absence_rates_on_the_dfe_basis_count_pupils_aged_5_to_15() {
         .unwrap();
     assert_eq!(row[3], pupils.to_string());
     assert_eq!(row[15], persistent.to_string());
-    ws.attend(["report"])
+    ws.attend(["report", "--wide"])
         .assert()
         .success()
         .stdout(predicates::str::contains(
