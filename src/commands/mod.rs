@@ -20,6 +20,7 @@ pub mod plan;
 pub mod pupil;
 pub mod report;
 pub mod review;
+pub mod shell;
 pub mod table;
 pub mod templates;
 pub mod xlsx;
@@ -151,5 +152,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Letter(args) => letter::run(ctx, args),
         Command::Certificate(args) => certificate::run(ctx, args),
         Command::Templates(c) => templates::run(ctx, c),
+        Command::Completions(a) => shell::completions(ctx, a),
+        Command::Manual => shell::manual(ctx),
     }
 }

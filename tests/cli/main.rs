@@ -27,5 +27,6 @@ mod report;
 mod reviews;
 mod safety_files;
 mod safety_input;
+mod shell;
 mod tables;
 mod workbooks;
