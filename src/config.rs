@@ -124,6 +124,9 @@ pub struct ImportSettings {
     /// A school's own headers in contacts exports: attend's field name (forename, surname,
     /// relationship, parental_responsibility...) -> the export's header(s) for it.
     pub contact_columns: BTreeMap<String, OneOrMany>,
+    /// A school's own values of the pupil characteristics (sen, fsm, eal, gender) -> the DfE
+    /// value each stands for: `fsm: {C: Y}`.
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// One header or a list of alternatives.
@@ -276,6 +279,9 @@ impl Config {
                     path.display()
                 );
             }
+        }
+        if let Err(why) = crate::register::values::check_map(&self.import.values) {
+            bail!("{}: {why}", path.display());
         }
         for (name, headers) in &self.import.pupil_columns {
             let n = name.trim();

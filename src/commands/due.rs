@@ -119,8 +119,9 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
         Format::Table => {
             if items.is_empty() {
                 ctx.say(format!(
-                    "Nothing is due within {} days of {}.",
-                    a.within, ctx.as_of
+                    "Nothing is due within {} of {}.",
+                    attend::text::plural(a.within, "day"),
+                    ctx.as_of
                 ));
             } else {
                 let mut t = FitTable::new(TABLE, ctx.color);
@@ -141,11 +142,10 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
                     t.render(ctx.width, a.share.wide).with_note()
                 )?;
                 ctx.say(format!(
-                    "{} item{} as of {} (reviews and improvement periods looked ahead {} days; Date: when each became due).",
-                    items.len(),
-                    if items.len() == 1 { "" } else { "s" },
+                    "{} as of {} (reviews and improvement periods looked ahead {}; Date: when each became due).",
+                    attend::text::plural(items.len(), "item"),
                     ctx.as_of,
-                    a.within
+                    attend::text::plural(a.within, "day")
                 ));
             }
         }

@@ -305,11 +305,11 @@ fn print_table(
         "{}",
         wrap(
             &format!(
-                "{what}: {} ({} to {}, {} school weeks)",
+                "{what}: {} ({} to {}, {})",
                 p.label,
                 uk_date(p.from),
                 uk_date(p.to),
-                frame.school_weeks().len()
+                attend::text::plural(frame.school_weeks().len(), "school week")
             ),
             width
         )
@@ -319,9 +319,10 @@ fn print_table(
         "{}",
         wrap(
             &format!(
-                "{} of {} pupils{}. Lowest attendance first; percentages are of each pupil's possible sessions.",
+                "{} of {} {}{}. Lowest attendance first; percentages are of each pupil's possible sessions.",
                 thousands(r.rows.len()),
                 thousands(r.cohort),
+                attend::text::agree(r.cohort, "pupil", "pupils"),
                 if r.cohort != reg.pupils.len() {
                     " in the chosen group"
                 } else {

@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 facts.push("FSM".into());
             }
             if pupil.has_sen() {
-                facts.push(format!("SEN {}", pupil.sen));
+                facts.push(attend::register::values::meaning("sen", &pupil.sen));
             }
             if pupil.is_eal() {
                 facts.push("EAL".into());
@@ -289,9 +289,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if let Some(r) = Fraction::new(an.holiday_adjacent, an.holiday_adjacent_possible) {
                 writeln!(
                     out,
-                    "Next to school holidays and closures: absent for {} of {} sessions ({}%), against {}% of all sessions.",
+                    "Next to school holidays and closures: absent for {} of {} ({}%), against {}% of all sessions.",
                     an.holiday_adjacent,
-                    an.holiday_adjacent_possible,
+                    attend::text::plural(an.holiday_adjacent_possible, "session"),
                     r.pct(),
                     pct_or_blank(Fraction::new(c.absent(), c.possible))
                 )?;
@@ -325,8 +325,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if c.not_counted + c.no_mark > 0 {
                 writeln!(
                     out,
-                    "Not counted: {} sessions not possible (closures, not on roll, dual registration, unable to attend...); {} sessions with no mark.",
-                    c.not_counted, c.no_mark
+                    "Not counted: {} not possible (closures, not on roll, dual registration, unable to attend...); {} with no mark.",
+                    attend::text::plural(c.not_counted, "session"),
+                    attend::text::plural(c.no_mark, "session")
                 )?;
             }
         }

@@ -283,10 +283,28 @@ fn group_value(p: &Pupil, key: &str) -> String {
     let v = v.trim();
     if v.is_empty() {
         NOT_RECORDED.to_string()
+    } else if crate::register::values::is_coded(key) {
+        // SEN, FSM, EAL, gender: what the census code means ("EHC plan", not "E")
+        crate::register::values::meaning(key, v)
     } else {
         v.to_string()
     }
 }
+
+/// The meanings of the census values in the order people read them (none, then more).
+const MEANING_ORDER: [&str; 11] = [
+    "No SEN",
+    "SEN support",
+    "EHC plan",
+    "SEN (kind not recorded)",
+    "Not eligible for FSM",
+    "Eligible for FSM",
+    "Not EAL (first language English)",
+    "EAL (first language not English)",
+    "First language not known",
+    "Female",
+    "Male",
+];
 
 /// Year groups in school order (Reception, Nursery, 1..13, then anything else), other groups by
 /// text, "(not recorded)" last.
@@ -310,6 +328,9 @@ fn group_order(key: &str, a: &str, b: &str) -> std::cmp::Ordering {
             if let Ok(n) = t.parse::<i64>() {
                 return (0, n, v.to_string());
             }
+        }
+        if let Some(i) = MEANING_ORDER.iter().position(|m| *m == v) {
+            return (0, i as i64, v.to_string());
         }
         // "7A" before "10A": a leading number compares as a number
         let digits: String = v.chars().take_while(char::is_ascii_digit).collect();

@@ -29,4 +29,5 @@ mod safety_files;
 mod safety_input;
 mod shell;
 mod tables;
+mod words;
 mod workbooks;

@@ -35,8 +35,8 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
         &format!("{} recorded for {id} ({date})", capitalise(kind.as_str())),
     )?;
     ctx.say(format!(
-        "Recorded a {} on {date} in the case of {id}.",
-        kind.as_str()
+        "Recorded {} on {date} in the case of {id}.",
+        attend::text::with_article(&kind.as_str().replace('_', " "))
     ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)

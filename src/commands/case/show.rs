@@ -56,9 +56,9 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     if let Some(d) = p.dob {
         facts.push(format!("born {}", uk_date(d)));
     }
-    for (k, v) in [("FSM", &p.fsm), ("SEN", &p.sen), ("EAL", &p.eal)] {
-        if !v.is_empty() {
-            facts.push(format!("{k} {v}"));
+    for (k, v) in [("fsm", &p.fsm), ("sen", &p.sen), ("eal", &p.eal)] {
+        if !v.trim().is_empty() {
+            facts.push(attend::register::values::meaning(k, v));
         }
     }
     if !facts.is_empty() {
