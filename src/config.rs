@@ -70,6 +70,9 @@ pub struct Thresholds {
     pub at_risk: u32,
     /// Pupils with fewer possible sessions are listed apart by `attend flag`.
     pub min_sessions: u32,
+    /// Commands that show figures warn when the register's latest session is more than this
+    /// many school days (weekdays) before today (0: never).
+    pub stale_register: u32,
 }
 
 impl Default for Thresholds {
@@ -79,6 +82,7 @@ impl Default for Thresholds {
             severe: 50,
             at_risk: 2,
             min_sessions: 0,
+            stale_register: 10,
         }
     }
 }

@@ -149,6 +149,20 @@ pub const SCHOOL_WEEKDAYS: [Weekday; 5] = [
     Weekday::Fri,
 ];
 
+/// The weekdays (Monday to Friday) after `from`, up to and including `to`: 0 when `to` is not
+/// after `from`.
+pub fn weekdays_after(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut n = 0;
+    let mut d = from;
+    while d < to {
+        d = d.succ_opt().unwrap_or(to);
+        if !is_weekend(d) {
+            n += 1;
+        }
+    }
+    n
+}
+
 pub fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }

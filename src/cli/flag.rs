@@ -25,7 +25,7 @@ pub struct FlagArgs {
     /// Only pupils with English as an additional language.
     #[arg(long)]
     pub eal: bool,
-    /// Only pupils in this band.
+    /// Only pupils in this band, whatever --threshold is (at-risk pupils are above the threshold).
     #[arg(long, value_enum)]
     pub band: Option<Band>,
     /// Pupils with fewer possible sessions are listed separately (default: thresholds.min_sessions).

@@ -70,6 +70,11 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
         );
     }
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    super::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let mut kinds: Vec<DueKind> = a.kind.clone();
     if a.la_return {
         kinds.extend(DueKind::LA_RETURN);

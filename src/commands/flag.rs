@@ -146,6 +146,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let spec = args.period.spec();
     let t0 = std::time::Instant::now();
     let (reg, cal, period) = super::common::register_for_period(ctx, &ws, &spec)?;
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let frame = Frame::new(&reg.grid, &cal, period);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
     // the penalty-notice ledgers: sessions issued notices rest on do not count toward the
@@ -235,6 +236,8 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
                 "Who is listed",
                 if q.all {
                     "every pupil".to_string()
+                } else if let Some(b) = q.band {
+                    format!("pupils in the {} band", b.as_str().replace('_', " "))
                 } else {
                     format!(
                         "pupils at or below {}% attendance (few_sessions yes: fewer than {} possible sessions, listed apart on screen)",
@@ -293,6 +296,8 @@ fn print_table(
     let p = &frame.period;
     let what = if q.all {
         "All pupils".to_string()
+    } else if let Some(b) = q.band {
+        format!("Pupils in the {} band", b.as_str().replace('_', " "))
     } else {
         format!(
             "Pupils at or below {}% attendance",

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
         )
     })?;
     let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let spec = args.period.spec();
     let period = cal
         .resolve(&reg.grid, &spec)

@@ -50,6 +50,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
             "the register is empty: import an export first (attend import FILE.csv), then run attend report"
         );
     }
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let frame = Frame::new(&reg.grid, &cal, period);
     let (cases, problems) = attend::cases::store::load_all(&ws)?;
     for p in &problems {
@@ -68,6 +69,15 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
         benchmarks: ws.config.benchmarks_for(AcademicYear::of(frame.period.to)),
         cases: (!cases.is_empty()).then_some(cases.as_slice()),
         today: ctx.as_of,
+        // reviews are not in the register: they count to the end of the period asked for (or
+        // today), not to the latest imported session
+        caseload_to: match (spec.to, spec.term) {
+            (Some(to), _) => to,
+            (None, Some(term)) => AcademicYear::of(frame.period.to).term(term).1,
+            _ => ctx.as_of,
+        }
+        .min(ctx.as_of)
+        .max(frame.period.from),
     };
     let report = build(&input);
     attend::timing("figures", t1);
@@ -463,7 +473,11 @@ fn print_table(ctx: &Ctx, wide: bool, r: &Report) -> Result<()> {
         writeln!(out, "\nCaseload: {stages}.")?;
         writeln!(
             out,
-            "Reviews held in the period: {} ({} on time); overdue now: {}. Outcomes: target met {}, some improvement {}, not met {}.",
+            "Reviews held {}: {} ({} on time); overdue now: {}. Outcomes: target met {}, some improvement {}, not met {}.",
+            match (c.reviews_from, c.reviews_to) {
+                (Some(f), Some(t)) => format!("{} to {}", uk_date(f), uk_date(t)),
+                _ => "in the period".to_string(),
+            },
             c.reviews_held,
             c.reviewed_on_time,
             c.reviews_overdue,

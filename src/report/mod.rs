@@ -206,6 +206,11 @@ pub struct BenchmarkRow {
 pub struct Caseload {
     /// Open cases at each stage of the graduated response, and closed cases (every stage listed).
     pub by_stage: Vec<StageCount>,
+    /// The days reviews are counted over: the period's first day to the report's end date (the
+    /// `--to` asked for, the term's end, or today: not the latest imported session, as reviews
+    /// are not in the register).
+    pub reviews_from: Option<NaiveDate>,
+    pub reviews_to: Option<NaiveDate>,
     /// Reviews held in the period.
     pub reviews_held: u32,
     /// Of those, held on or before the plan's review date.
@@ -356,6 +361,9 @@ pub struct ReportInput<'a> {
     pub cases: Option<&'a [Case]>,
     /// "Today", for overdue reviews.
     pub today: NaiveDate,
+    /// The report's end date for the caseload (reviews held up to it): the `--to` asked for, the
+    /// term's end, else today, never after today.
+    pub caseload_to: NaiveDate,
 }
 
 /// Per pupil: counts over the period; and the tally of everyone's marks per session.
@@ -483,7 +491,7 @@ pub fn build(input: &ReportInput) -> Report {
         benchmarks,
         caseload: input
             .cases
-            .map(|cases| caseload(cases, frame.period.from, frame.period.to, input.today)),
+            .map(|cases| caseload(cases, frame.period.from, input.caseload_to, input.today)),
         pupils_without_sessions: without,
         statistics_basis: statistics_basis(reg, &counts, t, ay),
     }
@@ -543,6 +551,8 @@ fn caseload(cases: &[Case], from: NaiveDate, to: NaiveDate, today: NaiveDate) ->
                 cases: cases.iter().filter(|k| k.stage == *s).count() as u32,
             })
             .collect(),
+        reviews_from: Some(from),
+        reviews_to: Some(to),
         ..Default::default()
     };
     for case in cases {

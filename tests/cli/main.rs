@@ -18,6 +18,7 @@ mod documents_templates;
 mod due;
 mod exit_codes;
 mod families;
+mod filters;
 mod flag;
 mod import;
 mod law;

@@ -40,6 +40,11 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     let id = pupil_id(ctx, &ws, &a.upn)?;
     let c = store::load_existing(&ws, &id)?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    crate::commands::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let (now, why_not) = attend::cases::plan::figures_for_case(&reg, &c, ctx.as_of, &ws.config);
     let mut o = String::new();
     let p = &c.pupil;
