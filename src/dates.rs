@@ -294,6 +294,16 @@ mod tests {
     }
 
     #[test]
+    fn weekdays_after_a_date_leave_out_weekends() {
+        // Friday 14 March 2025 to Monday 17 March: one weekday
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 17)), 1);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 28)), 10);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 31)), 11);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 14)), 0);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 1)), 0);
+    }
+
+    #[test]
     fn uk_and_iso_dates() {
         assert_eq!(parse_date("02/09/2024"), Some(d(2024, 9, 2)));
         assert_eq!(parse_date("2/9/2024"), Some(d(2024, 9, 2)));

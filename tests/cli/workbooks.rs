@@ -172,6 +172,7 @@ fn each_workbook_holds_the_csv_with_numbers_dates_and_text_typed() {
         NaiveDate::from_ymd_opt(2024, 9, 2).unwrap()
     );
     assert!(a.iter().any(|(k, _)| k == "Small groups"));
+    the_sheet_is_laid_out_for_excel(&file, header.len());
 
     // due, case list: one sheet each
     for (args, sheet) in [(vec!["due"], "Due"), (vec!["case", "list"], "Cases")] {
@@ -220,6 +221,60 @@ fn each_workbook_holds_the_csv_with_numbers_dates_and_text_typed() {
     let a = about(&mut book);
     let small = a.iter().find(|(k, _)| k == "Small groups").unwrap();
     assert!(small.1.to_string().contains("withheld"), "{small:?}");
+}
+
+/// The workbook's own XML, read with Python's zipfile (a reader other than the writer): the
+/// header row frozen and filtered over every column, column widths set, and the number formats
+/// for percentages (one decimal) and dates (dd/mm/yyyy) used by the cells.
+fn the_sheet_is_laid_out_for_excel(file: &std::path::Path, columns: usize) {
+    let script = r#"
+import json, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+styles = z.read("xl/styles.xml").decode()
+fmts = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles))
+xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+xf_fmt = [fmts.get(m, m) for m in re.findall(r'<xf [^>]*numFmtId="(\d+)"', xfs)]
+used = sorted({xf_fmt[int(s)] for s in re.findall(r'<c r="[A-Z]+\d+" s="(\d+)"', sheet)})
+print(json.dumps({
+    "frozen": 'state="frozen"' in sheet and 'ySplit="1"' in sheet,
+    "filter": (re.search(r'<autoFilter ref="([^"]+)"', sheet) or [None, None])[1],
+    "widths": len(re.findall(r'<col [^>]*customWidth="1"', sheet)),
+    "formats": used,
+}))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(file)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["frozen"], true, "{v}");
+    let filter = v["filter"].as_str().unwrap();
+    assert!(filter.starts_with("A1:"), "{filter}");
+    assert!(v["widths"].as_u64().unwrap() >= 1, "{v}");
+    let formats: Vec<&str> = v["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        formats.contains(&"0.0"),
+        "percentages with one decimal: {formats:?}"
+    );
+    assert!(formats.contains(&"dd/mm/yyyy"), "dates: {formats:?}");
+    assert!(
+        formats.contains(&"@") || formats.contains(&"49"),
+        "text: {formats:?}"
+    );
+    assert!(columns > 10);
 }
 
 #[test]
