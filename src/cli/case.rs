@@ -419,6 +419,10 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
+    /// Show every column of the figures, however wide (by default the oldest are left out to fit
+    /// the screen).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The kinds of entry `attend case log` records.

@@ -6,10 +6,15 @@
 use crate::support::*;
 use predicates::prelude::*;
 
-/// The bundled example with cases: everybody at or below 80% has a case; Isabella Baker and Lily
+/// The bundled example (its attend.yaml and exports) with cases: everybody at or below 80% has a case; Isabella Baker and Lily
 /// Parker have plans (reviews on 24 March and 31 March); Hugo Le Roux is at "understand".
 pub fn example_with_cases() -> Ws {
     let ws = Ws::empty();
+    std::fs::copy(
+        repo().join("examples/attend.yaml"),
+        ws.path().join("attend.yaml"),
+    )
+    .unwrap();
     ws.attend(["--quiet", "import"])
         .arg(example("riverside-wide.csv"))
         .arg(example("riverside-contacts.csv"))
@@ -90,6 +95,38 @@ fn with_columns_100_no_line_of_the_tables_is_longer_than_100() {
         assert!(
             lines_longer_than(&text, 100).is_empty(),
             "{args:?} without COLUMNS"
+        );
+    }
+}
+
+#[test]
+fn case_show_and_a_mail_outs_list_fit_too() {
+    let ws = example_with_cases();
+    for args in [
+        vec!["case", "show", "lily parker"],
+        vec![
+            "letter",
+            "concern",
+            "--all-flagged",
+            "--threshold",
+            "80",
+            "--dry-run",
+        ],
+    ] {
+        let text = stdout(&ws, &args, Some("100"));
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with(['┌', '│', '╞', '└']))
+            .collect();
+        assert!(!rows.is_empty(), "{args:?}: a table");
+        assert!(
+            rows.iter().all(|l| l.chars().count() <= 100),
+            "{args:?}:\n{text}"
+        );
+        let wide = stdout(&ws, &[args.clone(), vec!["--wide"]].concat(), Some("100"));
+        assert!(
+            wide.lines().any(|l| l.chars().count() > 100),
+            "{args:?} --wide"
         );
     }
 }

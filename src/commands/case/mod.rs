@@ -11,7 +11,7 @@ mod sync;
 
 use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, who};
-use super::output::{table, write_csv};
+use super::output::write_csv;
 use crate::cli::case::*;
 use crate::cli::common::Format;
 use anyhow::{Result, anyhow, bail};

@@ -108,9 +108,14 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         ));
     }
     cols.push((format!("Now ({})", uk_date(ctx.as_of)), now.as_ref()));
-    let mut header: Vec<&str> = vec!["Attendance"];
-    header.extend(cols.iter().map(|(h, _)| h.as_str()));
-    let mut t = table(&header, ctx.color);
+    // to fit the screen, the oldest figures are left out first: at opening, then at the plan
+    let n = cols.len();
+    let mut spec = vec![crate::commands::table::Col::keep("Attendance")];
+    spec.extend(cols.iter().enumerate().map(|(k, (h, _))| {
+        let c = crate::commands::table::Col::keep(h);
+        if k + 2 < n { c.drop(k as u8 + 1) } else { c }
+    }));
+    let mut t = crate::commands::table::FitTable::new(&spec, ctx.color);
     let labels = [
         "period",
         "attendance",
@@ -128,7 +133,7 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         row.extend(columns.iter().map(|c| c[i].clone()));
         t.add_row(row);
     }
-    o.push_str(&format!("\n{t}\n"));
+    o.push_str(&format!("\n{}\n", t.render(ctx.width, a.wide).with_note()));
     if let Some(w) = why_not {
         o.push_str(&format!("No figures for now: {w}\n"));
     }
