@@ -310,26 +310,26 @@ fn per_child(
 }
 
 /// The columns of the family's tables, and the order they are left out to fit the screen
-/// (README): children: Possible, Reg, Open plan; parents and carers: Phone, Address (cut
-/// short first), Lives with.
+/// (README): children: Possible, Reg, Year; parents and carers: Phone, Address (cut short
+/// first), Lives with.
 const CHILDREN: &[Col] = &[
     Col::keep("UPN"),
     Col::keep("Name").cut(16),
-    Col::keep("Year"),
+    Col::keep("Year").drop(3),
     Col::keep("Reg").drop(2),
     Col::keep("Possible").right().drop(1),
     Col::keep("Attend %").right(),
     Col::keep("Band"),
     Col::keep("Case"),
-    Col::keep("Open plan").cut(12).drop(3),
+    Col::keep("Open plan").cut(25),
 ];
 
 const ADULTS: &[Col] = &[
     Col::keep("Name").cut(16),
-    Col::keep("To the children").cut(16),
+    Col::keep("To the children").cut(26),
     Col::keep("PR").cut(8),
     Col::keep("Lives with").cut(10).drop(3),
-    Col::keep("Address").cut(12).drop(2),
+    Col::keep("Address").cut(20).drop(2),
     Col::keep("Phone").drop(1),
 ];
 
