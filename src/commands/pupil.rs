@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::output::table;
+use super::table::{Col, FitTable};
 use crate::cli::common::Format;
 use crate::cli::pupil::PupilArgs;
 use anyhow::{Context, Result, anyhow};
@@ -172,18 +173,25 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     .unwrap_or("none (open one with `attend case open UPN`)")
             )?;
             writeln!(out)?;
-            let mut tb = table(
+            // left out to fit the screen (README): the counts behind the percentages first
+            let mut tb = FitTable::new(
                 &[
-                    "Period", "From", "To", "Possible", "Attended", "Attend %", "Auth", "Auth %",
-                    "Unauth", "Unauth %", "Late L", "Late U", "Band",
+                    Col::keep("Period").cut(16),
+                    Col::keep("From").drop(6),
+                    Col::keep("To").drop(5),
+                    Col::keep("Possible").right().drop(8),
+                    Col::keep("Attended").right().drop(7),
+                    Col::keep("Attend %").right(),
+                    Col::keep("Auth").right().drop(1),
+                    Col::keep("Auth %").right(),
+                    Col::keep("Unauth").right().drop(2),
+                    Col::keep("Unauth %").right(),
+                    Col::keep("Late L").right().drop(4),
+                    Col::keep("Late U").right().drop(3),
+                    Col::keep("Band"),
                 ],
                 ctx.color,
             );
-            for c in 3..12 {
-                if let Some(col) = tb.column_mut(c) {
-                    col.set_cell_alignment(comfy_table::CellAlignment::Right);
-                }
-            }
             let mut add = |label: &str, f: &Frame<'_>, a: &Analysis| {
                 let c = &a.counts;
                 tb.add_row(vec![
@@ -219,7 +227,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     add("Last 4 school weeks", &f, &a);
                 }
             }
-            writeln!(out, "{tb}")?;
+            writeln!(out, "{}", tb.render(ctx.width, args.wide).with_note())?;
 
             // weekday pattern
             let mut wd = table(&["", "Mon", "Tue", "Wed", "Thu", "Fri"], ctx.color);

@@ -100,10 +100,11 @@ fn with_columns_100_no_line_of_the_tables_is_longer_than_100() {
 }
 
 #[test]
-fn case_show_and_a_mail_outs_list_fit_too() {
+fn pupil_case_show_and_a_mail_outs_list_fit_too() {
     let ws = example_with_cases();
     for args in [
         vec!["case", "show", "lily parker"],
+        vec!["pupil", "lily parker"],
         vec![
             "letter",
             "concern",
