@@ -85,6 +85,11 @@ pub fn run(ctx: &Ctx, a: FamilyArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let id = pupil_id(ctx, &ws, &a.upn)?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    super::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let contacts = Contacts::load(&ws.register_dir())?;
     let families = Families::of(&reg, &contacts, &case_sibling_links(&ws)?);
     let stages = store::stages(&ws)?;

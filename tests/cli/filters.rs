@@ -80,6 +80,7 @@ fn every_command_that_shows_figures_warns_when_the_register_is_old() {
         vec!["report"],
         vec!["pupil", upn],
         vec!["case", "show", upn],
+        vec!["family", upn],
     ];
     for args in &commands {
         // 10 school days later: not yet old (thresholds.stale_register: 10)
