@@ -71,6 +71,9 @@ pub struct Thresholds {
     pub at_risk: u32,
     /// Pupils with fewer possible sessions are listed apart by `attend flag`.
     pub min_sessions: u32,
+    /// Commands that show figures warn when the register's latest session is more than this
+    /// many school days (weekdays) before today (0: never).
+    pub stale_register: u32,
 }
 
 impl Default for Thresholds {
@@ -80,6 +83,7 @@ impl Default for Thresholds {
             severe: 50,
             at_risk: 2,
             min_sessions: 0,
+            stale_register: 10,
         }
     }
 }
@@ -125,6 +129,9 @@ pub struct ImportSettings {
     /// A school's own headers in contacts exports: attend's field name (forename, surname,
     /// relationship, parental_responsibility...) -> the export's header(s) for it.
     pub contact_columns: BTreeMap<String, OneOrMany>,
+    /// A school's own values of the pupil characteristics (sen, fsm, eal, gender) -> the DfE
+    /// value each stands for: `fsm: {C: Y}`.
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// One header or a list of alternatives.
@@ -291,6 +298,9 @@ impl Config {
                     path.display()
                 );
             }
+        }
+        if let Err(why) = crate::register::values::check_map(&self.import.values) {
+            bail!("{}: {why}", path.display());
         }
         for (name, headers) in &self.import.pupil_columns {
             let n = name.trim();

@@ -149,6 +149,20 @@ pub const SCHOOL_WEEKDAYS: [Weekday; 5] = [
     Weekday::Fri,
 ];
 
+/// The weekdays (Monday to Friday) after `from`, up to and including `to`: 0 when `to` is not
+/// after `from`.
+pub fn weekdays_after(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut n = 0;
+    let mut d = from;
+    while d < to {
+        d = d.succ_opt().unwrap_or(to);
+        if !is_weekend(d) {
+            n += 1;
+        }
+    }
+    n
+}
+
 pub fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -277,6 +291,16 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weekdays_after_a_date_leave_out_weekends() {
+        // Friday 14 March 2025 to Monday 17 March: one weekday
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 17)), 1);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 28)), 10);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 31)), 11);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 14)), 0);
+        assert_eq!(weekdays_after(d(2025, 3, 14), d(2025, 3, 1)), 0);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 /// Which pupils to list.
 #[derive(Debug, Clone, Default)]
 pub struct FlagQuery {
-    /// List pupils whose attendance is at or below this, in hundredths of a percent (9000 = 90%).
+    /// List pupils whose attendance is at or below this, in hundredths of a percent (9000 = 90%);
+    /// not used when `band` is given (the band decides).
     pub threshold_hundredths: u32,
     /// Every pupil, whatever their attendance.
     pub all: bool,
@@ -72,10 +73,15 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     let analyse = |i: usize| -> Option<FlagRow> {
         if !q.all {
             let c = frame.counts(i);
-            let listed = c
-                .attendance()
-                .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths));
-            if !listed || q.band.is_some_and(|b| b != c.band(t)) {
+            let listed = match q.band {
+                // a band is its own filter, whatever the threshold: at-risk pupils are above
+                // the persistent-absence line, so the threshold would hide every one of them
+                Some(b) => b == c.band(t),
+                None => c
+                    .attendance()
+                    .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths)),
+            };
+            if !listed {
                 return None;
             }
         }

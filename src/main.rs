@@ -1,4 +1,7 @@
 //! The `attend` binary: parse the command line, call the library, present the result.
+//!
+//! Exit codes (README, "Exit codes"): 0 success, 1 failure (the error on stderr), 2 a usage error
+//! (clap's own: an unknown option, a missing argument, a malformed value; nothing is run).
 
 mod cli;
 mod commands;
@@ -7,6 +10,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // a usage error exits here with status 2 (help and version with 0), as clap does
     let cli = cli::Cli::parse();
     let ctx = commands::Ctx::new(&cli, commands::Env::read());
     match commands::run(&ctx, cli.command) {

@@ -12,10 +12,74 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// A count with its noun: "1 session", "2 sessions" (nouns with a plain plural `s`).
+/// A count with its noun: "1 session", "2 sessions" (nouns with a plain plural `s`; others:
+/// [`plural_of`]). The one helper for counts in words: "1 day", never "1 days".
 pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str) -> String {
     let s = if n == N::from(1) { "" } else { "s" };
     format!("{n} {one}{s}")
+}
+
+/// A count with a noun whose plural is not a plain `s`: "1 family", "2 families".
+pub fn plural_of<N: std::fmt::Display + PartialEq + From<u8>>(
+    n: N,
+    one: &str,
+    many: &str,
+) -> String {
+    format!("{n} {}", if n == N::from(1) { one } else { many })
+}
+
+/// The verb that agrees with a count: `agree(1, "is", "are")` is "is".
+pub fn agree<N: PartialEq + From<u8>>(n: N, one: &'static str, many: &'static str) -> &'static str {
+    if n == N::from(1) { one } else { many }
+}
+
+/// The article a word takes, by how it is said: "an" before a vowel sound ("an email", "an
+/// hour", "an EHC plan"), else "a" ("a call", "a one-off", "a unit", "a UPN").
+pub fn article(word: &str) -> &'static str {
+    let w = word.trim_start();
+    let lower = w.to_lowercase();
+    // letters said one by one: "an EHC plan", "an LA", "a UPN"
+    let initialism: String = w.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+    if initialism.len() >= 2
+        && w[initialism.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphabetic())
+    {
+        return match initialism.chars().next() {
+            Some('A' | 'E' | 'F' | 'H' | 'I' | 'L' | 'M' | 'N' | 'O' | 'R' | 'S' | 'X') => "an",
+            _ => "a",
+        };
+    }
+    let a_anyway = ["one", "once", "uni", "use", "usu", "eu", "ewe", "ure"];
+    let an_anyway = ["hour", "honest", "honour", "heir"];
+    if an_anyway.iter().any(|p| lower.starts_with(p)) {
+        return "an";
+    }
+    if a_anyway.iter().any(|p| lower.starts_with(p)) {
+        return "a";
+    }
+    match lower.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+/// Who records, as `--by` and ATTEND_USER give it ("Dan Hughes, Attendance Officer", the form
+/// `--by`'s help suggests), parsed once: the name, and the role when one follows a comma.
+/// `split_name_role("Dan Hughes")` is `("Dan Hughes", None)`.
+pub fn split_name_role(text: &str) -> (String, Option<String>) {
+    match text.split_once(',') {
+        Some((name, role)) if !name.trim().is_empty() && !role.trim().is_empty() => {
+            (name.trim().to_string(), Some(role.trim().to_string()))
+        }
+        _ => (text.trim().trim_matches(',').trim().to_string(), None),
+    }
+}
+
+/// A word with its article: "an email", "a call".
+pub fn with_article(word: &str) -> String {
+    format!("{} {word}", article(word))
 }
 
 /// A percentage held in hundredths, as people write it (without the `%`): 9000 -> "90",
@@ -150,6 +214,50 @@ pub fn uk_postcode(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_and_role_are_split_once() {
+        assert_eq!(
+            split_name_role("Dan Hughes, Attendance Officer"),
+            ("Dan Hughes".into(), Some("Attendance Officer".into()))
+        );
+        assert_eq!(
+            split_name_role("A. Patel, Head of Year, Year 9"),
+            ("A. Patel".into(), Some("Head of Year, Year 9".into()))
+        );
+        assert_eq!(split_name_role(" Dan Hughes "), ("Dan Hughes".into(), None));
+        assert_eq!(split_name_role("Dan Hughes,"), ("Dan Hughes".into(), None));
+    }
+
+    #[test]
+    fn counts_and_articles_read_as_english() {
+        assert_eq!(plural(1, "day"), "1 day");
+        assert_eq!(plural(2, "day"), "2 days");
+        assert_eq!(plural(0u32, "session"), "0 sessions");
+        assert_eq!(plural_of(1, "family", "families"), "1 family");
+        assert_eq!(plural_of(3usize, "family", "families"), "3 families");
+        assert_eq!(agree(1, "is", "are"), "is");
+        assert_eq!(agree(2u32, "has", "have"), "have");
+        for (word, with) in [
+            ("email", "an email"),
+            ("call", "a call"),
+            ("visit", "a visit"),
+            ("meeting", "a meeting"),
+            ("letter", "a letter"),
+            ("referral", "a referral"),
+            ("note", "a note"),
+            ("hour", "an hour"),
+            ("one-off call", "a one-off call"),
+            ("unit", "a unit"),
+            ("uncle", "an uncle"),
+            ("EHC plan", "an EHC plan"),
+            ("UPN", "a UPN"),
+            ("LA referral", "an LA referral"),
+            ("improvement", "an improvement"),
+        ] {
+            assert_eq!(with_article(word), with, "{word}");
+        }
+    }
 
     #[test]
     fn plurals_and_capitals() {

@@ -419,12 +419,18 @@ pub struct ListArgs {
     /// table (for reading), csv or json (for other programs; columns documented in README).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    #[command(flatten)]
+    pub share: super::common::ShareArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The pupil's UPN (or ADNO-<admission number>), or their name (or part of it) when it matches one pupil.
     pub upn: String,
+    /// Show every column of the figures, however wide (by default the oldest are left out to fit
+    /// the screen).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The kinds of entry `attend case log` records.

@@ -19,6 +19,24 @@ pub enum Format {
     Json,
 }
 
+/// How a command's tables are shown and shared.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ShareArgs {
+    /// Show every column of the tables, however wide (by default a table fits the screen: the
+    /// columns README names for each command are left out first).
+    #[arg(long)]
+    pub wide: bool,
+    /// Also write the tables as an Excel workbook (.xlsx): one sheet per table (the CSV's columns),
+    /// percentages, counts and dates as numbers and dates, and a sheet "About" (the period, the
+    /// as-of date, the register's latest session).
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<std::path::PathBuf>,
+    /// CSV for Excel: UTF-8 with a byte-order mark, so that Excel reads names such as Muñoz, Żak
+    /// and Zoë right (implies --format csv).
+    #[arg(long)]
+    pub excel_csv: bool,
+}
+
 /// The period figures are computed over. Default: the academic year (1 August to 31 July) holding
 /// the latest imported session, up to that session.
 #[derive(Debug, Clone, clap::Args, Default)]

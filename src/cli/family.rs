@@ -9,4 +9,6 @@ pub struct FamilyArgs {
     /// table (for reading), csv or json (for other programs; columns documented in README).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    #[command(flatten)]
+    pub share: super::common::ShareArgs,
 }

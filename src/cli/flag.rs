@@ -25,7 +25,7 @@ pub struct FlagArgs {
     /// Only pupils with English as an additional language.
     #[arg(long)]
     pub eal: bool,
-    /// Only pupils in this band.
+    /// Only pupils in this band, whatever --threshold is (at-risk pupils are above the threshold).
     #[arg(long, value_enum)]
     pub band: Option<Band>,
     /// Pupils with fewer possible sessions are listed separately (default: thresholds.min_sessions).
@@ -44,4 +44,6 @@ pub struct FlagArgs {
     /// table (for reading), csv or json (for other programs; columns documented in README).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    #[command(flatten)]
+    pub share: super::common::ShareArgs,
 }

@@ -82,6 +82,9 @@ pub struct LetterArgs {
     /// csv or json (columns documented in README).
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// A mail-out's list: show every column, however wide (by default it fits the screen).
+    #[arg(long)]
+    pub wide: bool,
     /// Invitation, review invitation, rearranged meeting: the date of the meeting (a review
     /// invitation's default: the plan's review date).
     #[arg(long, value_parser = parse_cli_date, value_name = "DATE")]

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod pupil;
 pub mod report;
 pub mod review;
+pub mod shell;
 pub mod templates;
 pub mod values;
 
@@ -30,7 +31,7 @@ use std::path::PathBuf;
     version,
     about = "School attendance for attendance officers: import register exports, see who needs help, keep case records, meetings, reviews and letters.",
     long_about = None,
-    after_help = "Start with `attend init` in a new folder, then `attend import export.csv` and `attend flag`.\nEvery command has its own --help."
+    after_help = "Start with `attend init` in a new folder, then `attend import export.csv` and `attend flag`.\nEvery command has its own --help.\n\nExit status: 0 success; 1 failure (the error says why; nothing was changed); 2 a wrong command line (nothing was run)."
 )]
 pub struct Cli {
     /// The workspace folder (default: ATTEND_DIR, else the current folder or the nearest one above it holding attend.yaml).
@@ -103,4 +104,10 @@ pub enum Command {
     /// The templates documents are made from: list them, or export them to edit.
     #[command(subcommand)]
     Templates(templates::TemplatesCommand),
+    /// Print the completion script for your shell (bash, zsh, fish, powershell): README says
+    /// where to put it.
+    Completions(shell::CompletionsArgs),
+    /// Print attend's manual page (roff): every command and option. Read it with
+    /// `attend manual > attend.1 && man ./attend.1`.
+    Manual,
 }

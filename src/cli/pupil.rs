@@ -16,4 +16,7 @@ pub struct PupilArgs {
     /// table (for reading) or json.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Show every column of the figures, however wide (by default they fit the screen).
+    #[arg(long)]
+    pub wide: bool,
 }

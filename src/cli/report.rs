@@ -10,6 +10,8 @@ pub struct ReportArgs {
     /// table (for reading), csv or json. CSV and JSON withhold small groups' figures.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    #[command(flatten)]
+    pub share: super::common::ShareArgs,
     /// Also write the report as one self-contained HTML page with charts (prints on A4), to share.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

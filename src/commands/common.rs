@@ -142,6 +142,23 @@ pub fn report_commit(ctx: &Ctx, commit: &Commit) {
     }
 }
 
+/// Warn (on stderr, never suppressed) when the register is old: its latest session more than
+/// `thresholds.stale_register` school days (weekdays) before today, so that nobody takes last
+/// month's figures for this week's. Every command that shows figures calls it.
+pub fn warn_if_stale(ctx: &Ctx, ws: &Workspace, latest: Option<NaiveDate>) {
+    let limit = ws.config.thresholds.stale_register;
+    let Some(last) = latest else { return };
+    let days = attend::dates::weekdays_after(last, ctx.as_of);
+    if limit > 0 && days > limit {
+        ctx.warn(format!(
+            "the register's latest session is {}, {} before today ({}): these figures are out of date. Import the latest export from the MIS (attend import FILE.csv)",
+            attend::dates::uk_date(last),
+            attend::text::plural(days, "school day"),
+            attend::dates::uk_date(ctx.as_of)
+        ));
+    }
+}
+
 /// The register, with the academic years from `from` to `to`.
 pub fn register_for(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Result<Register> {
     Register::load(&ws.register_dir(), Years::Span(from.min(to), to.max(from)))

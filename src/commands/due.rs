@@ -2,7 +2,9 @@
 
 use super::Ctx;
 use super::common::register_for;
-use super::output::{table, write_csv};
+use super::output::write_csv;
+use super::table::{Col, FitTable};
+use super::xlsx::{self, About, Sheet};
 use crate::cli::common::Format;
 use crate::cli::due::DueArgs;
 use anyhow::Result;
@@ -47,6 +49,17 @@ fn record(i: &DueItem) -> Vec<String> {
     ]
 }
 
+/// The columns of due's table, and the order they are left out to fit the screen (README):
+/// Stage, then UPN; Details, What and Name are cut short first.
+const TABLE: &[Col] = &[
+    Col::keep("What").cut(16),
+    Col::keep("UPN").drop(2),
+    Col::keep("Name").cut(16),
+    Col::keep("Stage").drop(1),
+    Col::keep("Date"),
+    Col::keep("Details").cut(30),
+];
+
 pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let (cases, errors) = store::load_all(&ws)?;
@@ -57,6 +70,11 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
         );
     }
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    super::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let mut kinds: Vec<DueKind> = a.kind.clone();
     if a.la_return {
         kinds.extend(DueKind::LA_RETURN);
@@ -73,18 +91,45 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
             if no_dob == 1 { "has" } else { "have" }
         ));
     }
-    match a.format {
+    if let Some(path) = &a.share.xlsx {
+        let last = attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date;
+        let mut about = xlsx::about_common("due", ctx.as_of, last);
+        about.extend([
+            About::Text(
+                "What is listed",
+                format!(
+                    "what needs doing as of the as-of date; reviews and the ends of improvement periods looked ahead {}",
+                    attend::text::plural(a.within, "day")
+                ),
+            ),
+            About::Text("date", "when each item became due".into()),
+            About::Text(
+                "Small groups",
+                "not applied: this list names pupils and is for use inside the school only".into(),
+            ),
+        ]);
+        xlsx::write(
+            ws.fs(),
+            path,
+            &[Sheet::new(
+                "Due",
+                DUE_COLUMNS,
+                items.iter().map(record).collect(),
+            )],
+            &about,
+        )?;
+        ctx.say(format!("Wrote the workbook {}", path.display()));
+    }
+    match super::output::format_of(a.format, &a.share)? {
         Format::Table => {
             if items.is_empty() {
                 ctx.say(format!(
-                    "Nothing is due within {} days of {}.",
-                    a.within, ctx.as_of
+                    "Nothing is due within {} of {}.",
+                    attend::text::plural(a.within, "day"),
+                    ctx.as_of
                 ));
             } else {
-                let mut t = table(
-                    &["What", "UPN", "Name", "Stage", "Date", "Details"],
-                    ctx.color,
-                );
+                let mut t = FitTable::new(TABLE, ctx.color);
                 for i in &items {
                     let r = record(i);
                     t.add_row(vec![
@@ -96,13 +141,16 @@ pub fn run(ctx: &Ctx, a: DueArgs) -> Result<ExitCode> {
                         r[5].clone(),
                     ]);
                 }
-                writeln!(std::io::stdout().lock(), "{t}")?;
+                writeln!(
+                    std::io::stdout().lock(),
+                    "{}",
+                    t.render(ctx.width, a.share.wide).with_note()
+                )?;
                 ctx.say(format!(
-                    "{} item{} as of {} (reviews and improvement periods looked ahead {} days; Date: when each became due).",
-                    items.len(),
-                    if items.len() == 1 { "" } else { "s" },
+                    "{} as of {} (reviews and improvement periods looked ahead {}; Date: when each became due).",
+                    attend::text::plural(items.len(), "item"),
                     ctx.as_of,
-                    a.within
+                    attend::text::plural(a.within, "day")
                 ));
             }
         }

@@ -4,7 +4,9 @@
 
 use super::Ctx;
 use super::common::{pupil_id, register_for};
-use super::output::{table, write_csv};
+use super::output::write_csv;
+use super::table::{Col, FitTable, wrap};
+use super::xlsx::{self, About, Sheet};
 use crate::cli::common::Format;
 use crate::cli::family::FamilyArgs;
 use anyhow::Result;
@@ -83,6 +85,11 @@ pub fn run(ctx: &Ctx, a: FamilyArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let id = pupil_id(ctx, &ws, &a.upn)?;
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    super::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let contacts = Contacts::load(&ws.register_dir())?;
     let families = Families::of(&reg, &contacts, &case_sibling_links(&ws)?);
     let stages = store::stages(&ws)?;
@@ -219,9 +226,37 @@ pub fn run(ctx: &Ctx, a: FamilyArgs) -> Result<ExitCode> {
         .iter()
         .map(|c| (&c.id, c.forename.as_str()))
         .collect();
-    match a.format {
+    if let Some(path) = &a.share.xlsx {
+        let sheets = Sheet::split(
+            CSV_COLUMNS,
+            rows(&children, &elsewhere, &adults),
+            "member",
+            |m| {
+                match m {
+                    "pupil" => "Children at this school",
+                    "sibling_elsewhere" => "At other schools",
+                    _ => "Parents and carers",
+                }
+                .to_string()
+            },
+        );
+        let last = attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date;
+        let mut about = xlsx::about_common("family", ctx.as_of, last);
+        about.extend([
+            About::Date("Period from", period.map(|p| p.0)),
+            About::Date("Period to", period.map(|p| p.1)),
+            About::Text(
+                "Small groups",
+                "not applied: this names a family and is for use inside the school only".into(),
+            ),
+        ]);
+        xlsx::write(ws.fs(), path, &sheets, &about)?;
+        ctx.say(format!("Wrote the workbook {}", path.display()));
+    }
+    match super::output::format_of(a.format, &a.share)? {
         Format::Table => print_table(
             ctx,
+            a.share.wide,
             &id,
             &children,
             &elsewhere,
@@ -279,8 +314,34 @@ fn per_child(
         .join("; ")
 }
 
+/// The columns of the family's tables, and the order they are left out to fit the screen
+/// (README): children: Possible, Reg, Year; parents and carers: Phone, Address (cut short
+/// first), Lives with.
+const CHILDREN: &[Col] = &[
+    Col::keep("UPN"),
+    Col::keep("Name").cut(16),
+    Col::keep("Year").drop(3),
+    Col::keep("Reg").drop(2),
+    Col::keep("Possible").right().drop(1),
+    Col::keep("Attend %").right(),
+    Col::keep("Band"),
+    Col::keep("Case"),
+    Col::keep("Open plan").cut(25),
+];
+
+const ADULTS: &[Col] = &[
+    Col::keep("Name").cut(16),
+    Col::keep("To the children").cut(26),
+    Col::keep("PR").cut(8),
+    Col::keep("Lives with").cut(10).drop(3),
+    Col::keep("Address").cut(20).drop(2),
+    Col::keep("Phone").drop(1),
+];
+
+#[allow(clippy::too_many_arguments)] // what the screen shows, each part passed apart
 fn print_table(
     ctx: &Ctx,
+    wide: bool,
     id: &PupilId,
     children: &[Child],
     elsewhere: &[(Sibling, PupilId)],
@@ -288,6 +349,8 @@ fn print_table(
     forename_of: &BTreeMap<&PupilId, &str>,
     period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 ) -> Result<()> {
+    // prose is broken to the screen's width, but for --wide
+    let width = if wide { usize::MAX } else { ctx.width };
     let mut o = String::new();
     let me = children
         .iter()
@@ -302,20 +365,7 @@ fn print_table(
         ));
     }
     o.push_str(&format!("\nChildren at this school ({})\n", children.len()));
-    let mut t = table(
-        &[
-            "UPN",
-            "Name",
-            "Year",
-            "Reg",
-            "Possible",
-            "Attend %",
-            "Band",
-            "Case",
-            "Open plan",
-        ],
-        ctx.color,
-    );
+    let mut t = FitTable::new(CHILDREN, ctx.color);
     for c in children {
         t.add_row(vec![
             c.id.to_string(),
@@ -331,7 +381,7 @@ fn print_table(
                 .unwrap_or_default(),
         ]);
     }
-    o.push_str(&format!("{t}\n"));
+    o.push_str(&format!("{}\n", t.render(ctx.width, wide).with_note()));
     if !elsewhere.is_empty() {
         o.push_str("\nBrothers and sisters at other schools\n");
         for (s, _) in elsewhere {
@@ -360,17 +410,7 @@ fn print_table(
         ));
     } else {
         o.push_str("\nParents and carers\n");
-        let mut t = table(
-            &[
-                "Name",
-                "To the children",
-                "PR",
-                "Lives with",
-                "Address",
-                "Phone",
-            ],
-            ctx.color,
-        );
+        let mut t = FitTable::new(ADULTS, ctx.color);
         for a in adults {
             let p = &a.person;
             let phone = [&p.mobile, &p.phone, &p.work_phone]
@@ -387,7 +427,7 @@ fn print_table(
                 phone,
             ]);
         }
-        o.push_str(&format!("{t}\n"));
+        o.push_str(&format!("{}\n", t.render(ctx.width, wide).with_note()));
         for a in adults.iter().filter(|a| a.to.iter().any(|t| t.4)) {
             o.push_str(&format!(
                 "WARNING: {} is marked no contact (court order or no correspondence): never written to.\n",
@@ -395,7 +435,9 @@ fn print_table(
             ));
         }
     }
-    std::io::stdout().lock().write_all(o.as_bytes())?;
+    std::io::stdout()
+        .lock()
+        .write_all(wrap(&o, width).as_bytes())?;
     Ok(())
 }
 

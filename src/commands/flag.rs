@@ -1,7 +1,9 @@
 //! `attend flag`: who is at or below the threshold, lowest first, and why.
 
 use super::Ctx;
-use super::output::{table, thousands};
+use super::output::thousands;
+use super::table::{Col, FitTable, wrap};
+use super::xlsx::{self, About, Sheet};
 use crate::cli::common::Format;
 use crate::cli::flag::FlagArgs;
 use anyhow::Result;
@@ -144,6 +146,7 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
     let spec = args.period.spec();
     let t0 = std::time::Instant::now();
     let (reg, cal, period) = super::common::register_for_period(ctx, &ws, &spec)?;
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let frame = Frame::new(&reg.grid, &cal, period);
     let threshold = args.threshold.unwrap_or(t.persistent * 100);
     // the penalty-notice ledgers: sessions issued notices rest on do not count toward the
@@ -208,8 +211,60 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
         sibs,
     };
     let t1 = std::time::Instant::now();
-    match args.format {
-        Format::Table => print_table(ctx, &reg, &frame, &result, &q, &facts),
+    if let Some(path) = &args.share.xlsx {
+        let rows: Vec<Vec<String>> = result
+            .rows
+            .iter()
+            .map(|r| record(&reg, &frame, r, false, &facts))
+            .chain(
+                result
+                    .few_sessions
+                    .iter()
+                    .map(|r| record(&reg, &frame, r, true, &facts)),
+            )
+            .collect();
+        let p = &frame.period;
+        let mut about = xlsx::about_common("flag", ctx.as_of, cal.last_date);
+        about.extend([
+            About::Text(
+                "Period",
+                format!("{} ({} to {})", p.label, uk_date(p.from), uk_date(p.to)),
+            ),
+            About::Date("Period from", Some(p.from)),
+            About::Date("Period to", Some(p.to)),
+            About::Text(
+                "Who is listed",
+                if q.all {
+                    "every pupil".to_string()
+                } else if let Some(b) = q.band {
+                    format!("pupils in the {} band", b.as_str().replace('_', " "))
+                } else {
+                    format!(
+                        "pupils at or below {}% attendance (few_sessions yes: fewer than {} possible sessions, listed apart on screen)",
+                        hundredths(q.threshold_hundredths),
+                        q.min_sessions
+                    )
+                },
+            ),
+            About::Text(
+                "Percentages",
+                "of each pupil's possible sessions, shown with one decimal".into(),
+            ),
+            About::Text(
+                "Small groups",
+                "not applied: this list names pupils and is for use inside the school only".into(),
+            ),
+        ]);
+        xlsx::write(
+            ws.fs(),
+            path,
+            &[Sheet::new("Pupils", CSV_COLUMNS, rows)],
+            &about,
+        )?;
+        ctx.say(format!("Wrote the workbook {}", path.display()));
+    }
+    match super::output::format_of(args.format, &args.share)? {
+        Format::Table => print_table(ctx, args.share.wide, &reg, &frame, &result, &q, &facts),
         Format::Csv => print_csv(&reg, &frame, &result, &facts),
         Format::Json => print_json(&reg, &frame, &result, &facts),
     }?;
@@ -229,15 +284,20 @@ pub fn run(ctx: &Ctx, args: FlagArgs) -> Result<ExitCode> {
 
 fn print_table(
     ctx: &Ctx,
+    wide: bool,
     reg: &Register,
     frame: &Frame<'_>,
     r: &Flagged,
     q: &FlagQuery,
     facts: &CaseFacts,
 ) -> Result<()> {
+    // prose is broken to the screen's width, but for --wide
+    let width = if wide { usize::MAX } else { ctx.width };
     let p = &frame.period;
     let what = if q.all {
         "All pupils".to_string()
+    } else if let Some(b) = q.band {
+        format!("Pupils in the {} band", b.as_str().replace('_', " "))
     } else {
         format!(
             "Pupils at or below {}% attendance",
@@ -247,22 +307,35 @@ fn print_table(
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{what}: {} ({} to {}, {} school weeks)",
-        p.label,
-        uk_date(p.from),
-        uk_date(p.to),
-        frame.school_weeks().len()
+        "{}",
+        wrap(
+            &format!(
+                "{what}: {} ({} to {}, {})",
+                p.label,
+                uk_date(p.from),
+                uk_date(p.to),
+                attend::text::plural(frame.school_weeks().len(), "school week")
+            ),
+            width
+        )
     )?;
     writeln!(
         out,
-        "{} of {} pupils{}. Lowest attendance first; percentages are of each pupil's possible sessions.",
-        thousands(r.rows.len()),
-        thousands(r.cohort),
-        if r.cohort != reg.pupils.len() {
-            " in the chosen group"
-        } else {
-            ""
-        }
+        "{}",
+        wrap(
+            &format!(
+                "{} of {} {}{}. Lowest attendance first; percentages are of each pupil's possible sessions.",
+                thousands(r.rows.len()),
+                thousands(r.cohort),
+                attend::text::agree(r.cohort, "pupil", "pupils"),
+                if r.cohort != reg.pupils.len() {
+                    " in the chosen group"
+                } else {
+                    ""
+                }
+            ),
+            width
+        )
     )?;
     match &facts.sibs.groups {
         Some(groups) => {
@@ -286,27 +359,33 @@ fn print_table(
                     }
                     None => "No brothers or sisters at the school".to_string(),
                 };
-                writeln!(out, "\n{head}")?;
-                writeln!(out, "{}", rows_table(ctx, reg, frame, rows, facts))?;
+                writeln!(out, "\n{}", wrap(&head, width))?;
+                writeln!(out, "{}", rows_table(ctx, wide, reg, frame, rows, facts))?;
             }
         }
         None if !r.rows.is_empty() => {
-            writeln!(out, "{}", rows_table(ctx, reg, frame, &r.rows, facts))?;
+            writeln!(out, "{}", rows_table(ctx, wide, reg, frame, &r.rows, facts))?;
         }
         None => {}
     }
     if !r.few_sessions.is_empty() {
         writeln!(
             out,
-            "\nListed apart: {} pupil{} with fewer than {} possible sessions (figures on few sessions swing widely):",
-            r.few_sessions.len(),
-            if r.few_sessions.len() == 1 { "" } else { "s" },
-            q.min_sessions
+            "{}",
+            wrap(
+                &format!(
+                    "\nListed apart: {} pupil{} with fewer than {} possible sessions (figures on few sessions swing widely):",
+                    r.few_sessions.len(),
+                    if r.few_sessions.len() == 1 { "" } else { "s" },
+                    q.min_sessions
+                ),
+                width
+            )
         )?;
         writeln!(
             out,
             "{}",
-            rows_table(ctx, reg, frame, &r.few_sessions, facts)
+            rows_table(ctx, wide, reg, frame, &r.few_sessions, facts)
         )?;
     }
     let not_of_age = r
@@ -320,33 +399,50 @@ fn print_table(
     if not_of_age > 0 {
         writeln!(
             out,
-            "CSA no: {} not of compulsory school age on {} (Reception before the term after their fifth birthday, or past the last Friday in June of Year 11): support, but no legal steps; the penalty-notice threshold counts only sessions of compulsory school age.",
-            attend::text::plural(not_of_age, "pupil"),
-            uk_date(p.to)
+            "{}",
+            wrap(
+                &format!(
+                    "CSA no: {} not of compulsory school age on {} (Reception before the term after their fifth birthday, or past the last Friday in June of Year 11): support, but no legal steps; the penalty-notice threshold counts only sessions of compulsory school age.",
+                    attend::text::plural(not_of_age, "pupil"),
+                    uk_date(p.to)
+                ),
+                width
+            )
         )?;
     }
     Ok(())
 }
 
+/// The columns of flag's table, and the order they are left out to fit the screen (README):
+/// Trend, Siblings, Late L/U, Auth %, Possible, Reg, CSA, Year, Pattern, Case; Name and Pattern
+/// are cut short first.
+const TABLE: &[Col] = &[
+    Col::keep("UPN"),
+    Col::keep("Name").cut(16),
+    Col::keep("Year").drop(8),
+    Col::keep("Reg").drop(6),
+    Col::keep("CSA").drop(7),
+    Col::keep("Possible").right().drop(5),
+    Col::keep("Attend %").right(),
+    Col::keep("Auth %").right().drop(4),
+    Col::keep("Unauth %").right(),
+    Col::keep("Late L/U").right().drop(3),
+    Col::keep("Band"),
+    Col::keep("Trend").drop(1),
+    Col::keep("Pattern").cut(12).drop(9),
+    Col::keep("Case").drop(10),
+    Col::keep("Siblings").drop(2),
+];
+
 fn rows_table(
     ctx: &Ctx,
+    wide: bool,
     reg: &Register,
     frame: &Frame<'_>,
     rows: &[FlagRow],
     facts: &CaseFacts,
 ) -> String {
-    let mut tb = table(
-        &[
-            "UPN", "Name", "Year", "Reg", "CSA", "Possible", "Attend %", "Auth %", "Unauth %",
-            "Late L/U", "Band", "Trend", "Pattern", "Case", "Siblings",
-        ],
-        ctx.color,
-    );
-    for c in 5..10 {
-        if let Some(col) = tb.column_mut(c) {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
+    let mut tb = FitTable::new(TABLE, ctx.color);
     for row in rows {
         let p = &reg.pupils[row.index];
         let c = &row.analysis.counts;
@@ -379,7 +475,7 @@ fn rows_table(
             facts.sibs.text(row.index),
         ]);
     }
-    tb.to_string()
+    tb.render(ctx.width, wide).with_note()
 }
 
 fn record(

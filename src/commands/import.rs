@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use attend::dates::uk_date;
 use attend::register::import::{ImportSummary, Store, log_timestamp};
 use attend::register::read::{Progress, ReadOptions, read_export};
+use attend::text::agree;
 use std::cell::RefCell;
 use std::process::ExitCode;
 
@@ -48,8 +49,14 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     });
     for file in register_files {
         let t = std::time::Instant::now();
-        let export = read_export(file, &opts, &bar)?;
+        let mut export = read_export(file, &opts, &bar)?;
         attend::timing("read export", t);
+        // SEN, FSM, EAL and gender must be the DfE's values (or mapped to them in attend.yaml)
+        attend::register::values::check_export(
+            export.pupils.iter_mut().map(|p| (&mut p.details, p.line)),
+            &ws.config.import.values,
+        )
+        .map_err(|why| anyhow::anyhow!("cannot import {}: {why}", file.display()))?;
         let t = std::time::Instant::now();
         let s = store
             .merge(export, &stamp)
@@ -144,19 +151,24 @@ fn report(ctx: &Ctx, s: &ImportSummary, dry_run: bool) {
             s.file_name
         ));
         ctx.say(format!(
-            "  {} pupils, {} sessions ({span}), {} marks unchanged",
+            "  {} {}, {} {} ({span}), {} {} unchanged",
             thousands(s.pupils),
+            agree(s.pupils, "pupil", "pupils"),
             thousands(s.sessions),
-            thousands(s.marks_unchanged)
+            agree(s.sessions, "session", "sessions"),
+            thousands(s.marks_unchanged),
+            agree(s.marks_unchanged, "mark", "marks")
         ));
     } else {
         ctx.say(format!(
-            "{verb} {} ({} layout, {}): {} pupils, {} sessions, {span}",
+            "{verb} {} ({} layout, {}): {} {}, {} {}, {span}",
             s.file_name,
             s.layout,
             s.encoding,
             thousands(s.pupils),
-            thousands(s.sessions)
+            agree(s.pupils, "pupil", "pupils"),
+            thousands(s.sessions),
+            agree(s.sessions, "session", "sessions")
         ));
         ctx.say(format!(
             "  marks: {} new, {} changed, {} unchanged",

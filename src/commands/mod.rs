@@ -1,5 +1,6 @@
 //! One file (or folder) per subcommand, 1:1 with `cli/`, each thin: parse, call the library,
-//! present. What handlers share lives in [`common`], [`documents`], [`forms`] and [`output`];
+//! present. What handlers share lives in [`common`], [`documents`], [`forms`], [`output`],
+//! [`table`] (tables that fit the screen) and [`xlsx`] (workbooks);
 //! a handler never borrows from another handler.
 
 pub mod bundle;
@@ -20,7 +21,10 @@ pub mod plan;
 pub mod pupil;
 pub mod report;
 pub mod review;
+pub mod shell;
+pub mod table;
 pub mod templates;
+pub mod xlsx;
 
 use crate::cli::{Cli, Command};
 use anyhow::Result;
@@ -44,6 +48,8 @@ pub struct Env {
     pub no_color: bool,
     /// `SOURCE_DATE_EPOCH`: the time stamp written in the register's logs (reproducible runs).
     pub source_date_epoch: Option<DateTime<Utc>>,
+    /// `COLUMNS`: the width tables fit when the output is not a terminal.
+    pub columns: Option<usize>,
 }
 
 impl Env {
@@ -63,6 +69,9 @@ impl Env {
             source_date_epoch: text("SOURCE_DATE_EPOCH")
                 .and_then(|s| s.parse::<i64>().ok())
                 .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+            columns: text("COLUMNS")
+                .and_then(|s| s.parse::<usize>().ok())
+                .filter(|&n| n > 0),
         }
     }
 }
@@ -75,6 +84,8 @@ pub struct Ctx {
     pub color: bool,
     /// stderr is a terminal (progress bars, prompts).
     pub interactive: bool,
+    /// The width tables fit ([`table`]): the terminal's, else `COLUMNS`, else 100.
+    pub width: usize,
     pub env: Env,
 }
 
@@ -90,6 +101,10 @@ impl Ctx {
             quiet: cli.quiet,
             color: !no_color && std::io::stdout().is_terminal(),
             interactive: std::io::stderr().is_terminal(),
+            width: terminal_size::terminal_size_of(std::io::stdout())
+                .map(|(w, _)| usize::from(w.0))
+                .or(env.columns)
+                .unwrap_or(table::DEFAULT_WIDTH),
             env,
         }
     }
@@ -139,5 +154,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<ExitCode> {
         Command::Certificate(args) => certificate::run(ctx, args),
         Command::Bundle(args) => bundle::run(ctx, args),
         Command::Templates(c) => templates::run(ctx, c),
+        Command::Completions(a) => shell::completions(ctx, a),
+        Command::Manual => shell::manual(ctx),
     }
 }

@@ -120,6 +120,24 @@ fn is_number(cell: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The format a command prints in: `--excel-csv` is CSV (with a byte-order mark, written here
+/// at once, before the CSV).
+pub fn format_of(
+    format: crate::cli::common::Format,
+    share: &crate::cli::common::ShareArgs,
+) -> anyhow::Result<crate::cli::common::Format> {
+    use crate::cli::common::Format;
+    use std::io::Write;
+    if !share.excel_csv {
+        return Ok(format);
+    }
+    if format == Format::Json {
+        anyhow::bail!("--excel-csv writes CSV: leave out --format json");
+    }
+    std::io::stdout().lock().write_all("\u{FEFF}".as_bytes())?;
+    Ok(Format::Csv)
+}
+
 /// Write CSV rows to stdout, each cell made safe for a spreadsheet ([`csv_cell`]).
 pub fn write_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     let stdout = std::io::stdout();

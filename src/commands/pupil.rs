@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::output::table;
+use super::table::{Col, FitTable};
 use crate::cli::common::Format;
 use crate::cli::pupil::PupilArgs;
 use anyhow::{Context, Result, anyhow};
@@ -28,6 +29,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
         )
     })?;
     let cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let spec = args.period.spec();
     let period = cal
         .resolve(&reg.grid, &spec)
@@ -148,7 +150,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                 facts.push("FSM".into());
             }
             if pupil.has_sen() {
-                facts.push(format!("SEN {}", pupil.sen));
+                facts.push(attend::register::values::meaning("sen", &pupil.sen));
             }
             if pupil.is_eal() {
                 facts.push("EAL".into());
@@ -174,18 +176,25 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     .unwrap_or("none (open one with `attend case open UPN`)")
             )?;
             writeln!(out)?;
-            let mut tb = table(
+            // left out to fit the screen (README): the counts behind the percentages first
+            let mut tb = FitTable::new(
                 &[
-                    "Period", "From", "To", "Possible", "Attended", "Attend %", "Auth", "Auth %",
-                    "Unauth", "Unauth %", "Late L", "Late U", "Band",
+                    Col::keep("Period").cut(16),
+                    Col::keep("From").drop(6),
+                    Col::keep("To").drop(5),
+                    Col::keep("Possible").right().drop(8),
+                    Col::keep("Attended").right().drop(7),
+                    Col::keep("Attend %").right(),
+                    Col::keep("Auth").right().drop(1),
+                    Col::keep("Auth %").right(),
+                    Col::keep("Unauth").right().drop(2),
+                    Col::keep("Unauth %").right(),
+                    Col::keep("Late L").right().drop(4),
+                    Col::keep("Late U").right().drop(3),
+                    Col::keep("Band"),
                 ],
                 ctx.color,
             );
-            for c in 3..12 {
-                if let Some(col) = tb.column_mut(c) {
-                    col.set_cell_alignment(comfy_table::CellAlignment::Right);
-                }
-            }
             let mut add = |label: &str, f: &Frame<'_>, a: &Analysis| {
                 let c = &a.counts;
                 tb.add_row(vec![
@@ -221,7 +230,7 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
                     add("Last 4 school weeks", &f, &a);
                 }
             }
-            writeln!(out, "{tb}")?;
+            writeln!(out, "{}", tb.render(ctx.width, args.wide).with_note())?;
 
             // weekday pattern
             let mut wd = table(&["", "Mon", "Tue", "Wed", "Thu", "Fri"], ctx.color);
@@ -292,9 +301,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if let Some(r) = Fraction::new(an.holiday_adjacent, an.holiday_adjacent_possible) {
                 writeln!(
                     out,
-                    "Next to school holidays and closures: absent for {} of {} sessions ({}%), against {}% of all sessions.",
+                    "Next to school holidays and closures: absent for {} of {} ({}%), against {}% of all sessions.",
                     an.holiday_adjacent,
-                    an.holiday_adjacent_possible,
+                    attend::text::plural(an.holiday_adjacent_possible, "session"),
                     r.pct(),
                     pct_or_blank(Fraction::new(c.absent(), c.possible))
                 )?;
@@ -328,8 +337,9 @@ pub fn run(ctx: &Ctx, args: PupilArgs) -> Result<ExitCode> {
             if c.not_counted + c.no_mark > 0 {
                 writeln!(
                     out,
-                    "Not counted: {} sessions not possible (closures, not on roll, dual registration, unable to attend...); {} sessions with no mark.",
-                    c.not_counted, c.no_mark
+                    "Not counted: {} not possible (closures, not on roll, dual registration, unable to attend...); {} with no mark.",
+                    attend::text::plural(c.not_counted, "session"),
+                    attend::text::plural(c.no_mark, "session")
                 )?;
             }
         }

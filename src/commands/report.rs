@@ -1,7 +1,9 @@
 //! `attend report`: whole-school figures by group, week, weekday and code, with the caseload.
 
 use super::Ctx;
-use super::output::{table, thousands, write_csv};
+use super::output::{thousands, write_csv};
+use super::table::{Col, FitTable, wrap};
+use super::xlsx::{self, About, Sheet};
 use crate::cli::common::Format;
 use crate::cli::report::ReportArgs;
 use anyhow::{Context, Result};
@@ -9,7 +11,6 @@ use attend::attendance::Frame;
 use attend::dates::AcademicYear;
 use attend::dates::uk_date;
 use attend::report::{Figures, Report, ReportInput, Sessions, build, html};
-use comfy_table::CellAlignment;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -49,6 +50,7 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
             "the register is empty: import an export first (attend import FILE.csv), then run attend report"
         );
     }
+    super::common::warn_if_stale(ctx, &ws, cal.last_date);
     let frame = Frame::new(&reg.grid, &cal, period);
     let (cases, problems) = attend::cases::store::load_all(&ws)?;
     for p in &problems {
@@ -67,6 +69,15 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
         benchmarks: ws.config.benchmarks_for(AcademicYear::of(frame.period.to)),
         cases: (!cases.is_empty()).then_some(cases.as_slice()),
         today: ctx.as_of,
+        // reviews are not in the register: they count to the end of the period asked for (or
+        // today), not to the latest imported session
+        caseload_to: match (spec.to, spec.term) {
+            (Some(to), _) => to,
+            (None, Some(term)) => AcademicYear::of(frame.period.to).term(term).1,
+            _ => ctx.as_of,
+        }
+        .min(ctx.as_of)
+        .max(frame.period.from),
     };
     let report = build(&input);
     attend::timing("figures", t1);
@@ -92,9 +103,50 @@ pub fn run(ctx: &Ctx, args: ReportArgs) -> Result<ExitCode> {
             }
         ));
     }
-    match args.format {
-        Format::Table => print_table(ctx, &report),
-        Format::Csv => print_csv(&shared),
+    if let Some(path) = &args.share.xlsx {
+        let sheets = Sheet::split(CSV_COLUMNS, csv_rows(&shared), "section", |s| {
+            attend::text::capitalise(&s.replace('_', " "))
+        });
+        let mut about = xlsx::about_common("report", ctx.as_of, cal.last_date);
+        about.extend([
+            About::Text("School", shared.school.clone()),
+            About::Text(
+                "Period",
+                format!(
+                    "{} ({} to {})",
+                    shared.period,
+                    uk_date(shared.from),
+                    uk_date(shared.to)
+                ),
+            ),
+            About::Date("Period from", Some(shared.from)),
+            About::Date("Period to", Some(shared.to)),
+            About::Text(
+                "Small groups",
+                if shared.small_groups_withheld {
+                    format!(
+                        "groups of fewer than {} pupils: figures withheld, so that no pupil can be recognised (--show-small-groups shows them, for use inside the school only)",
+                        shared.small_group
+                    )
+                } else {
+                    format!(
+                        "groups of fewer than {} pupils shown (--show-small-groups): for use inside the school only",
+                        shared.small_group
+                    )
+                },
+            ),
+            About::Text(
+                "Percentages",
+                "of possible sessions (persistent and severe: of pupils), shown with one decimal"
+                    .into(),
+            ),
+        ]);
+        xlsx::write(ws.fs(), path, &sheets, &about)?;
+        ctx.say(format!("Wrote the workbook {}", path.display()));
+    }
+    match super::output::format_of(args.format, &args.share)? {
+        Format::Table => print_table(ctx, args.share.wide, &report),
+        Format::Csv => write_csv(CSV_COLUMNS, &csv_rows(&shared)),
         Format::Json => {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &shared)?;
@@ -149,7 +201,8 @@ fn row(section: &str, breakdown: &str, group: &str, middle: Vec<String>) -> Vec<
     v
 }
 
-fn print_csv(r: &Report) -> Result<()> {
+/// The CSV's rows (before neutralisation), for CSV and the workbook.
+fn csv_rows(r: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![row(
         "school",
         "",
@@ -222,15 +275,7 @@ fn print_csv(r: &Report) -> Result<()> {
             rows.push(v);
         }
     }
-    write_csv(CSV_COLUMNS, &rows)
-}
-
-fn right(t: &mut comfy_table::Table, from: usize, to: usize) {
-    for c in from..to {
-        if let Some(col) = t.column_mut(c) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    rows
 }
 
 fn with_pct(n: u32, pct: &Option<String>) -> String {
@@ -244,8 +289,11 @@ fn pct_cell(p: &Option<String>) -> String {
     p.as_ref().map(|p| format!("{p}%")).unwrap_or_default()
 }
 
-fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_table(ctx: &Ctx, wide: bool, r: &Report) -> Result<()> {
+    let mut out: Vec<u8> = Vec::new();
+    let fit = |t: &FitTable<'_>| t.render(ctx.width, wide).with_note();
+    // prose is broken to the screen's width, but for --wide
+    let width = if wide { usize::MAX } else { ctx.width };
     let school = if r.school.is_empty() {
         "Whole school".to_string()
     } else {
@@ -277,8 +325,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
         "Late (L)",
         "Late after close (U)",
     ];
-    let mut tb = table(&header, ctx.color);
-    right(&mut tb, 1, header.len());
+    let mut tb = FitTable::new(&figure_cols(&header), ctx.color);
     let w = &r.whole_school;
     tb.add_row(figure_row("This school, all pupils", w));
     if let Some(b) = &r.statistics_basis {
@@ -307,7 +354,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             String::new(),
         ]);
     }
-    writeln!(out, "{tb}")?;
+    writeln!(out, "{}", fit(&tb))?;
     match &r.statistics_basis {
         Some(b) => {
             writeln!(
@@ -334,8 +381,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
     for b in &r.breakdowns {
         let mut h = header;
         h[0] = &b.title;
-        let mut tb = table(&h, ctx.color);
-        right(&mut tb, 1, h.len());
+        let mut tb = FitTable::new(&figure_cols(&h), ctx.color);
         for g in &b.groups {
             let name = if g.small {
                 small = true;
@@ -348,7 +394,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
                 None => tb.add_row(vec![name, or_blank(&g.withheld)]),
             };
         }
-        writeln!(out, "\n{tb}")?;
+        writeln!(out, "\n{}", fit(&tb))?;
     }
     if small {
         writeln!(
@@ -357,17 +403,16 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             r.small_group
         )?;
     }
-    let mut tb = table(
+    let mut tb = FitTable::new(
         &[
-            "Week beginning",
-            "Possible",
-            "Attendance",
-            "Unauthorised",
-            "",
+            Col::keep("Week beginning"),
+            Col::keep("Possible").right().drop(2),
+            Col::keep("Attendance").right(),
+            Col::keep("Unauthorised").right(),
+            Col::keep("").drop(1),
         ],
         ctx.color,
     );
-    right(&mut tb, 1, 4);
     for w in &r.weeks {
         tb.add_row(vec![
             uk_date(w.week_beginning),
@@ -377,18 +422,17 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             bar(w.sessions.attendance(), r.persistent_threshold),
         ]);
     }
-    writeln!(out, "\nWeek by week\n{tb}")?;
-    let mut tb = table(
+    writeln!(out, "\nWeek by week\n{}", fit(&tb))?;
+    let mut tb = FitTable::new(
         &[
-            "Weekday",
-            "Possible",
-            "Attendance",
-            "Authorised",
-            "Unauthorised",
+            Col::keep("Weekday"),
+            Col::keep("Possible").right().drop(1),
+            Col::keep("Attendance").right(),
+            Col::keep("Authorised").right(),
+            Col::keep("Unauthorised").right(),
         ],
         ctx.color,
     );
-    right(&mut tb, 1, 5);
     for d in &r.weekdays {
         tb.add_row(vec![
             d.weekday.clone(),
@@ -398,18 +442,17 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             pct_cell(&d.sessions.unauthorised_pct),
         ]);
     }
-    writeln!(out, "\n{tb}")?;
-    let mut tb = table(
+    writeln!(out, "\n{}", fit(&tb))?;
+    let mut tb = FitTable::new(
         &[
-            "Code",
-            "Meaning",
-            "Counts as",
-            "Sessions",
-            "Share of absence",
+            Col::keep("Code"),
+            Col::keep("Meaning").cut(16),
+            Col::keep("Counts as").cut(12).drop(1),
+            Col::keep("Sessions").right(),
+            Col::keep("Share of absence").right(),
         ],
         ctx.color,
     );
-    right(&mut tb, 3, 5);
     for c in r.absence_codes.iter().take(10) {
         tb.add_row(vec![
             c.code.clone(),
@@ -419,7 +462,7 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             pct_cell(&c.share_pct),
         ]);
     }
-    writeln!(out, "\nMost used absence codes\n{tb}")?;
+    writeln!(out, "\nMost used absence codes\n{}", fit(&tb))?;
     if let Some(c) = &r.caseload {
         let stages = c
             .by_stage
@@ -430,7 +473,11 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
         writeln!(out, "\nCaseload: {stages}.")?;
         writeln!(
             out,
-            "Reviews held in the period: {} ({} on time); overdue now: {}. Outcomes: target met {}, some improvement {}, not met {}.",
+            "Reviews held {}: {} ({} on time); overdue now: {}. Outcomes: target met {}, some improvement {}, not met {}.",
+            match (c.reviews_from, c.reviews_to) {
+                (Some(f), Some(t)) => format!("{} to {}", uk_date(f), uk_date(t)),
+                _ => "in the period".to_string(),
+            },
             c.reviews_held,
             c.reviewed_on_time,
             c.reviews_overdue,
@@ -456,7 +503,33 @@ fn print_table(ctx: &Ctx, r: &Report) -> Result<()> {
             }
         )?;
     }
+    std::io::stdout()
+        .lock()
+        .write_all(wrap(&String::from_utf8_lossy(&out), width).as_bytes())?;
     Ok(())
+}
+
+/// The columns of a table of figures, and the order they are left out to fit the screen
+/// (README): Late after close (U), Late (L), Authorised; the group's name is cut short first.
+fn figure_cols<'a>(header: &[&'a str]) -> Vec<Col<'a>> {
+    let drop = |i: usize| match i {
+        8 => Some(1),
+        7 => Some(2),
+        3 => Some(3),
+        _ => None,
+    };
+    header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let c = Col::keep(h);
+            let c = if i == 0 { c.cut(36) } else { c.right() };
+            match drop(i) {
+                Some(d) => c.drop(d),
+                None => c,
+            }
+        })
+        .collect()
 }
 
 fn figure_row(name: &str, f: &Figures) -> Vec<String> {

@@ -157,7 +157,7 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
             println!("{l}");
         }
         match figures.proposed {
-            Some(o) => println!("The figures give: {} ({})", o.as_str(), o.label()),
+            Some(o) => println!("The figures give: {}", o.label()),
             None => println!(
                 "There are no figures to judge the plan by: give --outcome and --outcome-reason"
             ),
@@ -374,14 +374,17 @@ pub fn run(ctx: &Ctx, a: ReviewArgs) -> Result<ExitCode> {
     let mut message = format!(
         "Review of plan {} recorded for {id}: {}, {}",
         done.plan,
-        done.outcome.as_str(),
+        done.outcome.label(),
         done.decision.as_str()
     );
     if let Some((n, d)) = done.next_plan {
         message.push_str(&format!("; plan {n} review due {d}"));
     }
     if !made.is_empty() {
-        message.push_str(&format!("; {} documents filed", made.len()));
+        message.push_str(&format!(
+            "; {} filed",
+            attend::text::plural(made.len(), "document")
+        ));
     }
     let commit = attend::cases::git::commit_cases(&ws, std::slice::from_ref(&id), &message);
     ctx.say(format!(

@@ -11,6 +11,7 @@ pub mod import;
 pub mod read;
 pub mod search;
 pub mod store;
+pub mod values;
 
 use crate::dates::{AcademicYear, Half, Session};
 use crate::upn::PupilId;
@@ -124,19 +125,25 @@ impl Pupil {
         )
     }
 
-    /// Eligible for free school meals (`Y`, `Yes`, `True`, `1`).
+    /// Eligible for free school meals (`Y`, `Yes`, `True`, `1`, `Eligible`).
     pub fn is_fsm(&self) -> bool {
-        is_yes(&self.fsm)
+        values::canonical("fsm", &self.fsm) == Some("Y") || is_yes(&self.fsm)
     }
 
     /// Has a special educational need recorded (census `K` SEN support or `E` EHC plan, or a yes).
     pub fn has_sen(&self) -> bool {
+        if let Some(v) = values::canonical("sen", &self.sen) {
+            return v != "N";
+        }
         let s = self.sen.trim().to_ascii_uppercase();
         !(s.is_empty() || s == "N" || s == "NO" || s == "NONE" || s == "FALSE" || s == "0")
     }
 
     /// English as an additional language: `Y`, or a first language other than English.
     pub fn is_eal(&self) -> bool {
+        if let Some(v) = values::canonical("eal", &self.eal) {
+            return v == "Y";
+        }
         let s = self.eal.trim().to_ascii_uppercase();
         if is_yes(&s) {
             return true;

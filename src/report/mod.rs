@@ -206,6 +206,11 @@ pub struct BenchmarkRow {
 pub struct Caseload {
     /// Open cases at each stage of the graduated response, and closed cases (every stage listed).
     pub by_stage: Vec<StageCount>,
+    /// The days reviews are counted over: the period's first day to the report's end date (the
+    /// `--to` asked for, the term's end, or today: not the latest imported session, as reviews
+    /// are not in the register).
+    pub reviews_from: Option<NaiveDate>,
+    pub reviews_to: Option<NaiveDate>,
     /// Reviews held in the period.
     pub reviews_held: u32,
     /// Of those, held on or before the plan's review date.
@@ -283,10 +288,28 @@ fn group_value(p: &Pupil, key: &str) -> String {
     let v = v.trim();
     if v.is_empty() {
         NOT_RECORDED.to_string()
+    } else if crate::register::values::is_coded(key) {
+        // SEN, FSM, EAL, gender: what the census code means ("EHC plan", not "E")
+        crate::register::values::meaning(key, v)
     } else {
         v.to_string()
     }
 }
+
+/// The meanings of the census values in the order people read them (none, then more).
+const MEANING_ORDER: [&str; 11] = [
+    "No SEN",
+    "SEN support",
+    "EHC plan",
+    "SEN (kind not recorded)",
+    "Not eligible for FSM",
+    "Eligible for FSM",
+    "Not EAL (first language English)",
+    "EAL (first language not English)",
+    "First language not known",
+    "Female",
+    "Male",
+];
 
 /// Year groups in school order (Reception, Nursery, 1..13, then anything else), other groups by
 /// text, "(not recorded)" last.
@@ -310,6 +333,9 @@ fn group_order(key: &str, a: &str, b: &str) -> std::cmp::Ordering {
             if let Ok(n) = t.parse::<i64>() {
                 return (0, n, v.to_string());
             }
+        }
+        if let Some(i) = MEANING_ORDER.iter().position(|m| *m == v) {
+            return (0, i as i64, v.to_string());
         }
         // "7A" before "10A": a leading number compares as a number
         let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
@@ -335,6 +361,9 @@ pub struct ReportInput<'a> {
     pub cases: Option<&'a [Case]>,
     /// "Today", for overdue reviews.
     pub today: NaiveDate,
+    /// The report's end date for the caseload (reviews held up to it): the `--to` asked for, the
+    /// term's end, else today, never after today.
+    pub caseload_to: NaiveDate,
 }
 
 /// Per pupil: counts over the period; and the tally of everyone's marks per session.
@@ -462,7 +491,7 @@ pub fn build(input: &ReportInput) -> Report {
         benchmarks,
         caseload: input
             .cases
-            .map(|cases| caseload(cases, frame.period.from, frame.period.to, input.today)),
+            .map(|cases| caseload(cases, frame.period.from, input.caseload_to, input.today)),
         pupils_without_sessions: without,
         statistics_basis: statistics_basis(reg, &counts, t, ay),
     }
@@ -522,6 +551,8 @@ fn caseload(cases: &[Case], from: NaiveDate, to: NaiveDate, today: NaiveDate) ->
                 cases: cases.iter().filter(|k| k.stage == *s).count() as u32,
             })
             .collect(),
+        reviews_from: Some(from),
+        reviews_to: Some(to),
         ..Default::default()
     };
     for case in cases {

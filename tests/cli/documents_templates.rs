@@ -222,7 +222,7 @@ fn a_mail_out_leaves_out_families_past_first_contact_unless_asked_and_stops_whol
     let before = tree(ws.path());
     let out = ws
         .at(AS_OF)
-        .args(["letter", "concern", "--all-flagged"])
+        .args(["letter", "concern", "--all-flagged", "--wide"])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stderr).to_string();
@@ -282,6 +282,7 @@ fn a_mail_out_leaves_out_families_past_first_contact_unless_asked_and_stops_whol
         "--all-flagged",
         "--include-later-stages",
         "--dry-run",
+        "--wide",
     ]));
     let table = String::from_utf8(out).unwrap();
     assert_eq!(
@@ -298,10 +299,11 @@ fn a_mail_out_leaves_out_families_past_first_contact_unless_asked_and_stops_whol
         ws.at(AS_OF)
             .args(["flag", "--to", AS_OF, "--open-cases", "--quiet"]),
     );
-    let out = run_ok(
-        ws.at(AS_OF)
-            .args(["letter", "concern", "--all-flagged", "--dry-run"]),
-    );
+    let out =
+        run_ok(
+            ws.at(AS_OF)
+                .args(["letter", "concern", "--all-flagged", "--dry-run", "--wide"]),
+        );
     let table = String::from_utf8(out).unwrap();
     let row = table
         .lines()

@@ -185,7 +185,7 @@ fn a_period_spanning_19_august_2024_uses_both_code_sets() {
 }
 
 /// A register where each pupil's attendance is exactly chosen: `present` of `possible`.
-fn exact_register(ws: &Ws, pupils: &[(&str, usize, usize)]) {
+pub fn exact_register(ws: &Ws, pupils: &[(&str, usize, usize)]) {
     // 50 school days of sessions from Monday 6 January 2025
     let mut header = vec!["UPN".to_string(), "Surname".into(), "Forename".into()];
     let mut day = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();

@@ -48,16 +48,15 @@ below it.";
 /// responsibility.
 pub fn default_attendees(case: &Case, by: &str, role: &str) -> Vec<FormAttendee> {
     let mut out = Vec::new();
-    if !by.trim().is_empty() {
-        let role = if role.trim().is_empty() {
-            "Attendance Officer"
-        } else {
-            role.trim()
+    // "Dan Hughes, Attendance Officer" is a name and a role: the role is not added again
+    let (name, own_role) = crate::text::split_name_role(by);
+    if !name.is_empty() {
+        let role = match own_role {
+            Some(r) => r,
+            None if role.trim().is_empty() => "Attendance Officer".into(),
+            None => role.trim().to_string(),
         };
-        out.push(FormAttendee(Attendee {
-            name: by.trim().into(),
-            role: role.into(),
-        }));
+        out.push(FormAttendee(Attendee { name, role }));
     }
     for p in case.addressed_people() {
         let role = if p.relationship.is_empty() {

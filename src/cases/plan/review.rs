@@ -409,8 +409,8 @@ pub fn check_review_form(
             match figures.proposed {
                 Some(p) => format!(
                     "the figures give {}; say why the outcome is {} (outcome_reason)",
-                    p.as_str(),
-                    outcome.as_str()
+                    p.label(),
+                    outcome.label()
                 ),
                 None => {
                     "say what the outcome rests on, as there are no figures (outcome_reason)".into()

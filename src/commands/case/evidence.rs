@@ -2,8 +2,17 @@
 //! the record is as it was recorded.
 
 use super::*;
+use crate::commands::table::{Col, FitTable};
 use attend::cases::seal::{self, AmendRequest, Part};
 use attend::cases::verify::{self, State};
+
+/// The verify table for people: what was found is cut short to fit (the CSV has it whole).
+const VERIFY_TABLE: &[Col] = &[
+    Col::keep("UPN"),
+    Col::keep("Part or file").cut(24),
+    Col::keep("State"),
+    Col::keep("What was found").cut(24),
+];
 
 /// The columns of `attend case verify --format csv` (a contract: see README).
 const VERIFY_COLUMNS: &[&str] = &["upn", "what", "state", "detail"];
@@ -77,10 +86,7 @@ pub(super) fn verify(ctx: &Ctx, a: VerifyArgs) -> Result<ExitCode> {
     match a.format {
         Format::Table => {
             if !shown.is_empty() {
-                let mut t = table(
-                    &["UPN", "Part or file", "State", "What was found"],
-                    ctx.color,
-                );
+                let mut t = FitTable::new(VERIFY_TABLE, ctx.color);
                 for f in &shown {
                     t.add_row(vec![
                         f.case.clone(),
@@ -89,7 +95,11 @@ pub(super) fn verify(ctx: &Ctx, a: VerifyArgs) -> Result<ExitCode> {
                         f.detail.clone(),
                     ]);
                 }
-                writeln!(std::io::stdout().lock(), "{t}")?;
+                writeln!(
+                    std::io::stdout().lock(),
+                    "{}",
+                    t.render(ctx.width, false).with_note()
+                )?;
             }
             let n = cases.len();
             let checked = format!(

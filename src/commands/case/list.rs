@@ -1,6 +1,8 @@
 //! `attend case list`.
 
 use super::*;
+use crate::commands::table::{Col, FitTable};
+use crate::commands::xlsx::{self, About, Sheet};
 
 /// The machine-readable columns of `attend case list` (a contract: README).
 pub const LIST_COLUMNS: &[&str] = &[
@@ -43,6 +45,18 @@ fn row_of(c: &Case, today: NaiveDate) -> Row {
     }
 }
 
+/// The columns of case list's table, and the order they are left out to fit the screen (README):
+/// Last entry, then Opened; Name is cut short first.
+const TABLE: &[Col] = &[
+    Col::keep("UPN"),
+    Col::keep("Name").cut(16),
+    Col::keep("Stage"),
+    Col::keep("Opened").drop(2),
+    Col::keep("Last entry").drop(1),
+    Col::keep("Next review"),
+    Col::keep(""),
+];
+
 pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
     let ws = ctx.workspace()?;
     let (cases, errors) = store::load_all(&ws)?;
@@ -72,8 +86,57 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
         })
         .filter(|r| !a.overdue || r.overdue)
         .collect();
+    let mut rows = rows;
+    // as an officer reads them: by stage, the soonest review first (none last), then by name
+    rows.sort_by(|x, y| {
+        (x.stage, x.next_review.is_none(), x.next_review)
+            .cmp(&(y.stage, y.next_review.is_none(), y.next_review))
+            .then_with(|| {
+                attend::text::fold(&format!("{} {}", x.surname, x.forename)).cmp(
+                    &attend::text::fold(&format!("{} {}", y.surname, y.forename)),
+                )
+            })
+            .then_with(|| x.id.as_str().cmp(y.id.as_str()))
+    });
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    match a.format {
+    let csv_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.surname.clone(),
+                r.forename.clone(),
+                r.stage.to_string(),
+                r.opened.to_string(),
+                date(r.last_event),
+                date(r.next_review),
+                r.overdue.to_string(),
+            ]
+        })
+        .collect();
+    if let Some(path) = &a.share.xlsx {
+        let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+        let last = attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date;
+        let mut about = xlsx::about_common("case list", ctx.as_of, last);
+        about.extend([
+            About::Text(
+                "Order",
+                "by stage, then the next review (soonest first), then by name".into(),
+            ),
+            About::Text(
+                "Small groups",
+                "not applied: this list names pupils and is for use inside the school only".into(),
+            ),
+        ]);
+        xlsx::write(
+            ws.fs(),
+            path,
+            &[Sheet::new("Cases", LIST_COLUMNS, csv_rows.clone())],
+            &about,
+        )?;
+        ctx.say(format!("Wrote the workbook {}", path.display()));
+    }
+    match crate::commands::output::format_of(a.format, &a.share)? {
         Format::Table => {
             if rows.is_empty() {
                 ctx.say(match (cases.is_empty(), a.overdue) {
@@ -84,18 +147,7 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
                     (false, false) => "No case matches.".to_string(),
                 });
             } else {
-                let mut t = table(
-                    &[
-                        "UPN",
-                        "Name",
-                        "Stage",
-                        "Opened",
-                        "Last entry",
-                        "Next review",
-                        "",
-                    ],
-                    ctx.color,
-                );
+                let mut t = FitTable::new(TABLE, ctx.color);
                 for r in &rows {
                     t.add_row(vec![
                         r.id.to_string(),
@@ -112,7 +164,7 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
                     ]);
                 }
                 let mut out = std::io::stdout().lock();
-                writeln!(out, "{t}")?;
+                writeln!(out, "{}", t.render(ctx.width, a.share.wide).with_note())?;
                 let overdue = rows.iter().filter(|r| r.overdue).count();
                 ctx.say(format!(
                     "{} case{}{}",
@@ -126,24 +178,7 @@ pub(super) fn list(ctx: &Ctx, a: ListArgs) -> Result<ExitCode> {
                 ));
             }
         }
-        Format::Csv => {
-            let out: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.id.to_string(),
-                        r.surname.clone(),
-                        r.forename.clone(),
-                        r.stage.to_string(),
-                        r.opened.to_string(),
-                        date(r.last_event),
-                        date(r.next_review),
-                        r.overdue.to_string(),
-                    ]
-                })
-                .collect();
-            write_csv(LIST_COLUMNS, &out)?;
-        }
+        Format::Csv => write_csv(LIST_COLUMNS, &csv_rows)?,
         Format::Json => {
             let v: Vec<serde_json::Value> = rows
                 .iter()

@@ -37,8 +37,8 @@ pub(super) fn log(ctx: &Ctx, a: LogArgs) -> Result<ExitCode> {
         ctx.as_of,
     )?;
     ctx.say(format!(
-        "Recorded a {} on {date} in the case of {id}.",
-        kind.as_str()
+        "Recorded {} on {date} in the case of {id}.",
+        attend::text::with_article(&kind.as_str().replace('_', " "))
     ));
     report_commit(ctx, &commit);
     Ok(ExitCode::SUCCESS)

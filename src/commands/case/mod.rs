@@ -12,7 +12,7 @@ mod sync;
 
 use super::Ctx;
 use super::common::{pupil_id, register_for, report_commit, warn_broken_seals, who};
-use super::output::{table, write_csv};
+use super::output::write_csv;
 use crate::cli::case::*;
 use crate::cli::common::Format;
 use anyhow::{Result, anyhow, bail};

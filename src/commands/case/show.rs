@@ -43,6 +43,11 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     // what is shown is the record as corrected by its amendments (listed below)
     let c = attend::cases::seal::amended(&recorded).unwrap_or(recorded);
     let reg = register_for(&ws, ctx.as_of, ctx.as_of)?;
+    crate::commands::common::warn_if_stale(
+        ctx,
+        &ws,
+        attend::attendance::SchoolCalendar::on(&reg.grid, ctx.as_of).last_date,
+    );
     let (now, why_not) = attend::cases::plan::figures_for_case(&reg, &c, ctx.as_of, &ws.config);
     let mut o = String::new();
     let p = &c.pupil;
@@ -59,9 +64,9 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
     if let Some(d) = p.dob {
         facts.push(format!("born {}", uk_date(d)));
     }
-    for (k, v) in [("FSM", &p.fsm), ("SEN", &p.sen), ("EAL", &p.eal)] {
-        if !v.is_empty() {
-            facts.push(format!("{k} {v}"));
+    for (k, v) in [("fsm", &p.fsm), ("sen", &p.sen), ("eal", &p.eal)] {
+        if !v.trim().is_empty() {
+            facts.push(attend::register::values::meaning(k, v));
         }
     }
     if !facts.is_empty() {
@@ -106,9 +111,14 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         ));
     }
     cols.push((format!("Now ({})", uk_date(ctx.as_of)), now.as_ref()));
-    let mut header: Vec<&str> = vec!["Attendance"];
-    header.extend(cols.iter().map(|(h, _)| h.as_str()));
-    let mut t = table(&header, ctx.color);
+    // to fit the screen, the oldest figures are left out first: at opening, then at the plan
+    let n = cols.len();
+    let mut spec = vec![crate::commands::table::Col::keep("Attendance")];
+    spec.extend(cols.iter().enumerate().map(|(k, (h, _))| {
+        let c = crate::commands::table::Col::keep(h);
+        if k + 2 < n { c.drop(k as u8 + 1) } else { c }
+    }));
+    let mut t = crate::commands::table::FitTable::new(&spec, ctx.color);
     let labels = [
         "period",
         "attendance",
@@ -126,7 +136,7 @@ pub(super) fn show(ctx: &Ctx, a: ShowArgs) -> Result<ExitCode> {
         row.extend(columns.iter().map(|c| c[i].clone()));
         t.add_row(row);
     }
-    o.push_str(&format!("\n{t}\n"));
+    o.push_str(&format!("\n{}\n", t.render(ctx.width, a.wide).with_note()));
     if let Some(w) = why_not {
         o.push_str(&format!("No figures for now: {w}\n"));
     }

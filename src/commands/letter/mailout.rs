@@ -8,7 +8,8 @@
 use super::super::Ctx;
 use super::super::common::{pupil_id, register_for, report_commit, who};
 use super::super::documents::{flagged, prepare, render, templates, typeset, typeset_pages};
-use super::super::output::{table, write_csv};
+use super::super::output::write_csv;
+use super::super::table::{Col, FitTable};
 use crate::cli::common::Format;
 use crate::cli::letter::LetterArgs;
 use anyhow::{Context, Result, anyhow, bail};
@@ -17,7 +18,7 @@ use attend::dates::uk_date;
 use attend::documents::mailout::{self, NotSent, SentCopy};
 use attend::documents::{DocumentError, Kind, Prepared, Request, issue};
 use attend::register::Register;
-use attend::text::{hundredths, plural};
+use attend::text::{hundredths, plural, plural_of};
 use attend::upn::PupilId;
 use attend::workspace::Workspace;
 use chrono::Duration;
@@ -279,7 +280,7 @@ pub fn run(ctx: &Ctx, ws: &Workspace, a: &LetterArgs) -> Result<ExitCode> {
         }
     }
     if a.dry_run {
-        show(ctx, a.format, &list)?;
+        show(ctx, a.format, a.wide, &list)?;
         ctx.say(format!(
             "Dry run: nothing was written. {} would be written and filed{}.",
             plural(letters, "letter"),
@@ -293,7 +294,7 @@ pub fn run(ctx: &Ctx, ws: &Workspace, a: &LetterArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if letters == 0 {
-        show(ctx, a.format, &list)?;
+        show(ctx, a.format, a.wide, &list)?;
         ctx.say("Nothing to write.");
         return Ok(ExitCode::SUCCESS);
     }
@@ -360,11 +361,11 @@ pub fn run(ctx: &Ctx, ws: &Workspace, a: &LetterArgs) -> Result<ExitCode> {
     tx.write(&folder.join(mailout::PRINT_FILE), &print)?;
     tx.write(&folder.join(mailout::SENT_FILE), &mailout::sent_csv(&sent)?)?;
     tx.commit()?;
-    show(ctx, a.format, &list)?;
+    show(ctx, a.format, a.wide, &list)?;
     ctx.say(format!(
         "Wrote {} ({}), each filed in its case and recorded on its timeline{}.",
-        count(letters, "letter of concern", "letters of concern"),
-        count(sent.len(), "copy", "copies"),
+        plural_of(letters, "letter of concern", "letters of concern"),
+        plural_of(sent.len(), "copy", "copies"),
         if already > 0 {
             format!(" ({already} already filed today, identical: printed again)")
         } else {
@@ -404,14 +405,9 @@ fn capitalise_first(s: &str) -> String {
     attend::text::capitalise(s)
 }
 
-/// "1 copy", "2 copies": a count with a noun whose plural is not a plain `s`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The list: who is sent which letter at which address, and who is left out, why and what to
 /// do (a table for people; CSV or JSON with the columns of README, "Mail-outs").
-fn show(ctx: &Ctx, format: Format, list: &[Pupil]) -> Result<()> {
+fn show(ctx: &Ctx, format: Format, wide: bool, list: &[Pupil]) -> Result<()> {
     const COLUMNS: [&str; 8] = [
         "upn",
         "pupil",
@@ -482,21 +478,52 @@ fn show(ctx: &Ctx, format: Format, list: &[Pupil]) -> Result<()> {
                     stdout,
                     "To send: {} ({}, one for each address)",
                     plural(letters, "letter"),
-                    count(send.len(), "copy", "copies")
+                    plural_of(send.len(), "copy", "copies")
                 )?;
-                let mut t = table(&["UPN", "Pupil", "Letter", "To", "Address"], ctx.color);
+                // left out to fit the screen: the address first, then the UPN
+                let mut t = FitTable::new(
+                    &[
+                        Col::keep("UPN").drop(2),
+                        Col::keep("Pupil").cut(16),
+                        Col::keep("Letter").cut(14),
+                        Col::keep("To").cut(20),
+                        Col::keep("Address").cut(20).drop(1),
+                    ],
+                    ctx.color,
+                );
                 for r in send {
-                    t.add_row([&r[0], &r[1], &r[3], &r[4], &r[5]]);
+                    t.add_row(vec![
+                        r[0].clone(),
+                        r[1].clone(),
+                        r[3].clone(),
+                        r[4].clone(),
+                        r[5].clone(),
+                    ]);
                 }
-                writeln!(stdout, "{t}")?;
+                writeln!(stdout, "{}", t.render(ctx.width, wide).with_note())?;
             }
             if !skip.is_empty() {
                 writeln!(stdout, "Not sent: {}", plural(skip.len(), "pupil"))?;
-                let mut t = table(&["UPN", "Pupil", "Why", "What to do"], ctx.color);
+                // left out to fit the screen: the UPN (the reason and what to do are cut short first)
+                let mut t = FitTable::new(
+                    &[
+                        Col::keep("UPN").drop(1),
+                        Col::keep("Pupil").cut(16),
+                        Col::keep("Why").cut(30),
+                        Col::keep("What to do").cut(30),
+                    ],
+                    ctx.color,
+                );
                 for r in skip {
-                    t.add_row([&r[0], &r[1], &r[6], &r[7]]);
+                    // one line a row: a reason of several lines is joined
+                    t.add_row(vec![
+                        r[0].clone(),
+                        r[1].clone(),
+                        r[6].split_whitespace().collect::<Vec<_>>().join(" "),
+                        r[7].split_whitespace().collect::<Vec<_>>().join(" "),
+                    ]);
                 }
-                writeln!(stdout, "{t}")?;
+                writeln!(stdout, "{}", t.render(ctx.width, wide).with_note())?;
             }
             Ok(())
         }

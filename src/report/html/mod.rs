@@ -77,12 +77,12 @@ fn session_cards(s: &super::Sessions) -> Vec<Card> {
         Card {
             label: "Authorised absence".into(),
             value: pct_text(&s.authorised_pct),
-            detail: format!("{} sessions", s.authorised),
+            detail: crate::text::plural(s.authorised, "session"),
         },
         Card {
             label: "Unauthorised absence".into(),
             value: pct_text(&s.unauthorised_pct),
-            detail: format!("{} sessions", s.unauthorised),
+            detail: crate::text::plural(s.unauthorised, "session"),
         },
     ]
 }

@@ -131,6 +131,7 @@ fn report() -> Report {
             outcome_met: 1,
             outcome_some_improvement: 1,
             outcome_not_met: 1,
+            ..Default::default()
         }),
         pupils_without_sessions: 2,
         statistics_basis: None,

@@ -33,7 +33,8 @@ pub const OFFICER: &str = "Priya Shah";
 /// 2026-01-01T00:00:00Z: the time stamp of the register tests' logs.
 pub const EPOCH: &str = "1767225600";
 
-/// The environment attend runs in. Every run removes `ATTEND_DIR`, `EDITOR` and `VISUAL` and sets
+/// The environment attend runs in. Every run removes `ATTEND_DIR`, `EDITOR`, `VISUAL` and `COLUMNS` (tables
+/// fit 100 characters) and sets
 /// `NO_COLOR=1`; on top of that, the two groups of tests differ in two variables, each kept as
 /// the group has always had it. A variable a group does not set is removed, so nothing leaks in
 /// from the shell that runs the tests.
@@ -66,6 +67,7 @@ impl Env {
         c.env_remove("ATTEND_DIR")
             .env_remove("EDITOR")
             .env_remove("VISUAL")
+            .env_remove("COLUMNS")
             .env("NO_COLOR", "1");
         match self.user {
             Some(user) => c.env("ATTEND_USER", user),
