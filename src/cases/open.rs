@@ -212,22 +212,7 @@ fn new_case_with(
         text = format!("{text}. Reason: {}", opts.reason.trim());
     }
     let mut case = Case {
-        format: FORMAT,
-        pupil,
-        stage: Stage::Monitor,
-        opened: opts.date,
         opening_attendance: figures,
-        people: vec![],
-        professionals: vec![],
-        siblings: vec![],
-        services: vec![],
-        consent_to_referral: None,
-        child_view: String::new(),
-        barriers: vec![],
-        strengths: vec![],
-        plans: vec![],
-        notices_to_improve: vec![],
-        penalty_notices: vec![],
         timeline: vec![Event {
             date: opts.date,
             kind: EventKind::Opened,
@@ -239,8 +224,7 @@ fn new_case_with(
             document: None,
             seal: None,
         }],
-        opening_attendance_seal: None,
-        amendments: vec![],
+        ..Case::new(pupil, opts.date)
     };
     if in_register {
         super::family::fill_from_register(&mut case, contacts, reg);

@@ -284,40 +284,7 @@ mod tests {
     use crate::upn::PupilId;
 
     fn case() -> Case {
-        Case {
-            format: FORMAT,
-            pupil: PupilDetails {
-                id: PupilId::parse("B801200005001").unwrap(),
-                surname: "Smith".into(),
-                forename: "Jo".into(),
-                preferred_surname: String::new(),
-                preferred_forename: String::new(),
-                dob: None,
-                gender: String::new(),
-                year: String::new(),
-                reg_group: String::new(),
-                fsm: String::new(),
-                sen: String::new(),
-                eal: String::new(),
-            },
-            stage: Stage::Monitor,
-            opened: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
-            opening_attendance: None,
-            people: vec![],
-            professionals: vec![],
-            siblings: vec![],
-            services: vec![],
-            consent_to_referral: None,
-            child_view: String::new(),
-            barriers: vec![],
-            strengths: vec![],
-            plans: vec![],
-            notices_to_improve: vec![],
-            penalty_notices: vec![],
-            timeline: vec![],
-            opening_attendance_seal: None,
-            amendments: vec![],
-        }
+        crate::cases::model::tests_support::empty_case()
     }
 
     fn d(m: u32, day: u32) -> NaiveDate {

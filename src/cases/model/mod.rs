@@ -89,6 +89,31 @@ pub struct Case {
 }
 
 impl Case {
+    /// A new case about `pupil`, opened on `opened` at the first stage, with nothing recorded yet.
+    pub fn new(pupil: PupilDetails, opened: NaiveDate) -> Case {
+        Case {
+            format: FORMAT,
+            pupil,
+            stage: Stage::Monitor,
+            opened,
+            people: vec![],
+            professionals: vec![],
+            siblings: vec![],
+            services: vec![],
+            consent_to_referral: None,
+            child_view: String::new(),
+            barriers: vec![],
+            strengths: vec![],
+            opening_attendance: None,
+            opening_attendance_seal: None,
+            plans: vec![],
+            notices_to_improve: vec![],
+            penalty_notices: vec![],
+            amendments: vec![],
+            timeline: vec![],
+        }
+    }
+
     /// The parents and carers with parental responsibility who are not marked no contact:
     /// everyone who is invited to meetings and sent letters.
     pub fn addressed_people(&self) -> impl Iterator<Item = &Person> {
@@ -107,9 +132,8 @@ pub mod tests_support {
     use super::*;
 
     pub fn empty_case() -> Case {
-        Case {
-            format: FORMAT,
-            pupil: PupilDetails {
+        Case::new(
+            PupilDetails {
                 id: PupilId::parse("B801200005001").unwrap(),
                 surname: "Smith".into(),
                 forename: "Jo".into(),
@@ -123,24 +147,8 @@ pub mod tests_support {
                 sen: String::new(),
                 eal: String::new(),
             },
-            stage: Stage::Monitor,
-            opened: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
-            people: vec![],
-            professionals: vec![],
-            siblings: vec![],
-            services: vec![],
-            consent_to_referral: None,
-            child_view: String::new(),
-            barriers: vec![],
-            strengths: vec![],
-            opening_attendance: None,
-            opening_attendance_seal: None,
-            plans: vec![],
-            penalty_notices: vec![],
-            notices_to_improve: vec![],
-            amendments: vec![],
-            timeline: vec![],
-        }
+            NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+        )
     }
 }
 
