@@ -38,7 +38,7 @@ use shared::*;
 
 use super::{DocumentError, Kind};
 use crate::attendance::{self};
-use crate::cases::model::ActionFor;
+use crate::cases::model::{ActionFor, Case};
 use crate::dates::{full_date, long_date, uk_date};
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
@@ -72,7 +72,27 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
         ..*src
     };
     let mut prepared = prepare_from(req, &src)?;
-    prepared.context["amendments"] = Value::Array(
+    prepared.context["amendments"] = amendments(case);
+    Ok(prepared)
+}
+
+/// The context of a case's bundle (`bundle.typ.tera`): what every document has (school, pupil,
+/// contact), `bundle` (from [`crate::documents::bundle::context`]) and the case's amendments.
+pub fn bundle_context(src: &Sources, bundle: Value) -> Result<Value, DocumentError> {
+    check_letterhead(src.config, Kind::Referral)?;
+    let mut ctx = common(src, Kind::Referral)?;
+    ctx["document"]["kind"] = Value::from("bundle");
+    ctx["document"]["title"] = Value::from("Case bundle");
+    ctx["bundle"] = bundle;
+    if let Some(case) = src.case {
+        ctx["amendments"] = amendments(case);
+    }
+    Ok(ctx)
+}
+
+/// The case's amendments as documents show them ("Corrections to the record").
+fn amendments(case: &Case) -> Value {
+    Value::Array(
         case.amendments
             .iter()
             .map(|a| {
@@ -87,37 +107,7 @@ pub fn prepare(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> 
                 })
             })
             .collect(),
-    );
-    Ok(prepared)
-}
-
-/// The context of a case's bundle (`bundle.typ.tera`): what every document has (school, pupil,
-/// contact), `bundle` (from [`crate::documents::bundle::context`]) and the case's amendments.
-pub fn bundle_context(src: &Sources, bundle: Value) -> Result<Value, DocumentError> {
-    check_letterhead(src.config, Kind::Referral)?;
-    let mut ctx = common(src, Kind::Referral)?;
-    ctx["document"]["kind"] = Value::from("bundle");
-    ctx["document"]["title"] = Value::from("Case bundle");
-    ctx["bundle"] = bundle;
-    if let Some(case) = src.case {
-        ctx["amendments"] = Value::Array(
-            case.amendments
-                .iter()
-                .map(|a| {
-                    json!({
-                        "date": long_date(a.date),
-                        "by": a.by,
-                        "part": a.part,
-                        "field": a.field,
-                        "original": a.original,
-                        "new": a.new,
-                        "reason": a.reason,
-                    })
-                })
-                .collect(),
-        );
-    }
-    Ok(ctx)
+    )
 }
 
 fn prepare_from(req: &Request, src: &Sources) -> Result<Prepared, DocumentError> {
