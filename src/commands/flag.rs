@@ -1,7 +1,7 @@
 //! `attend flag`: who is at or below the threshold, lowest first, and why.
 
 use super::Ctx;
-use super::output::thousands;
+use super::output::{CsvLine, thousands};
 use super::table::{Col, FitTable, wrap};
 use super::xlsx::{self, About, Sheet};
 use crate::cli::common::Format;
@@ -542,35 +542,110 @@ fn record(
 }
 
 fn print_csv(reg: &Register, frame: &Frame<'_>, r: &Flagged, facts: &CaseFacts) -> Result<()> {
-    // every row is rendered on its own, so the rows are rendered on the machine's cores, in
-    // order, and written out together
     let rows: Vec<(&FlagRow, bool)> = r
         .rows
         .iter()
         .map(|x| (x, false))
         .chain(r.few_sessions.iter().map(|x| (x, true)))
         .collect();
-    let render = |part: &[(&FlagRow, bool)], header: bool| -> Result<Vec<u8>> {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::with_capacity(part.len() * 160 + 512));
-        if header {
-            w.write_record(CSV_COLUMNS)?;
-        }
-        for (row, few) in part {
-            let r = record(reg, frame, row, *few, facts);
-            w.write_record(r.iter().map(|c| super::output::csv_cell(c)))?;
-        }
-        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
-    };
-    let parts =
-        attend::parallel::map_ranges(rows.len(), 4096, |r| render(&rows[r.clone()], r.start == 0));
+    let period = (frame.period.from.to_string(), frame.period.to.to_string());
     let mut out = std::io::stdout().lock();
-    for part in parts {
-        out.write_all(&part?)?;
+    let mut head = Vec::new();
+    let mut line = CsvLine::new(&mut head);
+    for c in CSV_COLUMNS {
+        line.plain(c);
+    }
+    line.end();
+    out.write_all(&head)?;
+    // every row is rendered on its own: a block of rows at a time is rendered on the machine's
+    // cores, in order, and written out, so only one block's text is ever held
+    for block in rows.chunks(1 << 15) {
+        let parts = attend::parallel::map_ranges(block.len(), 2048, |range| {
+            let mut buf = Vec::with_capacity(range.len() * 200);
+            for (row, few) in &block[range] {
+                csv_record(&mut buf, reg, frame, row, *few, facts, &period);
+            }
+            buf
+        });
+        for part in parts {
+            out.write_all(&part)?;
+        }
     }
     out.flush()?;
     Ok(())
+}
+
+/// One row of `--format csv`: the cells [`record`] gives, written straight out (the same bytes
+/// the csv crate would write for them, without a string per cell).
+fn csv_record(
+    buf: &mut Vec<u8>,
+    reg: &Register,
+    frame: &Frame<'_>,
+    row: &FlagRow,
+    few: bool,
+    facts: &CaseFacts,
+    period: &(String, String),
+) {
+    let p = &reg.pupils[row.index];
+    let an = &row.analysis;
+    let c = &an.counts;
+    let pen = an.penalty.as_ref();
+    let age = attend::attendance::AgeStatus::of(p.dob, frame.period.to);
+    let mut l = CsvLine::new(buf);
+    l.text(p.id.as_str())
+        .text(&p.surname)
+        .text(&p.forename)
+        .text(&p.year)
+        .text(&p.reg_group)
+        .num(c.possible)
+        .num(c.present)
+        .num(c.approved_activity)
+        .num(c.authorised)
+        .num(c.unauthorised)
+        .num(c.late_before_close)
+        .num(c.late_after_close)
+        .pct(c.attendance())
+        .plain(row.band.as_str())
+        .pct(c.authorised_rate())
+        .pct(c.unauthorised_rate())
+        .num(c.not_counted)
+        .num(c.no_mark)
+        .pct(an.last4.attendance())
+        .plain(an.trend().as_str());
+    match an.weekday_pattern() {
+        Some((d, rate)) => l.text(&format!(
+            "{} {}",
+            attend::attendance::weekday_short(d),
+            rate.pct()
+        )),
+        None => l.plain(""),
+    };
+    l.num(an.holiday_adjacent)
+        .date(pen.map(|w| w.from))
+        .date(pen.map(|w| w.to));
+    match pen {
+        Some(w) => l.num(w.sessions),
+        None => l.plain(""),
+    };
+    l.text(facts.stages.get(&p.id).map(String::as_str).unwrap_or(""))
+        .plain(if few { "yes" } else { "no" })
+        .plain(&period.0)
+        .plain(&period.1)
+        .num(facts.sibs.families.siblings[row.index].len() as u32)
+        .num(facts.sibs.flagged.get(&row.index).copied().unwrap_or(0) as u32);
+    match facts.sibs.families.family[row.index] {
+        Some(f) => l.text(reg.pupils[f].id.as_str()),
+        None => l.plain(""),
+    };
+    l.plain(match age.known() {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    })
+    .date(age.span().map(|a| a.start))
+    .date(age.span().map(|a| a.end))
+    .text(facts.ledgers.get(&p.id).map(String::as_str).unwrap_or(""));
+    l.end();
 }
 
 fn print_json(reg: &Register, frame: &Frame<'_>, r: &Flagged, facts: &CaseFacts) -> Result<()> {
