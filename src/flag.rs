@@ -1,6 +1,6 @@
 //! `attend flag`: the pupils whose attendance is at or below a threshold, and why.
 
-use crate::attendance::{Analysis, Band, Frame, PenaltyScope};
+use crate::attendance::{Analysis, Band, Fraction, Frame, PenaltyScope};
 use crate::config::Thresholds;
 use crate::register::{Pupil, Register, year_key};
 use crate::upn::PupilId;
@@ -100,25 +100,33 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
             band,
         })
     };
+    let t0 = std::time::Instant::now();
     let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
-    // lowest attendance first, then register order; the rows are large, so sort their positions
-    // and then move each row once, in place (no second copy of the rows)
-    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&rows[a as usize], &rows[b as usize]);
-        let (fa, fb) = (
-            a.analysis.counts.attendance(),
-            b.analysis.counts.attendance(),
-        );
-        match (fa, fb) {
+    crate::timing("  analyse", t0);
+    let t0 = std::time::Instant::now();
+    // lowest attendance first, then register order; the rows are large, so sort small keys
+    // (attended, possible, register index, position) and then move each row once, in place
+    // (no second copy of the rows)
+    let mut keys: Vec<[u32; 4]> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let c = &r.analysis.counts;
+            [c.attended(), c.possible, r.index as u32, k as u32]
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        match (Fraction::new(a[0], a[1]), Fraction::new(b[0], b[1])) {
             (Some(x), Some(y)) => x.cmp_rate(y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         }
-        .then(a.index.cmp(&b.index))
+        .then(a[2].cmp(&b[2]))
     });
+    let mut order: Vec<u32> = keys.into_iter().map(|k| k[3]).collect();
     permute_in_place(&mut rows, &mut order);
+    crate::timing("  sort", t0);
     let few_sessions: Vec<FlagRow> = rows
         .extract_if(.., |r| r.analysis.counts.possible < q.min_sessions)
         .collect();

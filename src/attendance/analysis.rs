@@ -63,13 +63,32 @@ pub struct Analysis {
     pub holiday_adjacent: u32,
     /// Possible sessions on school days next to a closure or holiday.
     pub holiday_adjacent_possible: u32,
-    /// Counts over the last 4 school weeks of the period.
-    pub last4: Counts,
+    /// Attendance over the last 4 school weeks of the period.
+    pub last4: Recent,
     /// The latest window meeting the penalty-notice threshold ([`super::penalty`]), if any.
     pub penalty: Option<PenaltyWindow>,
     /// The most unauthorised sessions in any window of the period of
     /// [`PENALTY_NOTICE_WEEKS`](super::PENALTY_NOTICE_WEEKS) school weeks.
     pub penalty_max: u32,
+}
+
+/// Possible and attended sessions over a stretch of the period (the last 4 school weeks): all a
+/// trend needs, without the per-code counts of [`Counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Recent {
+    pub possible: u32,
+    /// Present or at an approved educational activity.
+    pub attended: u32,
+}
+
+impl Recent {
+    pub fn attended(&self) -> u32 {
+        self.attended
+    }
+
+    pub fn attendance(&self) -> Option<Fraction> {
+        Fraction::new(self.attended, self.possible)
+    }
 }
 
 /// Points of difference between the last 4 weeks and the whole period that make a trend.
@@ -154,6 +173,7 @@ impl Analysis {
 const POSSIBLE: u8 = 1;
 const ABSENT: u8 = 2;
 const PENALTY: u8 = 4;
+const ATTENDED: u8 = 8;
 
 /// Per code set and stored byte: is it a possible session, an absence, a penalty-notice code
 /// (G, N, O, U)? Built from [`category_table`], so the rules stay in `codes.rs`.
@@ -166,6 +186,9 @@ fn slot_flags() -> &'static [[u8; 64]; 2] {
                 let b = &mut f[set.index()][c.as_u8() as usize];
                 if cat.is_possible() {
                     *b |= POSSIBLE;
+                }
+                if cat.is_attended() {
+                    *b |= ATTENDED;
                 }
                 if cat.is_absence() {
                     *b |= ABSENT;
@@ -209,16 +232,6 @@ const INFO_SET: u8 = 1;
 const INFO_HELD: u8 = 2;
 const INFO_ADJACENT: u8 = 4;
 const INFO_DAY_SHIFT: u32 = 4;
-
-/// The code set of a packed slot byte.
-#[inline]
-fn info_set(info: u8) -> CodeSet {
-    if info & INFO_SET == 0 {
-        CodeSet::Regs2006
-    } else {
-        CodeSet::Regs2024
-    }
-}
 
 impl<'g> Frame<'g> {
     pub fn new(grid: &'g MarkGrid, cal: &SchoolCalendar, period: Period) -> Frame<'g> {
@@ -364,7 +377,9 @@ impl<'g> Frame<'g> {
         }
         an.counts.no_mark = no_mark;
         for (&m, &info) in row.iter().zip(&self.info).skip(self.last4_from) {
-            an.last4.add(m, info_set(info));
+            let f = flags[usize::from(info & INFO_SET)][usize::from(m & 63)];
+            an.last4.possible += u32::from(f & POSSIBLE);
+            an.last4.attended += u32::from((f & ATTENDED) >> 3);
         }
         for d in 0..5 {
             an.weekdays[d] = DayRate {

@@ -28,7 +28,7 @@ mod tests;
 pub use crate::dates::weekday_short;
 pub use crate::text::capitalise;
 pub use age::{AgeStatus, CompulsorySchoolAge};
-pub use analysis::{Analysis, DayRate, Frame, SlotTally, Trend, weekday_index};
+pub use analysis::{Analysis, DayRate, Frame, Recent, SlotTally, Trend, weekday_index};
 pub use penalty::{PENALTY_NOTICE_SESSIONS, PENALTY_NOTICE_WEEKS, PenaltyScope, PenaltyWindow};
 pub use period::{Period, PeriodError, PeriodSpec, SchoolCalendar, SchoolDay, terms_to_date};
 pub use snapshot::{

@@ -343,14 +343,37 @@ fn parse_body(
     if !text.ends_with(b"\n") {
         line_base += 1;
     }
+    // each part's marks are parsed straight into their place at the grid's end (a line is a
+    // pupil: room for as many pupils as lines), then closed up if a part had blank lines
+    let n = grid.weeks.len() * WEEK_SLOTS;
+    let lines: Vec<usize> = ranges
+        .iter()
+        .map(|(_, part)| {
+            memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
+        })
+        .collect();
+    let start = grid.marks.len();
+    grid.marks
+        .resize(start + lines.iter().sum::<usize>() * n, 0);
     let weeks = &grid.weeks;
-    let results: Vec<Result<(Vec<PupilId>, Vec<u8>)>> = if ranges.len() == 1 {
-        vec![parse_pupil_lines(ranges[0].1, ranges[0].0, weeks, bad)]
+    let mut outs: Vec<&mut [u8]> = Vec::with_capacity(ranges.len());
+    let mut rest = &mut grid.marks[start..];
+    for &l in &lines {
+        let (here, after) = rest.split_at_mut(l * n);
+        outs.push(here);
+        rest = after;
+    }
+    let results: Vec<Result<Vec<PupilId>>> = if ranges.len() == 1 {
+        let out = outs.pop().expect("one part");
+        vec![parse_pupil_lines(ranges[0].1, ranges[0].0, weeks, out, bad)]
     } else {
         std::thread::scope(|sc| {
             let handles: Vec<_> = ranges
                 .iter()
-                .map(|&(line0, part)| sc.spawn(move || parse_pupil_lines(part, line0, weeks, bad)))
+                .zip(outs)
+                .map(|(&(line0, part), out)| {
+                    sc.spawn(move || parse_pupil_lines(part, line0, weeks, out, bad))
+                })
                 .collect();
             handles
                 .into_iter()
@@ -358,16 +381,24 @@ fn parse_body(
                 .collect()
         })
     };
-    for (r, &(first_line, _)) in results.into_iter().zip(&ranges) {
-        let (ids, marks) = r?;
+    let mut filled = start;
+    let mut part_start = start;
+    for ((r, &(first_line, _)), &l) in results.into_iter().zip(&ranges).zip(&lines) {
+        let ids = r?;
         if let (Some(last), Some(first)) = (grid.ids.last(), ids.first())
             && last >= first
         {
             return Err(bad(first_line + 1, "pupils are not in order"));
         }
+        let len = ids.len() * n;
+        if filled != part_start {
+            grid.marks.copy_within(part_start..part_start + len, filled);
+        }
+        filled += len;
+        part_start += l * n;
         grid.ids.extend(ids);
-        grid.marks.extend_from_slice(&marks);
     }
+    grid.marks.truncate(filled);
     Ok(line_base)
 }
 
@@ -404,16 +435,18 @@ fn single_char_decoder() -> &'static [u8; 256] {
 }
 
 /// Parse pupil lines (`UPN week week ...`); `line0` is the 0-based line number of the first.
+/// The marks go into `marks`, one row per pupil, in order (room for one row per line); the
+/// pupils' ids come back.
 fn parse_pupil_lines(
     part: &[u8],
     line0: usize,
     weeks: &[NaiveDate],
+    marks: &mut [u8],
     bad: &(dyn Fn(usize, &str) -> anyhow::Error + Sync),
-) -> Result<(Vec<PupilId>, Vec<u8>)> {
+) -> Result<Vec<PupilId>> {
     let n = weeks.len() * WEEK_SLOTS;
     let single = single_char_decoder();
     let mut ids: Vec<PupilId> = Vec::new();
-    let mut marks: Vec<u8> = Vec::with_capacity(part.len() / (n + 16).max(1) * n + n);
     let mut line_start = 0;
     let mut k = 0;
     while line_start < part.len() {
@@ -432,8 +465,7 @@ fn parse_pupil_lines(
         if ids.last().is_some_and(|p| *p >= id) {
             return Err(bad(i + 1, "pupils are not in order"));
         }
-        let start = marks.len();
-        marks.resize(start + n, 0);
+        let start = ids.len() * n;
         let mut pos = id_end + 1;
         for (w, week) in weeks.iter().enumerate() {
             if pos > line.len() {
@@ -467,7 +499,7 @@ fn parse_pupil_lines(
         }
         ids.push(id);
     }
-    Ok((ids, marks))
+    Ok(ids)
 }
 
 /// Read one academic year's marks (an empty grid if none are held).
@@ -762,6 +794,50 @@ mod tests {
                 err.contains(&format!("line {}:", damaged + 1)),
                 "chunk {chunk}: {err}"
             );
+        }
+    }
+
+    #[test]
+    fn blank_lines_in_a_large_marks_file_do_not_shift_pupils_marks() {
+        // over a megabyte, so that it is parsed in parts on several threads, straight into the
+        // grid; blank lines (which hold no pupil) in each part must not leave gaps or move rows
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let pupils = 30_000;
+        let mut g = MarkGrid {
+            weeks: vec![d("2024-09-02"), d("2024-09-09"), d("2024-09-16")],
+            ids: (0..pupils).map(|k| id(&format!("80120{k:07}"))).collect(),
+            marks: vec![0; pupils * 30],
+        };
+        g.ids.sort();
+        let codes = ["/", "\\", "L", "C1", "N", "Y7", "J1", "U"];
+        for (k, m) in g.marks.iter_mut().enumerate() {
+            if k % 11 != 3 {
+                *m = Code::parse(codes[(k / 3) % codes.len()]).unwrap().as_u8();
+            }
+        }
+        let text = marks_text(&g, AcademicYear(2024));
+        assert!(text.len() > 1 << 20, "large enough to be split");
+        let mut lines: Vec<&str> = text.lines().collect();
+        for at in [
+            lines.len() - 3,
+            lines.len() * 3 / 4,
+            lines.len() / 2,
+            lines.len() / 4,
+            10,
+        ] {
+            lines.insert(at, "");
+        }
+        let with_blanks = lines.join("\n") + "\n";
+        for chunk in [1 << 18, 1 << 20, 8 << 20] {
+            let back = read_marks_in(
+                with_blanks.as_bytes(),
+                with_blanks.len() as u64,
+                Path::new("m"),
+                chunk,
+            )
+            .unwrap();
+            assert_eq!(back.ids, g.ids, "chunk {chunk}");
+            assert!(back.marks == g.marks, "chunk {chunk}: marks differ");
         }
     }
 
