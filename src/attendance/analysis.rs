@@ -203,6 +203,37 @@ fn slot_flags() -> &'static [[u8; 64]; 2] {
     &FLAGS
 }
 
+/// The 16-bit fields of a slot's packed contribution ([`slot_fields`]).
+const FIELD_POSSIBLE: u64 = 0xFFFF;
+const FIELD_ABSENT: u64 = 0xFFFF << 16;
+const FIELD_NO_MARK: u64 = 0xFFFF << 48;
+/// Slots summed in 16-bit fields before they are added up in full.
+const FIELD_RUN: usize = 60_000;
+
+/// Per code set and stored byte (`set * 64 + byte`), what a session adds to a pupil's figures,
+/// packed into one word so that one addition counts them all: a possible session (bits 0-15),
+/// an absence (16-31), a penalty-notice code (32-47), no mark (48-63). Built from
+/// [`slot_flags`], so the rules stay in `codes.rs`.
+fn slot_fields() -> &'static [u64; 128] {
+    static FIELDS: std::sync::LazyLock<[u64; 128]> = std::sync::LazyLock::new(|| {
+        let flags = slot_flags();
+        std::array::from_fn(|idx| {
+            let f = flags[idx / 64][idx % 64];
+            u64::from(f & POSSIBLE)
+                | u64::from((f & ABSENT) >> 1) << 16
+                | u64::from((f & PENALTY) >> 2) << 32
+                | u64::from(idx % 64 == 0) << 48
+        })
+    });
+    &FIELDS
+}
+
+/// Field `k` (0..4) of packed sums.
+#[inline]
+fn field(sum: u64, k: u32) -> u32 {
+    ((sum >> (16 * k)) & 0xFFFF) as u32
+}
+
 /// What every pupil's analysis over one period shares: the slots, their code sets, weekdays,
 /// school weeks, closures. Built once per period, then [`Frame::analyse`] runs per pupil.
 pub struct Frame<'g> {
@@ -226,6 +257,10 @@ pub struct Frame<'g> {
     /// Per slot in `a..b`, packed into one byte for the per-pupil loops: the code set index
     /// (bit 0), held (bit 1), next to a closure or holiday (bit 2), the weekday (bits 4-6).
     info: Vec<u8>,
+    /// Per slot in `a..b`: which of a slot's [`slot_fields`] count toward the holiday-adjacent
+    /// figures (possible and absent, when next to a closure or holiday) and toward "no mark"
+    /// (when the school held the session).
+    mask: Vec<u64>,
 }
 
 const INFO_SET: u8 = 1;
@@ -278,6 +313,15 @@ impl<'g> Frame<'g> {
                     | (day[k] << INFO_DAY_SHIFT)
             })
             .collect();
+        let mask = (0..b - a)
+            .map(|k| {
+                (if adjacent[k] {
+                    FIELD_POSSIBLE | FIELD_ABSENT
+                } else {
+                    0
+                }) | if held[k] { FIELD_NO_MARK } else { 0 }
+            })
+            .collect();
         Frame {
             grid,
             period,
@@ -290,6 +334,7 @@ impl<'g> Frame<'g> {
             last4_from,
             held,
             info,
+            mask,
         }
     }
 
@@ -325,8 +370,6 @@ impl<'g> Frame<'g> {
         let row = &self.grid.row(i)[self.a..self.b];
         let flags = slot_flags();
         let mut an = Analysis::default();
-        // per code set and code: how many sessions (turned into counts once, at the end)
-        let mut tally = [[0u32; 64]; 2];
         let mut small = [0u32; 64];
         let mut big = Vec::new();
         let week_unauth: &mut [u32] = if self.weeks.len() <= small.len() {
@@ -335,26 +378,73 @@ impl<'g> Frame<'g> {
             big.resize(self.weeks.len(), 0);
             &mut big
         };
+        // one pass over the row: each session's packed fields (possible, absent, penalty code,
+        // no mark) are added to the whole, to its weekday's sums, and, masked, to the
+        // holiday-adjacent and no-mark sums; whole school weeks are unrolled so that the weekday
+        // of each session is known without looking it up. 16-bit fields are added up in full
+        // every FIELD_RUN sessions.
+        let fields = slot_fields();
+        let (info, mask) = (&self.info[..row.len()], &self.mask[..row.len()]);
+        // per code set and code: how many sessions (turned into counts once, at the end)
+        let mut tally = [0u32; 128];
         let (mut adj_possible, mut adj_absent, mut no_mark) = (0u32, 0u32, 0u32);
-        // indexed by weekday (0..5; 8 wide so that a masked index needs no bounds check)
-        let (mut day_possible, mut day_absent) = ([0u32; 8], [0u32; 8]);
+        let (mut day_possible, mut day_absent) = ([0u32; 5], [0u32; 5]);
         let mut penalty_slots = 0u32;
-        for (&m, &info) in row.iter().zip(&self.info) {
-            let set = usize::from(info & INFO_SET);
-            let m = usize::from(m & 63);
-            tally[set][m] += 1;
-            let f = flags[set][m];
-            let possible = u32::from(f & POSSIBLE);
-            let absent = u32::from((f & ABSENT) >> 1);
-            let day = usize::from(info >> INFO_DAY_SHIFT) & 7;
-            day_possible[day] += possible;
-            day_absent[day] += absent;
-            let adjacent = u32::from((info & INFO_ADJACENT) >> 2);
-            adj_possible += possible & adjacent;
-            adj_absent += absent & adjacent;
-            no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
-            penalty_slots += u32::from((f & PENALTY) >> 2);
+        let mut run_start = 0;
+        while run_start < row.len() {
+            let run_end = (run_start + FIELD_RUN).min(row.len());
+            let (mut total, mut masked, mut days) = (0u64, 0u64, [0u64; 5]);
+            let mut k = run_start;
+            // to the first Monday morning, then whole weeks, then the rest
+            let mut step =
+                |k: usize, day: usize, total: &mut u64, masked: &mut u64, days: &mut [u64; 5]| {
+                    let idx = (usize::from(info[k] & INFO_SET) << 6) | usize::from(row[k] & 63);
+                    tally[idx] += 1;
+                    let v = fields[idx];
+                    *total += v;
+                    *masked += v & mask[k];
+                    days[day] += v;
+                };
+            while k < run_end && (self.a + k) % WEEK_SLOTS != 0 {
+                step(
+                    k,
+                    (self.a + k) % WEEK_SLOTS / 2,
+                    &mut total,
+                    &mut masked,
+                    &mut days,
+                );
+                k += 1;
+            }
+            while k + WEEK_SLOTS <= run_end {
+                for q in 0..WEEK_SLOTS {
+                    step(k + q, q / 2, &mut total, &mut masked, &mut days);
+                }
+                k += WEEK_SLOTS;
+            }
+            while k < run_end {
+                step(
+                    k,
+                    (self.a + k) % WEEK_SLOTS / 2,
+                    &mut total,
+                    &mut masked,
+                    &mut days,
+                );
+                k += 1;
+            }
+            penalty_slots += field(total, 2);
+            adj_possible += field(masked, 0);
+            adj_absent += field(masked, 1);
+            no_mark += field(masked, 3);
+            for d in 0..5 {
+                day_possible[d] += field(days[d], 0);
+                day_absent[d] += field(days[d], 1);
+            }
+            run_start = run_end;
         }
+        let tally = [
+            <[u32; 64]>::try_from(&tally[..64]).expect("64"),
+            <[u32; 64]>::try_from(&tally[64..]).expect("64"),
+        ];
         // the penalty-notice codes (G, N, O, U) are few: find their weeks in a second pass
         if penalty_slots > 0 {
             for (k, (&m, &info)) in row.iter().zip(&self.info).enumerate() {

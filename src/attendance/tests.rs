@@ -357,6 +357,67 @@ proptest! {
         prop_assert_eq!(wd_absent, an.counts.absent());
     }
 
+    /// For a period starting and ending on any day (part weeks at both ends, a closed week in
+    /// the middle), the one-pass analysis gives each weekday's, the holiday-adjacent, the
+    /// no-mark and the last-4-weeks figures exactly as counting session by session does.
+    #[test]
+    fn analysis_of_part_weeks_matches_session_by_session_counting(
+        cells in proptest::collection::vec(0u8..=37, 70),
+        from_day in 0i64..14,
+        to_day in 0i64..14,
+    ) {
+        let weeks = [d(2025, 1, 6), d(2025, 1, 13), d(2025, 1, 20), d(2025, 2, 3), d(2025, 2, 10), d(2025, 2, 17), d(2025, 2, 24)];
+        let mut g = MarkGrid { weeks: weeks.to_vec(), ..Default::default() };
+        g.ids.push(Upn::from_body("801200000001").unwrap().into());
+        g.ids.push(Upn::from_body("801200000002").unwrap().into());
+        g.marks.extend(cells.iter().copied());
+        // the school holds every session but those of the week of 17 February (closed)
+        g.marks.extend((0..70).map(|k| if (50..60).contains(&k) { 0 } else { Code::PresentAm.as_u8() }));
+        let cal = SchoolCalendar::of(&g);
+        let spec = PeriodSpec {
+            from: Some(d(2025, 1, 6) + Duration::days(from_day)),
+            to: Some(d(2025, 2, 28) - Duration::days(to_day)),
+            ..Default::default()
+        };
+        let p = cal.resolve(&g, &spec).unwrap();
+        let f = Frame::new(&g, &cal, p.clone());
+        let an = f.analyse(0);
+        let adjacent = cal.holiday_adjacent_slots(&g);
+        let (mut wd, mut adj, mut no_mark) = ([(0u32, 0u32); 5], (0u32, 0u32), 0u32);
+        let mut sessions = Vec::new();
+        for (j, &m) in g.row(0).iter().enumerate() {
+            let s = g.session(j);
+            if s.date < p.from || s.date > p.to {
+                continue;
+            }
+            let set = crate::codes::CodeSet::for_date(s.date);
+            let cat = Code::from_u8(m).and_then(|c| c.category(set));
+            let possible = u32::from(cat.is_some_and(|c| c.is_possible()));
+            let absent = u32::from(cat.is_some_and(|c| c.is_absence()));
+            let day = weekday_index(s.date);
+            wd[day].0 += possible;
+            wd[day].1 += absent;
+            if adjacent[j] {
+                adj.0 += possible;
+                adj.1 += absent;
+            }
+            if m == 0 && cal.held[j] {
+                no_mark += 1;
+            }
+            sessions.push((s.date, possible, u32::from(cat.is_some_and(|c| c.is_attended()))));
+        }
+        for (day, (possible, absent)) in wd.iter().enumerate() {
+            prop_assert_eq!(an.weekdays[day], DayRate { possible: *possible, absent: *absent });
+        }
+        prop_assert_eq!((an.holiday_adjacent_possible, an.holiday_adjacent), adj);
+        prop_assert_eq!(an.counts.no_mark, no_mark);
+        if let Some((first, _)) = f.last4_dates() {
+            let recent = sessions.iter().filter(|(date, _, _)| *date >= first);
+            let (possible, attended) = recent.fold((0, 0), |(p, a), (_, x, y)| (p + x, a + y));
+            prop_assert_eq!((an.last4.possible, an.last4.attended), (possible, attended));
+        }
+    }
+
     /// possible = attended + authorised + unauthorised, for any marks on any dates.
     #[test]
     fn possible_is_attended_plus_absent(codes in proptest::collection::vec((0u8..=37, any::<bool>()), 0..400)) {

@@ -61,8 +61,9 @@ pub const CSV_COLUMNS: &[&str] = &[
 /// Brothers and sisters at the school, for the Siblings column and `--families`.
 pub struct Siblings {
     families: attend::cases::family::Families,
-    /// Of each listed pupil's siblings, how many are at or below the threshold too.
-    flagged: BTreeMap<usize, usize>,
+    /// Of each listed pupil's siblings, how many are at or below the threshold too (by
+    /// register index; 0 for pupils not listed).
+    flagged: Vec<u32>,
     /// With `--families`: the listed rows, family by family.
     groups: Option<Vec<(Option<usize>, Vec<FlagRow>)>>,
 }
@@ -76,7 +77,7 @@ impl Siblings {
         threshold: u32,
     ) -> Result<Siblings> {
         let families = attend::cases::family::Families::load(ws, reg)?;
-        let mut flagged = BTreeMap::new();
+        let mut flagged = vec![0u32; reg.pupils.len()];
         for row in r.rows.iter().chain(&r.few_sessions) {
             let n = families.siblings[row.index]
                 .iter()
@@ -87,7 +88,7 @@ impl Siblings {
                         .is_some_and(|f| f.at_most_hundredths(threshold))
                 })
                 .count();
-            flagged.insert(row.index, n);
+            flagged[row.index] = n as u32;
         }
         Ok(Siblings {
             families,
@@ -99,7 +100,7 @@ impl Siblings {
     /// "2, 1 flagged", "1", or nothing.
     fn text(&self, i: usize) -> String {
         let n = self.families.siblings[i].len();
-        match (n, self.flagged.get(&i).copied().unwrap_or(0)) {
+        match (n, self.flagged[i]) {
             (0, _) => String::new(),
             (n, 0) => n.to_string(),
             (n, f) => format!("{n}, {f} flagged"),
@@ -523,13 +524,7 @@ fn record(
         frame.period.from.to_string(),
         frame.period.to.to_string(),
         facts.sibs.families.siblings[row.index].len().to_string(),
-        facts
-            .sibs
-            .flagged
-            .get(&row.index)
-            .copied()
-            .unwrap_or(0)
-            .to_string(),
+        facts.sibs.flagged[row.index].to_string(),
         facts.sibs.family_id(reg, row.index),
         match age.known() {
             Some(b) => b.to_string(),
@@ -632,7 +627,7 @@ fn csv_record(
         .plain(&period.0)
         .plain(&period.1)
         .num(facts.sibs.families.siblings[row.index].len() as u32)
-        .num(facts.sibs.flagged.get(&row.index).copied().unwrap_or(0) as u32);
+        .num(facts.sibs.flagged[row.index]);
     match facts.sibs.families.family[row.index] {
         Some(f) => l.text(reg.pupils[f].id.as_str()),
         None => l.plain(""),
