@@ -405,7 +405,7 @@ impl<'g> Frame<'g> {
                     *masked += v & mask[k];
                     days[day] += v;
                 };
-            while k < run_end && (self.a + k) % WEEK_SLOTS != 0 {
+            while k < run_end && !(self.a + k).is_multiple_of(WEEK_SLOTS) {
                 step(
                     k,
                     (self.a + k) % WEEK_SLOTS / 2,
