@@ -24,6 +24,14 @@ impl Controls {
         }
     }
 
+    /// Add the cells of a later part of the file.
+    pub(super) fn merge(&mut self, later: Controls) {
+        self.cells += later.cells;
+        if self.first.is_none() {
+            self.first = later.first;
+        }
+    }
+
     /// The import's notice, if any cell held control characters.
     pub(super) fn notice(&self) -> Option<String> {
         let (line, field) = self.first.as_ref()?;
