@@ -24,11 +24,14 @@ impl Controls {
         }
     }
 
-    /// Add the cells of a later part of the file.
-    pub(super) fn merge(&mut self, later: Controls) {
+    /// Add the cells of a later part of the file, whose line numbers were counted from 1 after
+    /// `lines_before` lines.
+    pub(super) fn merge(&mut self, later: Controls, lines_before: usize) {
         self.cells += later.cells;
         if self.first.is_none() {
-            self.first = later.first;
+            self.first = later
+                .first
+                .map(|(line, field)| (line + lines_before, field));
         }
     }
 

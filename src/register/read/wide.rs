@@ -243,7 +243,7 @@ pub(super) fn read_wide<R: Read>(
     };
     // a large export is read in two halves, one on each core (see `read_halves`)
     let at = match split {
-        Some(s) if plan.fast => find_split(s, rec.consumed, rec.next_line()).unwrap_or(None),
+        Some(s) if plan.fast => find_split(s, rec.consumed).unwrap_or(None),
         _ => None,
     };
     let t = std::time::Instant::now();
@@ -293,52 +293,40 @@ struct Split {
     file_offset: u64,
     /// The same place, counted from the reader's first byte.
     src_offset: u64,
-    /// The line number of the record that begins there.
-    line: usize,
 }
 
-/// The first line end at or after the middle of the rest of the file that is not inside quotes
-/// (a quote opens or closes a quoted field: CSV doubles a quote inside one), and the line
-/// number that follows it. `from` (a record boundary) and `next_line` are where the reader is.
-/// This only proposes the place: the first half's reader confirms that a record ends exactly
-/// there before the second half is used (see `read_halves`).
-fn find_split(s: &SplitSource<'_>, from: u64, next_line: usize) -> io::Result<Option<Split>> {
+/// The first line end after the middle of the rest of the file (`from`, a record boundary, is
+/// where the reader is). This only proposes the place, found without reading the first half: a
+/// line end inside a quoted field is not the end of a record, so the first half's reader
+/// confirms that a record ends exactly there before the second half is used (see
+/// `read_halves`).
+fn find_split(s: &SplitSource<'_>, from: u64) -> io::Result<Option<Split>> {
     let from_file = s.offset + from;
     if s.size < from_file + PARALLEL_MIN_BYTES || crate::parallel::threads() < 2 {
         return Ok(None);
     }
     let mid = from_file + (s.size - from_file) / 2;
     let mut f = File::open(s.path)?;
-    f.seek(SeekFrom::Start(from_file))?;
-    let mut buf = vec![0u8; 1 << 22];
-    let mut pos = from_file;
-    let mut in_quotes = false;
-    let mut lines = 0usize;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            return Ok(None);
+    f.seek(SeekFrom::Start(mid))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut got = 0;
+    while got < buf.len() {
+        match f.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
         }
-        for p in memchr::memchr2_iter(b'\n', b'"', &buf[..n]) {
-            if buf[p] == b'"' {
-                in_quotes = !in_quotes;
-                continue;
-            }
-            lines += 1;
-            let end = pos + p as u64 + 1;
-            if !in_quotes && end > mid {
-                if end >= s.size {
-                    return Ok(None);
-                }
-                return Ok(Some(Split {
-                    file_offset: end,
-                    src_offset: end - s.offset,
-                    line: next_line + lines,
-                }));
-            }
-        }
-        pos += n as u64;
     }
+    let Some(p) = memchr::memchr(b'\n', &buf[..got]) else {
+        return Ok(None);
+    };
+    let end = mid + p as u64 + 1;
+    if end >= s.size {
+        return Ok(None);
+    }
+    Ok(Some(Split {
+        file_offset: end,
+        src_offset: end - s.offset,
+    }))
 }
 
 /// Read the rest of the export in two halves at once: this thread reads up to `at`, another
@@ -348,7 +336,8 @@ fn find_split(s: &SplitSource<'_>, from: u64, next_line: usize) -> io::Result<Op
 /// * the first half's reader ended a record exactly at `at` (records are read the same from
 ///   any record boundary, so the second reader saw the records the first would have);
 /// * neither half found a problem (problems are reported in file order, and stop at a limit),
-///   and no total row was pending at `at`;
+///   and no total row was pending at `at` (the second half's line numbers, counted from `at`,
+///   are moved on by the first half's lines);
 /// * no pupil has rows in both halves;
 /// * the text's encoding, decided by the first non-ASCII text, was decided the same way.
 ///
@@ -372,7 +361,8 @@ fn read_halves<R: Read>(
             let mut hs = WalkState::default();
             let mut f = File::open(path)?;
             f.seek(SeekFrom::Start(at.file_offset))?;
-            let mut r2 = Records::starting_at(f, at.line, at.src_offset);
+            // line numbers from 1: the second half's are moved on when it is appended
+            let mut r2 = Records::starting_at(f, 1, at.src_offset);
             r2.for_each(|row| {
                 !stop.load(Ordering::Relaxed) && plan.row(&mut hs, &mut hb, row, None)
             })?;
@@ -398,12 +388,13 @@ fn read_halves<R: Read>(
         }
         let half = second.join();
         first?;
+        let lines_before = rec.next_line() - 1;
         if halted {
             return Ok(());
         }
         if usable
             && let Ok(Ok((hb, hs))) = half
-            && merge_half(b, st, hb, hs, seen_at_start)
+            && merge_half(b, st, hb, hs, seen_at_start, lines_before)
         {
             return Ok(());
         }
@@ -420,6 +411,7 @@ fn merge_half(
     h: Builder<'_>,
     hs: WalkState,
     seen_at_start: Option<super::TextEncoding>,
+    lines_before: usize,
 ) -> bool {
     let (s0, s1, s2) = (seen_at_start, b.dec.seen, h.dec.seen);
     // the second half began undecided where the first had decided: the same only if it decided
@@ -435,7 +427,10 @@ fn merge_half(
     let offset = b.pupils.len() as u32;
     b.by_id
         .extend(h.by_id.into_iter().map(|(id, i)| (id, i + offset)));
-    b.pupils.extend(h.pupils);
+    b.pupils.extend(h.pupils.into_iter().map(|mut p| {
+        p.line += lines_before;
+        p
+    }));
     b.wide_rows.reserve_exact(h.wide_rows.len());
     b.wide_rows.extend_from_slice(&h.wide_rows);
     drop(h.wide_rows);
@@ -443,11 +438,11 @@ fn merge_half(
     b.no_mark_cells += h.no_mark_cells;
     b.identical_duplicates += h.identical_duplicates;
     b.code_sets.extend(h.code_sets);
-    b.controls.merge(h.controls);
+    b.controls.merge(h.controls, lines_before);
     b.dec.seen = s2.or(s1);
     #[cfg(test)]
     HALVES_MERGED.with(|c| c.set(c.get() + 1));
-    st.summary = hs.summary;
+    st.summary = hs.summary.map(|l| l + lines_before);
     st.blank_rows += hs.blank_rows;
     st.n += hs.n;
     st.consumed = hs.consumed;
