@@ -63,6 +63,29 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A builder for a later part of the same file, read at the same time (a wide export's
+    /// second half): the same header, weeks and decoder, nothing read yet.
+    pub(super) fn fork(&self) -> Builder<'a> {
+        Builder {
+            file: self.file,
+            opts: self.opts,
+            err: ExportError::new(self.file),
+            dec: self.dec.clone(),
+            marks: self.marks.clone(),
+            weeks: self.weeks.clone(),
+            week_index: self.week_index.clone(),
+            pupils: Vec::new(),
+            wide_rows: Vec::new(),
+            row_len: self.row_len,
+            by_id: FxHashMap::default(),
+            code_sets: BTreeSet::new(),
+            no_mark_cells: 0,
+            rows: 0,
+            identical_duplicates: 0,
+            controls: Default::default(),
+        }
+    }
+
     pub(super) fn week(&mut self, monday: NaiveDate) -> usize {
         if let Some(&w) = self.week_index.get(&monday) {
             return w;

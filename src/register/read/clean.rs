@@ -24,6 +24,17 @@ impl Controls {
         }
     }
 
+    /// Add the cells of a later part of the file, whose line numbers were counted from 1 after
+    /// `lines_before` lines.
+    pub(super) fn merge(&mut self, later: Controls, lines_before: usize) {
+        self.cells += later.cells;
+        if self.first.is_none() {
+            self.first = later
+                .first
+                .map(|(line, field)| (line + lines_before, field));
+        }
+    }
+
     /// The import's notice, if any cell held control characters.
     pub(super) fn notice(&self) -> Option<String> {
         let (line, field) = self.first.as_ref()?;

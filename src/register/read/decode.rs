@@ -5,6 +5,7 @@ use super::TextEncoding;
 use std::io::{self, Read};
 
 /// Decides the encoding from the file's first non-ASCII text and decodes fields.
+#[derive(Clone)]
 pub(super) struct Decoder {
     pub(super) forced: Option<TextEncoding>,
     pub(super) bom: bool,

@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// Turns cell text into stored bytes, counting bad codes.
+#[derive(Clone)]
 pub(super) struct MarkReader {
     pub(super) code_map: FxHashMap<Vec<u8>, Code>,
     /// Fast lookup of single-byte cells: 0 = no mark, 1..=63 code, 0xFE = slow path.

@@ -7,7 +7,7 @@ use super::decode::{Decoder, Utf16ToUtf8};
 use super::long::read_long;
 use super::marks::MarkReader;
 use super::records::Records;
-use super::wide::read_wide;
+use super::wide::{SplitSource, read_wide};
 use super::{Export, ExportError, Layout, Progress, ReadOptions, TextEncoding};
 use crate::dates::{uk_date, weekday_name};
 use chrono::Datelike;
@@ -88,7 +88,20 @@ pub fn read_export(
             bom: true,
             seen: None,
         };
-        read_records(Records::new(f), dec, &shown, &file_name, opts, progress)
+        let split = SplitSource {
+            path,
+            offset: 3,
+            size,
+        };
+        read_records(
+            Records::new(f),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress,
+            Some(&split),
+        )
     } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         let enc = if head[0] == 0xFF {
             encoding_rs::UTF_16LE
@@ -110,7 +123,16 @@ pub fn read_export(
             bom: true,
             seen: None,
         };
-        read_records(Records::new(src), dec, &shown, &file_name, opts, progress).map(|mut e| {
+        read_records(
+            Records::new(src),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress,
+            None,
+        )
+        .map(|mut e| {
             e.encoding = if enc == encoding_rs::UTF_16LE {
                 "utf-16le"
             } else {
@@ -125,7 +147,20 @@ pub fn read_export(
             bom: false,
             seen: None,
         };
-        read_records(Records::new(src), dec, &shown, &file_name, opts, progress)
+        let split = SplitSource {
+            path,
+            offset: 0,
+            size,
+        };
+        read_records(
+            Records::new(src),
+            dec,
+            &shown,
+            &file_name,
+            opts,
+            progress,
+            Some(&split),
+        )
     };
     progress.finish();
     let mut export = result?;
@@ -144,13 +179,14 @@ pub fn read_export(
     Ok(export)
 }
 
-fn read_records<R: Read>(
+pub(super) fn read_records<R: Read>(
     mut rec: Records<R>,
     dec: Decoder,
     shown: &str,
     file_name: &str,
     opts: &ReadOptions,
     progress: &dyn Progress,
+    split: Option<&SplitSource<'_>>,
 ) -> Result<Export, ExportError> {
     let io_err = |e: io::Error| {
         ExportError::one(
@@ -266,7 +302,15 @@ fn read_records<R: Read>(
         }
     };
     let export = match layout {
-        Layout::Wide => read_wide(&mut rec, &mut b, header, cells, header_line, progress),
+        Layout::Wide => read_wide(
+            &mut rec,
+            &mut b,
+            header,
+            cells,
+            header_line,
+            progress,
+            split,
+        ),
         Layout::Long => read_long(&mut rec, &mut b, header, long_cols, header_line, progress),
     }
     .map_err(|e| e.unwrap_or_else(|| std::mem::take(&mut b.err)))?;

@@ -38,6 +38,20 @@ impl<R: Read> Records<R> {
         }
     }
 
+    /// A reader of `src`, a file read from a record boundary on: `line` is the number of the
+    /// line there, `consumed` how far into the whole file (as the first reader counts) it is.
+    pub(super) fn starting_at(src: R, line: usize, consumed: u64) -> Self {
+        let mut r = Records::new(src);
+        r.next_line = line;
+        r.consumed = consumed;
+        r
+    }
+
+    /// The line number of the next record.
+    pub(super) fn next_line(&self) -> usize {
+        self.next_line
+    }
+
     fn fill(&mut self) -> io::Result<()> {
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);

@@ -4,7 +4,7 @@ use super::columns::*;
 use super::records::*;
 use super::*;
 use crate::dates::{Half, Session};
-use chrono::Weekday;
+use chrono::{Datelike, Weekday};
 use std::io::Write;
 use std::path::Path;
 
@@ -207,4 +207,191 @@ fn rows_permuted_in_place_land_in_order() {
             .collect();
         assert_eq!(m, want, "order {order:?}");
     }
+}
+
+/// A wide export of `n` pupils over a school year, big enough to be read in two halves: quoted
+/// names with commas and line breaks, accented names; `edit` changes row `i`'s text.
+fn big_wide_export(n: usize, bom: bool, edit: impl Fn(usize, String) -> String) -> Vec<u8> {
+    let mut days = Vec::new();
+    let mut day = d(2024, 9, 2);
+    while day <= d(2025, 7, 18) {
+        if day.weekday().num_days_from_monday() < 5 {
+            days.push(day);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let mut out = if bom {
+        b"\xEF\xBB\xBF".to_vec()
+    } else {
+        Vec::new()
+    };
+    let mut header = String::from("UPN,Surname,Forename,Year");
+    for day in &days {
+        for half in ["AM", "PM"] {
+            header.push_str(&format!(",{} {half}", day.format("%d/%m/%Y")));
+        }
+    }
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    let codes = ["/", "\\", "L", "N", "I", "M", "U", "-", "", "B"];
+    for i in 0..n {
+        let upn = big_upn(i);
+        let surname = match i % 7 {
+            0 => format!("\"O'Brien, {i}\""),
+            1 => format!("\"Two\nLines {i}\""),
+            2 => format!("Zoë{i}"),
+            3 => format!("\"say \"\"hi\"\" {i}\""),
+            _ => format!("Smith{i}"),
+        };
+        let mut row = format!("{upn},{surname},Ann,{}", 7 + i % 5);
+        for k in 0..days.len() * 2 {
+            row.push(',');
+            row.push_str(codes[(i * 7 + k * 3) % codes.len()]);
+        }
+        let row = edit(i, row);
+        out.extend_from_slice(row.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Pupil `i`'s UPN in [`big_wide_export`].
+fn big_upn(i: usize) -> String {
+    let body: [u8; 12] = format!("801200{i:06}").into_bytes().try_into().unwrap();
+    let letter = crate::upn::check_letter(&body).unwrap() as char;
+    format!("{letter}{}", std::str::from_utf8(&body).unwrap())
+}
+
+/// Read `bytes` as written to a file (in two halves where big enough), and in one go from memory;
+/// the two must agree exactly, in what is read or in what is wrong. Returns whether the halves
+/// were used.
+fn read_both_ways(bytes: &[u8]) -> (Result<Export, String>, bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "big.csv", bytes);
+    let opts = ReadOptions::default();
+    super::wide::HALVES_MERGED.with(|c| c.set(0));
+    let halves = read_export(&p, &opts, &NoProgress).map_err(|e| e.to_string());
+    let merged = super::wide::HALVES_MERGED.with(|c| c.get()) > 0;
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let dec = super::decode::Decoder {
+        forced: None,
+        bom,
+        seen: None,
+    };
+    let src = if bom { &bytes[3..] } else { bytes };
+    let one_go = super::reader::read_records(
+        Records::new(src),
+        dec,
+        &p.display().to_string(),
+        "big.csv",
+        &opts,
+        &NoProgress,
+        None,
+    )
+    .map_err(|e| e.to_string());
+    match (&halves, one_go) {
+        (Ok(a), Ok(mut b)) => {
+            b.sha256 = a.sha256.clone();
+            assert_eq!(
+                format!("{a:?}"),
+                format!("{b:?}"),
+                "read in halves and in one go differ"
+            );
+        }
+        (Err(a), Err(b)) => assert_eq!(*a, b),
+        (a, b) => panic!(
+            "read in halves: {:?}\nin one go: {:?}",
+            a.is_ok(),
+            b.is_ok()
+        ),
+    }
+    (halves, merged)
+}
+
+#[test]
+fn a_big_wide_export_read_in_two_halves_is_read_exactly_as_in_one_go() {
+    for bom in [true, false] {
+        let bytes = big_wide_export(10_000, bom, |i, row| match i {
+            // a blank row and a row with a control character in each half
+            1000 | 8000 => format!("{row}\r\n,,,"),
+            1001 | 8001 => row.replacen("Ann", "A\u{1b}nn", 1),
+            _ => row,
+        });
+        assert!(bytes.len() as u64 > 2 * super::wide::PARALLEL_MIN_BYTES);
+        let (e, merged) = read_both_ways(&bytes);
+        let e = e.unwrap();
+        assert!(merged, "the halves were not used");
+        assert_eq!(e.pupils.len(), 10_000);
+        assert!(
+            e.notices.iter().any(|n| n.contains("2 blank rows")),
+            "{:?}",
+            e.notices
+        );
+        // the line breaks in names are control characters too: taken out, and counted
+        let two_line_names = (0..10_000).filter(|i| i % 7 == 1).count();
+        let cells = format!("{} cells of pupils' details", two_line_names + 2);
+        assert!(
+            e.notices.iter().any(|n| n.starts_with(&cells)),
+            "{:?}",
+            e.notices
+        );
+        // line numbers count the line breaks inside quoted names
+        let last = e.pupils.iter().map(|p| p.line).max().unwrap();
+        assert_eq!(last, 2 + 10_000 + two_line_names + 2 - 1);
+    }
+}
+
+#[test]
+fn a_problem_in_the_second_half_is_reported_as_when_read_in_one_go() {
+    // the same UPN in both halves, a bad mark, a total row followed by pupils, mixed encodings
+    let cases: Vec<Box<dyn Fn(usize, String) -> String>> = vec![
+        Box::new(|i, row| {
+            if i == 8500 {
+                row.replacen(&big_upn(8500), &big_upn(10), 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, row| {
+            if i == 8200 {
+                row.replacen(",/", ",%", 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, row| {
+            if i == 2900 {
+                format!("Total,,,{}", &row[row.len() - 10..])
+            } else {
+                row
+            }
+        }),
+    ];
+    for edit in cases {
+        let (e, merged) = read_both_ways(&big_wide_export(10_000, true, edit));
+        assert!(e.is_err());
+        assert!(!merged);
+    }
+    // UTF-8 text before the middle, then Windows-1252 text after it: one file, two encodings
+    let mut bytes = big_wide_export(10_000, false, |_, row| row);
+    let at = bytes.windows(9).position(|w| w == b"Smith9995").unwrap();
+    bytes[at + 2] = 0xE9;
+    let (e, merged) = read_both_ways(&bytes);
+    assert!(e.unwrap_err().contains("mixes encodings"));
+    assert!(!merged);
+}
+
+#[test]
+fn a_stray_quote_that_misleads_the_split_falls_back_to_reading_in_one_go() {
+    // a quote inside an unquoted name is text, not the start of a quoted field: the quick
+    // search for the middle miscounts, and the first half's reader notices
+    let bytes = big_wide_export(10_000, true, |i, row| {
+        if i == 10 {
+            row.replacen("Smith10", "Sm\"ith10", 1)
+        } else {
+            row
+        }
+    });
+    let (e, _) = read_both_ways(&bytes);
+    assert_eq!(e.unwrap().pupils.len(), 10_000);
 }

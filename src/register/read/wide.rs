@@ -1,9 +1,9 @@
 //! The wide layout: one row per pupil, one column per session.
 
 use super::build::{Builder, ReadResult, Reading, finish, header_strings};
-use super::columns::{HeaderCell, find_pupil_columns, is_summary_row};
+use super::columns::{Columns, HeaderCell, find_pupil_columns, is_summary_row};
 use super::marks::trim_ascii;
-use super::records::Records;
+use super::records::{Records, Row};
 use super::simd::comma_mask16;
 use super::{ExportError, Layout, NOT_COVERED, Progress};
 use crate::codes::CodeSet;
@@ -13,7 +13,10 @@ use crate::register::{WEEK_SLOTS, slot_in_week};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
-use std::io::Read;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub(super) fn read_wide<R: Read>(
     rec: &mut Records<R>,
@@ -22,6 +25,7 @@ pub(super) fn read_wide<R: Read>(
     cells: Vec<HeaderCell>,
     header_line: usize,
     progress: &dyn Progress,
+    split: Option<&SplitSource<'_>>,
 ) -> ReadResult {
     // Session columns: one-row headers, or dates on this row and AM/PM on the next.
     let mut sessions: Vec<Option<Session>> = cells
@@ -177,10 +181,6 @@ pub(super) fn read_wide<R: Read>(
         .max()
         .unwrap_or(0)
         + 1;
-    let mut summary: Option<usize> = None;
-    let mut blank_rows = 0;
-    let mut n = 0usize;
-    let mut consumed = 0u64;
     // The fast path walks a plain row's session cells in place: it needs the pupil columns to
     // come before the first session column (as every MIS export we know has them).
     let first_col = session_cols.iter().map(|c| c.0).min().unwrap_or(0);
@@ -213,27 +213,307 @@ pub(super) fn read_wide<R: Read>(
         }
     }
     cell_code[SKIP_COLUMN] = [IGNORE; 256];
-    let mut col_used = [false; 3];
-    let mut slow: Vec<(usize, usize, usize)> = Vec::new();
-    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(64);
-    rec.for_each(|row| {
-        consumed = row.consumed;
-        if n.is_multiple_of(256) {
+
+    let plan = WidePlan {
+        header: &header,
+        labels: &labels,
+        cols: &cols,
+        session_cols,
+        row_len,
+        categories,
+        col_set,
+        needed,
+        fast,
+        first_col,
+        ncols,
+        plan,
+        plan_slot,
+        plan_set,
+        cell_code,
+    };
+    let mut st = WalkState::default();
+    let file = b.file;
+    let read_err = |e: io::Error| {
+        Some(ExportError::one(
+            file,
+            None,
+            format!("cannot be read: {e}"),
+            "",
+        ))
+    };
+    // a large export is read in two halves, one on each core (see `read_halves`)
+    let at = match split {
+        Some(s) if plan.fast => find_split(s, rec.consumed).unwrap_or(None),
+        _ => None,
+    };
+    let t = std::time::Instant::now();
+    match (split, at) {
+        (Some(s), Some(at)) => {
+            read_halves(rec, b, &plan, &mut st, s.path, at, progress).map_err(read_err)?
+        }
+        _ => rec
+            .for_each(|row| plan.row(&mut st, b, row, Some(progress)))
+            .map_err(read_err)?,
+    }
+    crate::timing("  rows", t);
+    progress.advance(st.consumed);
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        if st.col_used[set.index()] {
+            b.code_sets.insert(set);
+        }
+    }
+    let t = std::time::Instant::now();
+    let done = finish(b, Layout::Wide, &cols, st.summary, st.blank_rows);
+    crate::timing("  in id order", t);
+    done
+}
+
+/// An export big enough to be read in two halves at once (smaller ones are read in one go: the
+/// second thread would cost more than it saves).
+pub(super) const PARALLEL_MIN_BYTES: u64 = 4 << 20;
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread's reads used a second half (for the tests).
+    pub(super) static HALVES_MERGED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Where the export being read is, for a second reader of its second half: only a file read as
+/// it is (UTF-8 or Windows-1252), not one transcoded from UTF-16.
+pub(super) struct SplitSource<'s> {
+    pub(super) path: &'s Path,
+    /// The file offset of the reader's first byte (3 after a UTF-8 byte-order mark).
+    pub(super) offset: u64,
+    pub(super) size: u64,
+}
+
+/// Where the second half begins: just after a line end.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    file_offset: u64,
+    /// The same place, counted from the reader's first byte.
+    src_offset: u64,
+}
+
+/// The first line end after the middle of the rest of the file (`from`, a record boundary, is
+/// where the reader is). This only proposes the place, found without reading the first half: a
+/// line end inside a quoted field is not the end of a record, so the first half's reader
+/// confirms that a record ends exactly there before the second half is used (see
+/// `read_halves`).
+fn find_split(s: &SplitSource<'_>, from: u64) -> io::Result<Option<Split>> {
+    let from_file = s.offset + from;
+    if s.size < from_file + PARALLEL_MIN_BYTES || crate::parallel::threads() < 2 {
+        return Ok(None);
+    }
+    let mid = from_file + (s.size - from_file) / 2;
+    let mut f = File::open(s.path)?;
+    f.seek(SeekFrom::Start(mid))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut got = 0;
+    while got < buf.len() {
+        match f.read(&mut buf[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let Some(p) = memchr::memchr(b'\n', &buf[..got]) else {
+        return Ok(None);
+    };
+    let end = mid + p as u64 + 1;
+    if end >= s.size {
+        return Ok(None);
+    }
+    Ok(Some(Split {
+        file_offset: end,
+        src_offset: end - s.offset,
+    }))
+}
+
+/// Read the rest of the export in two halves at once: this thread reads up to `at`, another
+/// reads from `at` to the end into a builder of its own, and the second half's pupils and marks
+/// are appended to the first's. The result is the one reading the file in one go gives, as
+/// the second half is used only when nothing could tell the two apart:
+/// * the first half's reader ended a record exactly at `at` (records are read the same from
+///   any record boundary, so the second reader saw the records the first would have);
+/// * neither half found a problem (problems are reported in file order, and stop at a limit),
+///   and no total row was pending at `at` (the second half's line numbers, counted from `at`,
+///   are moved on by the first half's lines);
+/// * no pupil has rows in both halves;
+/// * the text's encoding, decided by the first non-ASCII text, was decided the same way.
+///
+/// Otherwise the second half is set aside and this thread reads on from `at`, as if alone.
+fn read_halves<R: Read>(
+    rec: &mut Records<R>,
+    b: &mut Builder<'_>,
+    plan: &WidePlan<'_>,
+    st: &mut WalkState,
+    path: &Path,
+    at: Split,
+    progress: &dyn Progress,
+) -> io::Result<()> {
+    let stop = AtomicBool::new(false);
+    let fork = b.fork();
+    let seen_at_start = b.dec.seen;
+    std::thread::scope(|sc| {
+        let stop = &stop;
+        let second = sc.spawn(move || -> io::Result<(Builder<'_>, WalkState)> {
+            let mut hb = fork;
+            let mut hs = WalkState::default();
+            let mut f = File::open(path)?;
+            f.seek(SeekFrom::Start(at.file_offset))?;
+            // line numbers from 1: the second half's are moved on when it is appended
+            let mut r2 = Records::starting_at(f, 1, at.src_offset);
+            r2.for_each(|row| {
+                !stop.load(Ordering::Relaxed) && plan.row(&mut hs, &mut hb, row, None)
+            })?;
+            Ok((hb, hs))
+        });
+        let mut halted = false;
+        let mut at_split = false;
+        let first = rec.for_each(|row| {
+            if !plan.row(st, b, row, Some(progress)) {
+                halted = true;
+                return false;
+            }
+            if row.consumed >= at.src_offset {
+                at_split = row.consumed == at.src_offset;
+                return false;
+            }
+            true
+        });
+        let usable =
+            first.is_ok() && at_split && !halted && b.err.is_empty() && st.summary.is_none();
+        if !usable {
+            stop.store(true, Ordering::Relaxed);
+        }
+        let half = second.join();
+        first?;
+        let lines_before = rec.next_line() - 1;
+        if halted {
+            return Ok(());
+        }
+        if usable
+            && let Ok(Ok((hb, hs))) = half
+            && merge_half(b, st, hb, hs, seen_at_start, lines_before)
+        {
+            return Ok(());
+        }
+        // the careful way: read on from where the first half stopped
+        rec.for_each(|row| plan.row(st, b, row, Some(progress)))
+    })
+}
+
+/// Append the second half `h` to the first, `b`, if nothing could tell the result from reading
+/// the file in one go (see `read_halves`); false, with `b` untouched, if not.
+fn merge_half(
+    b: &mut Builder<'_>,
+    st: &mut WalkState,
+    h: Builder<'_>,
+    hs: WalkState,
+    seen_at_start: Option<super::TextEncoding>,
+    lines_before: usize,
+) -> bool {
+    let (s0, s1, s2) = (seen_at_start, b.dec.seen, h.dec.seen);
+    // the second half began undecided where the first had decided: the same only if it decided
+    // the same way, or met no non-ASCII text
+    let same_encoding = s0 == s1 || s2 == s0 || s2 == s1;
+    if !h.err.is_empty()
+        || !h.err.remedies.is_empty()
+        || !same_encoding
+        || h.by_id.keys().any(|id| b.by_id.contains_key(id))
+    {
+        return false;
+    }
+    let offset = b.pupils.len() as u32;
+    b.by_id
+        .extend(h.by_id.into_iter().map(|(id, i)| (id, i + offset)));
+    b.pupils.extend(h.pupils.into_iter().map(|mut p| {
+        p.line += lines_before;
+        p
+    }));
+    b.wide_rows.reserve_exact(h.wide_rows.len());
+    b.wide_rows.extend_from_slice(&h.wide_rows);
+    drop(h.wide_rows);
+    b.rows += h.rows;
+    b.no_mark_cells += h.no_mark_cells;
+    b.identical_duplicates += h.identical_duplicates;
+    b.code_sets.extend(h.code_sets);
+    b.controls.merge(h.controls, lines_before);
+    b.dec.seen = s2.or(s1);
+    #[cfg(test)]
+    HALVES_MERGED.with(|c| c.set(c.get() + 1));
+    st.summary = hs.summary.map(|l| l + lines_before);
+    st.blank_rows += hs.blank_rows;
+    st.n += hs.n;
+    st.consumed = hs.consumed;
+    for (a, c) in st.col_used.iter_mut().zip(hs.col_used) {
+        *a |= c;
+    }
+    true
+}
+
+/// What the walk over a wide export's rows needs to know, fixed by the header: shared by both
+/// halves' readers.
+struct WidePlan<'p> {
+    header: &'p [String],
+    labels: &'p [String],
+    cols: &'p Columns,
+    session_cols: Vec<(usize, Session, usize)>,
+    row_len: usize,
+    categories: &'static [[Option<crate::codes::Category>; 64]; 2],
+    /// Per session column: its code set (index into the category table).
+    col_set: Vec<usize>,
+    needed: usize,
+    fast: bool,
+    first_col: usize,
+    ncols: usize,
+    plan: Vec<Option<usize>>,
+    plan_slot: Vec<u32>,
+    plan_set: Vec<u8>,
+    cell_code: [[u8; 256]; 3],
+}
+
+/// One reader's running state over the rows.
+#[derive(Default)]
+struct WalkState {
+    summary: Option<usize>,
+    blank_rows: usize,
+    n: usize,
+    consumed: u64,
+    /// Per table: whether a code the fast path accepted was seen in a column of its code set.
+    col_used: [bool; 3],
+    slow: Vec<(usize, usize, usize)>,
+    ranges: Vec<(usize, usize)>,
+}
+
+impl WidePlan<'_> {
+    /// Read one row into `b`; false to stop (too many problems).
+    fn row(
+        &self,
+        st: &mut WalkState,
+        b: &mut Builder<'_>,
+        row: &Row<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> bool {
+        st.consumed = row.consumed;
+        if let Some(progress) = progress
+            && st.n.is_multiple_of(256)
+        {
             progress.advance(row.consumed);
         }
-        n += 1;
-        let rec = row.fields(&mut ranges, fast.then_some(first_col));
+        st.n += 1;
+        let rec = row.fields(&mut st.ranges, self.fast.then_some(self.first_col));
         if rec.is_blank() {
-            blank_rows += 1;
+            st.blank_rows += 1;
             return true;
         }
-        if is_summary_row(&rec, &cols) {
-            if summary.is_none() {
-                summary = Some(rec.line);
+        if is_summary_row(&rec, self.cols) {
+            if st.summary.is_none() {
+                st.summary = Some(rec.line);
             }
             return true;
         }
-        if let Some(s) = summary {
+        if let Some(s) = st.summary {
             b.err.push(
                 Some(s),
                 None,
@@ -241,7 +521,7 @@ pub(super) fn read_wide<R: Read>(
             );
             b.err
                 .remedy("remove the row, or export the register without totals");
-            summary = None;
+            st.summary = None;
         }
         let cut_short = |b: &mut Builder<'_>, fields: usize| {
             b.err.push(
@@ -249,7 +529,7 @@ pub(super) fn read_wide<R: Read>(
                 None,
                 format!(
                     "has {fields} columns but the header has {}: the row is cut short",
-                    header.len()
+                    self.header.len()
                 ),
             );
             b.err.remedy(
@@ -258,26 +538,26 @@ pub(super) fn read_wide<R: Read>(
         };
         let too_long = |b: &mut Builder<'_>, fields: usize| {
             b.err.push(
-                Some(rec.line),
-                None,
-                format!("has {fields} columns but the header has {}: the row has values with no column heading", header.len()),
-            );
+                    Some(rec.line),
+                    None,
+                    format!("has {fields} columns but the header has {}: the row has values with no column heading", self.header.len()),
+                );
             b.err.remedy("check that the file's columns line up with its header (a stray comma in a name must be in quotes)");
         };
         if rec.rest.is_none() {
             // split whole: check its length now
-            if rec.len() < needed {
+            if rec.len() < self.needed {
                 cut_short(b, rec.len());
                 return !b.err.too_many();
             }
-            if rec.len() > header.len()
-                && (header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty())
+            if rec.len() > self.header.len()
+                && (self.header.len()..rec.len()).any(|k| !trim_ascii(rec.field(k)).is_empty())
             {
                 too_long(b, rec.len());
                 return !b.err.too_many();
             }
         }
-        let Some((id, details)) = b.pupil_of(&rec, &cols) else {
+        let Some((id, details)) = b.pupil_of(&rec, self.cols) else {
             return !b.err.too_many();
         };
         if let Some(&first) = b.by_id.get(id.as_str().as_bytes()) {
@@ -300,22 +580,26 @@ pub(super) fn read_wide<R: Read>(
             line: rec.line,
             marks: Vec::new(),
         });
-        b.wide_rows.resize(b.wide_rows.len() + row_len, NOT_COVERED);
+        b.wide_rows
+            .resize(b.wide_rows.len() + self.row_len, NOT_COVERED);
         let line = rec.line;
         let Some(rest) = rec.rest else {
             // split whole (a record with quotes, or pupil columns among the sessions)
-            for (c, &(k, s, slot)) in session_cols.iter().enumerate() {
+            for (c, &(k, s, slot)) in self.session_cols.iter().enumerate() {
                 let cell = rec.field(k);
                 if cell.len() == 1 {
                     let v = b.marks.single[cell[0] as usize];
-                    if v != 0xFE && v != 0 && categories[col_set[c]][v as usize].is_some() {
-                        col_used[col_set[c]] = true;
-                        b.wide_rows[pi * row_len + slot] = v;
+                    if v != 0xFE && v != 0 && self.categories[self.col_set[c]][v as usize].is_some()
+                    {
+                        st.col_used[self.col_set[c]] = true;
+                        b.wide_rows[pi * self.row_len + slot] = v;
                         continue;
                     }
                 }
-                let label = &labels[k];
-                b.put(pi, slot, cell, s, || format!("line {line}, column {label:?}"));
+                let label = &self.labels[k];
+                b.put(pi, slot, cell, s, || {
+                    format!("line {line}, column {label:?}")
+                });
             }
             return !b.err.too_many();
         };
@@ -325,19 +609,23 @@ pub(super) fn read_wide<R: Read>(
         let len = text.len();
         let mut pos = rest;
         let mut ci = 0;
-        slow.clear();
+        st.slow.clear();
         {
-            let m = &mut b.wide_rows[pi * row_len..(pi + 1) * row_len];
-            while ci < ncols {
-                if ci + 8 <= ncols && pos + 16 <= len && eight_short_cells(&text[pos..pos + 16]) {
+            let m = &mut b.wide_rows[pi * self.row_len..(pi + 1) * self.row_len];
+            while ci < self.ncols {
+                if ci + 8 <= self.ncols
+                    && pos + 16 <= len
+                    && eight_short_cells(&text[pos..pos + 16])
+                {
                     for t in 0..8 {
                         let c = ci + t;
-                        let v = cell_code[plan_set[c] as usize][text[pos + 2 * t] as usize];
+                        let v =
+                            self.cell_code[self.plan_set[c] as usize][text[pos + 2 * t] as usize];
                         if v < IGNORE {
-                            m[plan_slot[c] as usize] = v;
-                            col_used[plan_set[c] as usize] = true;
+                            m[self.plan_slot[c] as usize] = v;
+                            st.col_used[self.plan_set[c] as usize] = true;
                         } else if v != IGNORE {
-                            slow.push((c, pos + 2 * t, pos + 2 * t + 1));
+                            st.slow.push((c, pos + 2 * t, pos + 2 * t + 1));
                         }
                     }
                     ci += 8;
@@ -356,38 +644,40 @@ pub(super) fn read_wide<R: Read>(
                     memchr::memchr(b',', &text[pos..]).map_or(len, |x| pos + x)
                 };
                 let v = if end == pos + 1 {
-                    cell_code[plan_set[ci] as usize][text[pos] as usize]
-                } else if plan_set[ci] as usize == SKIP_COLUMN {
+                    self.cell_code[self.plan_set[ci] as usize][text[pos] as usize]
+                } else if self.plan_set[ci] as usize == SKIP_COLUMN {
                     IGNORE
                 } else {
                     SLOW
                 };
                 if v < IGNORE {
-                    m[plan_slot[ci] as usize] = v;
-                    col_used[plan_set[ci] as usize] = true;
+                    m[self.plan_slot[ci] as usize] = v;
+                    st.col_used[self.plan_set[ci] as usize] = true;
                 } else if v != IGNORE {
-                    slow.push((ci, pos, end));
+                    st.slow.push((ci, pos, end));
                 }
                 ci += 1;
                 pos = end + 1;
             }
         }
-        for &(c, from, to) in slow.iter() {
-            let (k, s, slot) = session_cols[plan[c].expect("a session column")];
-            let label = &labels[k];
-            b.put(pi, slot, &text[from..to], s, || format!("line {line}, column {label:?}"));
+        for &(c, from, to) in st.slow.iter() {
+            let (k, s, slot) = self.session_cols[self.plan[c].expect("a session column")];
+            let label = &self.labels[k];
+            b.put(pi, slot, &text[from..to], s, || {
+                format!("line {line}, column {label:?}")
+            });
         }
-        if ci < ncols {
-            cut_short(b, first_col + ci);
+        if ci < self.ncols {
+            cut_short(b, self.first_col + ci);
             return !b.err.too_many();
         }
         if pos <= len {
             // more fields after the last session column: only empty ones beyond the header
-            let done = first_col + plan.len();
+            let done = self.first_col + self.plan.len();
             let mut k = done;
             let mut too_many = false;
             for f in text[pos..].split(|c| *c == b',') {
-                if k >= header.len() && !trim_ascii(f).is_empty() {
+                if k >= self.header.len() && !trim_ascii(f).is_empty() {
                     too_many = true;
                 }
                 k += 1;
@@ -397,15 +687,7 @@ pub(super) fn read_wide<R: Read>(
             }
         }
         !b.err.too_many()
-    })
-    .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
-    progress.advance(consumed);
-    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
-        if col_used[set.index()] {
-            b.code_sets.insert(set);
-        }
     }
-    finish(b, Layout::Wide, &cols, summary, blank_rows)
 }
 
 /// The wide walk's table for columns that are not sessions.
