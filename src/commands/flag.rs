@@ -557,7 +557,20 @@ fn print_csv(reg: &Register, frame: &Frame<'_>, r: &Flagged, facts: &CaseFacts) 
     for block in rows.chunks(1 << 15) {
         let parts = attend::parallel::map_ranges(block.len(), 2048, |range| {
             let mut buf = Vec::with_capacity(range.len() * 200);
-            for (row, few) in &block[range] {
+            let here = &block[range];
+            for (k, (row, few)) in here.iter().enumerate() {
+                // the rows are in order of attendance, so their pupils are all over memory:
+                // reading ahead brings the next pupils' details in while this row is written
+                if let Some((ahead, _)) = here.get(k + 8) {
+                    std::hint::black_box(reg.pupils[ahead.index].dob);
+                }
+                if let Some((ahead, _)) = here.get(k + 4) {
+                    let p = &reg.pupils[ahead.index];
+                    std::hint::black_box(
+                        [&p.surname, &p.forename, &p.year, &p.reg_group]
+                            .map(|s| s.as_bytes().first()),
+                    );
+                }
                 csv_record(&mut buf, reg, frame, row, *few, facts, &period);
             }
             buf
