@@ -180,10 +180,11 @@ impl PupilId {
     /// Parse a UPN or an `ADNO-...` identifier, as typed on the command line or read from a file.
     pub fn parse(text: &str) -> Result<PupilId, PupilIdError> {
         let t = text.trim();
-        if t.len() > Self::ADNO_PREFIX.len()
-            && t[..Self::ADNO_PREFIX.len()].eq_ignore_ascii_case(Self::ADNO_PREFIX)
-        {
-            return PupilId::from_admission_number(&t[Self::ADNO_PREFIX.len()..]);
+        // compared as bytes: the text may hold any characters, and the prefix is ASCII, so
+        // when it matches, the rest starts on a character boundary
+        let prefix = Self::ADNO_PREFIX.as_bytes();
+        if t.len() > prefix.len() && t.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            return PupilId::from_admission_number(&t[prefix.len()..]);
         }
         Ok(PupilId::from_upn(Upn::parse(t)?))
     }
@@ -245,6 +246,32 @@ impl<'de> Deserialize<'de> for PupilId {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_pupil_id_with_other_characters_in_its_first_five_is_an_error_not_a_panic() {
+        // found by the case-file fuzz test: a character of several bytes across the length of
+        // the "ADNO-" prefix
+        for text in [
+            "C815\u{FFFD}381816030",
+            "ADN\u{e9}-123",
+            "\u{1F600}\u{1F600}",
+            "AD\u{FFFD}",
+        ] {
+            assert!(PupilId::parse(text).is_err(), "{text:?}");
+        }
+        assert_eq!(
+            PupilId::parse("adno-123").unwrap().as_str(),
+            "ADNO-123",
+            "the prefix in any case still works"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_to_an_id_or_an_error(text in "\\PC{0,20}") {
+            let _ = PupilId::parse(&text);
+        }
+    }
 
     #[test]
     fn reference_example_is_valid() {
