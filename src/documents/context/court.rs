@@ -29,21 +29,7 @@ pub(super) fn court_certificate(
     warnings: &mut Vec<String>,
 ) -> Result<String, DocumentError> {
     let kind = Kind::CourtCertificate;
-    let reg = src
-        .register
-        .ok_or_else(|| super::not_in_register(src.id, kind))?;
-    let index = reg
-        .index_of(src.id)
-        .ok_or_else(|| super::not_in_register(src.id, kind))?;
-    let mut spec = period.clone();
-    spec.to = Some(spec.to.unwrap_or(src.as_of));
-    let cert = crate::documents::certificate::certificate(
-        reg,
-        index,
-        &spec,
-        &src.config.thresholds,
-        src.as_of,
-    )?;
+    let (cert, reg) = super::certificate_to_date(src, period, kind)?;
     let (from, to) = (
         date_of(&cert["period"]["from"]).expect("a date"),
         date_of(&cert["period"]["to"]).expect("a date"),

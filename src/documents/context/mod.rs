@@ -280,20 +280,7 @@ fn prepare_from(req: &Request, src: &Sources) -> Result<Prepared, DocumentError>
             );
         }
         Request::Certificate { period } => {
-            let reg = src.register.ok_or_else(|| not_in_register(src.id, kind))?;
-            let index = reg
-                .index_of(src.id)
-                .ok_or_else(|| not_in_register(src.id, kind))?;
-            // a document dated on the as-of day shows the register up to that day
-            let mut spec = period.clone();
-            spec.to = Some(spec.to.unwrap_or(src.as_of));
-            let cert = super::certificate::certificate(
-                reg,
-                index,
-                &spec,
-                &src.config.thresholds,
-                src.as_of,
-            )?;
+            let (cert, reg) = certificate_to_date(src, period, kind)?;
             let totals = &cert["totals"];
             event_text = format!(
                 "Registration certificate, {} to {}: {}",

@@ -306,6 +306,30 @@ pub(super) fn not_in_register(id: &PupilId, kind: Kind) -> DocumentError {
     }
 }
 
+/// The registration certificate's figures for the pupil over `period` (up to the document's
+/// date when the period names no end: a document dated on the as-of day shows the register up
+/// to that day), and the register they come from.
+pub(super) fn certificate_to_date<'a>(
+    src: &Sources<'a>,
+    period: &crate::attendance::PeriodSpec,
+    kind: Kind,
+) -> Result<(Value, &'a crate::register::Register), DocumentError> {
+    let reg = src.register.ok_or_else(|| not_in_register(src.id, kind))?;
+    let index = reg
+        .index_of(src.id)
+        .ok_or_else(|| not_in_register(src.id, kind))?;
+    let mut spec = period.clone();
+    spec.to = Some(spec.to.unwrap_or(src.as_of));
+    let cert = crate::documents::certificate::certificate(
+        reg,
+        index,
+        &spec,
+        &src.config.thresholds,
+        src.as_of,
+    )?;
+    Ok((cert, reg))
+}
+
 pub(super) fn names_text(people: &[&Person]) -> String {
     join_and(&people.iter().map(|p| p.full_name()).collect::<Vec<_>>())
 }
