@@ -5,43 +5,8 @@
 use crate::support::*;
 use predicates::prelude::*;
 use std::path::Path;
-use std::process::Command;
 
 const MASON: &str = "C815381816030";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A workspace under git with auto_commit on, everything committed.
-fn repo_workspace() -> Ws {
-    let ws = Ws::with_fixture_register();
-    let w = ws.path();
-    let cfg = w.join("attend.yaml");
-    std::fs::write(
-        &cfg,
-        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
-    )
-    .unwrap();
-    git(w, &["init", "-q"]);
-    git(w, &["config", "user.name", "Test Officer"]);
-    git(w, &["config", "user.email", "officer@example.org"]);
-    git(w, &["config", "commit.gpgsign", "false"]);
-    git(w, &["add", "-A"]);
-    git(w, &["commit", "-q", "-m", "Workspace"]);
-    ws
-}
 
 fn last_subject(w: &Path) -> String {
     git(w, &["log", "-1", "--format=%s"]).trim().to_string()
@@ -206,9 +171,7 @@ fn changes_to_different_parts_on_two_branches_merge_without_conflict() {
         .args(["case", "open", MASON])
         .assert()
         .success();
-    let main = git(w, &["rev-parse", "--abbrev-ref", "HEAD"])
-        .trim()
-        .to_string();
+    let main = current_branch(w);
 
     // officer A, on a branch: a call, a stage change and the first plan
     git(w, &["checkout", "-q", "-b", "officer-a"]);
@@ -258,18 +221,7 @@ mv "$1.new" "$1""#,
     assert_eq!(last_subject(w), "Case of C815381816030 edited by hand");
 
     // merge: no conflict, and the result is a valid case holding both officers' work
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(w)
-        .args(["merge", "--no-edit", "officer-a"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "merge failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge(w, "officer-a");
     let text = read(&case_file(w, MASON));
     let case = attend::cases::file::parse_case(&text, Path::new("case.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));

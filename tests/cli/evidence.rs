@@ -5,23 +5,6 @@
 use crate::support::*;
 use predicates::prelude::*;
 use std::path::Path;
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Replace exactly one occurrence of `from` in the case file of MASON, as a person would by hand.
 fn hand_edit(ws: &Ws, from: &str, to: &str) {
@@ -360,20 +343,8 @@ fn a_hand_change_is_amended_once_its_original_value_matches_the_seal() {
 
 #[test]
 fn two_branches_adding_entries_and_an_amendment_merge_without_conflict() {
-    let ws = Ws::with_fixture_register();
+    let ws = repo_workspace();
     let w = ws.path();
-    let cfg = w.join("attend.yaml");
-    std::fs::write(
-        &cfg,
-        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
-    )
-    .unwrap();
-    git(w, &["init", "-q"]);
-    git(w, &["config", "user.name", "Test Officer"]);
-    git(w, &["config", "user.email", "officer@example.org"]);
-    git(w, &["config", "commit.gpgsign", "false"]);
-    git(w, &["add", "-A"]);
-    git(w, &["commit", "-q", "-m", "Workspace"]);
     ws.at("2025-01-10")
         .args(["case", "open", MASON])
         .assert()
@@ -382,9 +353,7 @@ fn two_branches_adding_entries_and_an_amendment_merge_without_conflict() {
         .args(["case", "log", MASON, "--kind", "call", "Called mum"])
         .assert()
         .success();
-    let main = git(w, &["rev-parse", "--abbrev-ref", "HEAD"])
-        .trim()
-        .to_string();
+    let main = current_branch(w);
     // officer A adds two entries
     git(w, &["checkout", "-q", "-b", "officer-a"]);
     ws.at("2025-01-14")
@@ -413,18 +382,7 @@ fn two_branches_adding_entries_and_an_amendment_merge_without_conflict() {
         ])
         .assert()
         .success();
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(w)
-        .args(["merge", "--no-edit", "officer-a"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "merge failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge(w, "officer-a");
     let text = read(&case_file(w, MASON));
     let case = attend::cases::file::parse_case(&text, Path::new("case.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));

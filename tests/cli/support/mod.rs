@@ -9,15 +9,18 @@
 //! - [`schema`]: a checker for cases/case.schema.json.
 //! - [`documents`]: the fictional cases' documents, and PDFs read back with pdftotext.
 //! - [`hand`]: registers built by hand, every mark chosen by the test.
+//! - [`git`]: workspaces under real git, branches and merges.
 
 pub mod cases;
 pub mod documents;
+pub mod git;
 pub mod hand;
 pub mod register;
 pub mod schema;
 
 pub use cases::*;
 pub use documents::*;
+pub use git::*;
 pub use hand::*;
 pub use register::*;
 pub use schema::*;
