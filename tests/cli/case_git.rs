@@ -144,12 +144,7 @@ fn without_auto_commit_attend_never_runs_git() {
 fn a_failed_commit_says_so_and_keeps_the_change() {
     let ws = Ws::with_fixture_register();
     let w = ws.path();
-    let cfg = w.join("attend.yaml");
-    std::fs::write(
-        &cfg,
-        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
-    )
-    .unwrap();
+    auto_commit_on(&ws);
     // not a git repository
     ws.at("2025-01-10")
         .env("GIT_CEILING_DIRECTORIES", w.parent().unwrap())

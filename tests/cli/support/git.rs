@@ -26,12 +26,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 pub fn repo_workspace() -> Ws {
     let ws = Ws::with_fixture_register();
     let w = ws.path();
-    let cfg = w.join("attend.yaml");
-    std::fs::write(
-        &cfg,
-        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
-    )
-    .unwrap();
+    auto_commit_on(&ws);
     git(w, &["init", "-q"]);
     git(w, &["config", "user.name", "Test Officer"]);
     git(w, &["config", "user.email", "officer@example.org"]);
@@ -39,6 +34,16 @@ pub fn repo_workspace() -> Ws {
     git(w, &["add", "-A"]);
     git(w, &["commit", "-q", "-m", "Workspace"]);
     ws
+}
+
+/// Turn `git.auto_commit` on in the workspace's attend.yaml.
+pub fn auto_commit_on(ws: &Ws) {
+    let cfg = ws.path().join("attend.yaml");
+    std::fs::write(
+        &cfg,
+        read(&cfg).replace("auto_commit: false", "auto_commit: true"),
+    )
+    .unwrap();
 }
 
 /// The branch checked out in `w`.
