@@ -142,17 +142,17 @@ fn new_case_with(
             let p = &reg.pupils[i];
             let mut d = PupilDetails {
                 id: id.clone(),
-                surname: p.surname.clone(),
-                forename: p.forename.clone(),
-                preferred_surname: p.preferred_surname.clone(),
-                preferred_forename: p.preferred_forename.clone(),
+                surname: p.surname.to_string(),
+                forename: p.forename.to_string(),
+                preferred_surname: p.preferred_surname.to_string(),
+                preferred_forename: p.preferred_forename.to_string(),
                 dob: p.dob,
-                gender: p.gender.clone(),
-                year: p.year.clone(),
-                reg_group: p.reg_group.clone(),
-                fsm: p.fsm.clone(),
-                sen: p.sen.clone(),
-                eal: p.eal.clone(),
+                gender: p.gender.to_string(),
+                year: p.year.to_string(),
+                reg_group: p.reg_group.to_string(),
+                fsm: p.fsm.to_string(),
+                sen: p.sen.to_string(),
+                eal: p.eal.to_string(),
             };
             // names given on the command line win over an empty register field only
             if d.surname.is_empty()

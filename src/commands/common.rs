@@ -44,8 +44,8 @@ pub fn pupil_id(ctx: &Ctx, ws: &Workspace, text: &str) -> Result<PupilId> {
         .map(|p| Found {
             id: p.id.clone(),
             name: p.display_name(),
-            year: p.year.clone(),
-            group: p.reg_group.clone(),
+            year: p.year.to_string(),
+            group: p.reg_group.to_string(),
         })
         .collect();
     let extra: Vec<&attend::cases::Case> = cases

@@ -118,12 +118,12 @@ pub fn run(ctx: &Ctx, a: FamilyArgs) -> Result<ExitCode> {
                 (
                     p.display_name(),
                     if p.preferred_forename.is_empty() {
-                        p.forename.clone()
+                        p.forename.to_string()
                     } else {
-                        p.preferred_forename.clone()
+                        p.preferred_forename.to_string()
                     },
-                    p.year.clone(),
-                    p.reg_group.clone(),
+                    p.year.to_string(),
+                    p.reg_group.to_string(),
                 )
             }
             None => match &case {

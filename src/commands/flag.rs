@@ -345,7 +345,7 @@ fn print_table(
                     Some(f) => {
                         let members = facts.sibs.families.members(*f);
                         let surnames: Vec<String> = members.iter().fold(Vec::new(), |mut v, &m| {
-                            let s = reg.pupils[m].surname.clone();
+                            let s = reg.pupils[m].surname.to_string();
                             if !v.contains(&s) {
                                 v.push(s);
                             }
@@ -457,8 +457,8 @@ fn rows_table(
         tb.add_row(vec![
             p.id.to_string(),
             p.display_name(),
-            p.year.clone(),
-            p.reg_group.clone(),
+            p.year.to_string(),
+            p.reg_group.to_string(),
             match attend::attendance::AgeStatus::of(p.dob, frame.period.to).known() {
                 Some(true) => String::new(),
                 Some(false) => "no".into(),
@@ -493,10 +493,10 @@ fn record(
     let age = attend::attendance::AgeStatus::of(p.dob, frame.period.to);
     vec![
         p.id.to_string(),
-        p.surname.clone(),
-        p.forename.clone(),
-        p.year.clone(),
-        p.reg_group.clone(),
+        p.surname.to_string(),
+        p.forename.to_string(),
+        p.year.to_string(),
+        p.reg_group.to_string(),
         c.possible.to_string(),
         c.present.to_string(),
         c.approved_activity.to_string(),

@@ -178,10 +178,11 @@ impl Store {
                         let field: &str = field;
                         let (was, now) = (o.field(field), new.field(field));
                         if !now.is_empty() && was != now {
+                            let (was, now) = (was.into_owned(), now.into_owned());
+                            o.set_field(field, &now);
                             let mut row = log_prefix.to_vec();
-                            row.extend([new.id.to_string(), field.to_string(), was, now.clone()]);
+                            row.extend([new.id.to_string(), field.to_string(), was, now]);
                             self.pupil_changes.push(row);
-                            o.set_field(field, now);
                             s.detail_changes += 1;
                             self.pupils_changed = true;
                         }

@@ -15,7 +15,7 @@
 //! exactly ten sessions (Monday AM ... Friday PM), `.` for a session with no mark. Two-character
 //! codes (`C1`, `J1`, `Y4`...) are written in full, so a field is 10 to 20 characters.
 
-use super::{MarkGrid, Pupil, WEEK_SLOTS};
+use super::{MarkGrid, Pupil, Text, WEEK_SLOTS};
 use crate::codes::Code;
 use crate::dates::{AcademicYear, parse_date};
 use crate::upn::PupilId;
@@ -92,44 +92,53 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
     }
     // the school's own columns follow attend's
     let extra: Vec<String> = header.iter().skip(fixed).map(str::to_string).collect();
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec =
-            rec.with_context(|| format!("{}, line {line}: cannot be read", path.display()))?;
-        let get = |k: usize| rec.get(k).unwrap_or("").to_string();
+    let mut out = Vec::with_capacity(bytes.len() / 56);
+    // one record, read into again for each line: no allocation per line, and each detail is
+    // held in place (`Text`) unless it is longer than 24 bytes
+    let mut rec = csv::StringRecord::new();
+    let mut line = 1;
+    loop {
+        line += 1;
+        let more = rdr
+            .read_record(&mut rec)
+            .with_context(|| format!("{}, line {line}: cannot be read", path.display()))?;
+        if !more {
+            break;
+        }
+        let get = |k: usize| rec.get(k).unwrap_or("");
+        let text = |k: usize| Text::new(get(k));
         let id =
-            PupilId::parse(&get(0)).map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
+            PupilId::parse(get(0)).map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
         let dob = get(7);
         out.push(Pupil {
             id,
-            admission_number: get(1),
-            surname: get(2),
-            forename: get(3),
-            preferred_surname: get(4),
-            preferred_forename: get(5),
-            gender: get(6),
+            admission_number: text(1),
+            surname: text(2),
+            forename: text(3),
+            preferred_surname: text(4),
+            preferred_forename: text(5),
+            gender: text(6),
             dob: if dob.is_empty() {
                 None
             } else {
-                Some(parse_date(&dob).ok_or_else(|| {
+                Some(parse_date(dob).ok_or_else(|| {
                     anyhow!(
                         "{}, line {line}: date of birth {dob:?} is not a date",
                         path.display()
                     )
                 })?)
             },
-            year: get(8),
-            reg_group: get(9),
-            fsm: get(10),
-            sen: get(11),
-            eal: get(12),
+            year: text(8),
+            reg_group: text(9),
+            fsm: text(10),
+            sen: text(11),
+            eal: text(12),
             extra: extra
                 .iter()
                 .enumerate()
                 .filter_map(|(k, name)| {
                     let v = get(fixed + k);
-                    (!v.is_empty()).then(|| (name.clone(), v))
+                    (!v.is_empty()).then(|| (name.clone(), v.to_string()))
                 })
                 .collect(),
         });

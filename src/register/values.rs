@@ -170,7 +170,7 @@ pub fn check_export<'a>(
                 e.0 += 1;
                 e.1 = e.1.min(line);
             } else if m != v {
-                p.set_field(field, m);
+                p.set_field(field, &m);
             }
         }
     }

@@ -189,7 +189,7 @@ pub fn due(
     for item in &mut out {
         match reg.index_of(&item.id) {
             Some(i) => {
-                item.year = reg.pupils[i].year.clone();
+                item.year = reg.pupils[i].year.to_string();
                 item.dob = reg.pupils[i].dob;
             }
             None => {

@@ -14,6 +14,7 @@ use crate::text::plural;
 use crate::upn::{PupilId, Upn};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// A pupil while the export is read: details, and marks over the weeks seen so far (a long
@@ -172,7 +173,7 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             }
-            p.set_field(field, text);
+            p.set_field(field, &text);
         }
         Some((id, p))
     }
@@ -273,6 +274,7 @@ pub(super) fn header_strings(rec: &Fields<'_>, dec: &mut Decoder) -> Vec<String>
     (0..rec.len())
         .map(|k| {
             dec.text(rec.field(k))
+                .map(Cow::into_owned)
                 .unwrap_or_else(|_| String::from_utf8_lossy(rec.field(k)).into_owned())
         })
         .collect()

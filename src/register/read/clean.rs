@@ -3,6 +3,7 @@
 //! block every document for that pupil, for a reason no one could see).
 
 use crate::text::{plural, without_controls};
+use std::borrow::Cow;
 
 /// The cells that held control characters.
 #[derive(Debug, Default)]
@@ -13,13 +14,18 @@ pub(super) struct Controls {
 
 impl Controls {
     /// `text` without control characters, noting where any were.
-    pub(super) fn strip(&mut self, text: String, line: usize, field: &str) -> String {
+    pub(super) fn strip<'a>(
+        &mut self,
+        text: Cow<'a, str>,
+        line: usize,
+        field: &str,
+    ) -> Cow<'a, str> {
         match without_controls(&text) {
             None => text,
             Some(clean) => {
                 self.cells += 1;
                 self.first.get_or_insert((line, field.to_string()));
-                clean
+                Cow::Owned(clean)
             }
         }
     }

@@ -2,6 +2,7 @@
 //! transcoded to UTF-8 as it is read.
 
 use super::TextEncoding;
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 /// Decides the encoding from the file's first non-ASCII text and decodes fields.
@@ -23,9 +24,11 @@ impl Decoder {
     }
 
     /// Decode a field to text; `Err` names what is wrong.
-    pub(super) fn text(&mut self, b: &[u8]) -> Result<String, String> {
+    pub(super) fn text<'a>(&mut self, b: &'a [u8]) -> Result<Cow<'a, str>, String> {
         if b.is_ascii() {
-            return Ok(String::from_utf8_lossy(b).trim().to_string());
+            return Ok(Cow::Borrowed(
+                std::str::from_utf8(b).expect("ASCII is UTF-8").trim(),
+            ));
         }
         let mode = self.forced.or(self.seen);
         match mode {
@@ -37,10 +40,10 @@ impl Decoder {
                     );
                 }
                 let (t, _, _) = encoding_rs::WINDOWS_1252.decode(b);
-                Ok(t.trim().to_string())
+                Ok(Cow::Owned(t.trim().to_string()))
             }
             Some(TextEncoding::Utf8) => match std::str::from_utf8(b) {
-                Ok(t) => Ok(t.trim().to_string()),
+                Ok(t) => Ok(Cow::Borrowed(t.trim())),
                 Err(e) => Err(format!(
                     "byte 0x{:02X} is not valid UTF-8{}",
                     b[e.valid_up_to()],
@@ -54,7 +57,7 @@ impl Decoder {
             None => match std::str::from_utf8(b) {
                 Ok(t) => {
                     self.seen = Some(TextEncoding::Utf8);
-                    Ok(t.trim().to_string())
+                    Ok(Cow::Borrowed(t.trim()))
                 }
                 Err(e) if self.bom => Err(format!(
                     "byte 0x{:02X} is not valid UTF-8 (the file starts with a UTF-8 byte-order mark)",
@@ -63,7 +66,7 @@ impl Decoder {
                 Err(_) => {
                     self.seen = Some(TextEncoding::Windows1252);
                     let (t, _, _) = encoding_rs::WINDOWS_1252.decode(b);
-                    Ok(t.trim().to_string())
+                    Ok(Cow::Owned(t.trim().to_string()))
                 }
             },
         }
