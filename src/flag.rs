@@ -69,39 +69,49 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
         .filter(|&i| q.in_cohort(&reg.pupils[i]))
         .collect();
     let cohort = chosen.len();
-    // the counts decide who is listed; only they get the full analysis
-    let analyse = |i: usize| -> Option<FlagRow> {
-        if !q.all {
-            let c = frame.counts(i);
-            let listed = match q.band {
-                // a band is its own filter, whatever the threshold: at-risk pupils are above
-                // the persistent-absence line, so the threshold would hide every one of them
-                Some(b) => b == c.band(t),
-                None => c
-                    .attendance()
-                    .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths)),
-            };
-            if !listed {
-                return None;
-            }
+    // the counts decide who is listed (all of the cohort with --all, unless a band is asked
+    // for); only they get the full analysis, whose counts are the same
+    let is_listed = |i: usize| -> bool {
+        if q.all && q.band.is_none() {
+            return true;
         }
+        let c = frame.counts(i);
+        match q.band {
+            // a band is its own filter, whatever the threshold: at-risk pupils are above the
+            // persistent-absence line, so the threshold would hide every one of them
+            Some(b) => b == c.band(t),
+            None => c
+                .attendance()
+                .is_some_and(|f| f.at_most_hundredths(q.threshold_hundredths)),
+        }
+    };
+    let analyse = |i: usize| -> FlagRow {
         // the penalty-notice threshold counts sessions of compulsory school age not already
         // used by an issued notice
         let p = &reg.pupils[i];
         let scope = PenaltyScope::for_pupil(p.dob, q.used.get(&p.id).cloned().unwrap_or_default());
         let analysis = frame.analyse_scoped(i, &scope);
+        debug_assert_eq!(
+            analysis.counts,
+            frame.counts(i),
+            "the listing used these counts"
+        );
         let band = analysis.counts.band(t);
-        if q.band.is_some_and(|b| b != band) {
-            return None;
-        }
-        Some(FlagRow {
+        FlagRow {
             index: i,
             analysis,
             band,
-        })
+        }
     };
     let t0 = std::time::Instant::now();
-    let mut rows: Vec<FlagRow> = parallel_filter_map(&chosen, analyse);
+    let listed: Vec<usize> = if q.all && q.band.is_none() {
+        chosen
+    } else {
+        parallel_filter(&chosen, is_listed)
+    };
+    // the rows are large (150,000 are 40 MB): each is made straight into its place
+    let mut rows: Vec<FlagRow> =
+        crate::parallel::map_into_place(listed.len(), 2048, |k| analyse(listed[k]));
     crate::timing("  analyse", t0);
     let t0 = std::time::Instant::now();
     // lowest attendance first, then register order; the rows are large, so sort small keys
@@ -160,23 +170,21 @@ fn permute_in_place<T>(items: &mut [T], order: &mut [u32]) {
     }
 }
 
-/// `items.filter_map(f)` on the machine's cores, keeping order.
-fn parallel_filter_map<T: Send>(items: &[usize], f: impl Fn(usize) -> Option<T> + Sync) -> Vec<T> {
-    let mut parts = crate::parallel::map_ranges(items.len(), 2048, |r| {
-        items[r].iter().filter_map(|&i| f(i)).collect::<Vec<T>>()
+/// The items for which `keep` is true, worked out on the machine's cores, in order.
+fn parallel_filter(items: &[usize], keep: impl Fn(usize) -> bool + Sync) -> Vec<usize> {
+    crate::parallel::map_ranges(items.len(), 2048, |r| {
+        items[r]
+            .iter()
+            .copied()
+            .filter(|&i| keep(i))
+            .collect::<Vec<usize>>()
     })
-    .into_iter();
-    // the first part grows to hold the rest (the rows are large: no third copy)
-    let mut out = parts.next().unwrap_or_default();
-    for p in parts {
-        out.extend(p);
-    }
-    out
+    .concat()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::permute_in_place;
+    use super::{parallel_filter, permute_in_place};
 
     #[test]
     fn permute_in_place_moves_each_item_to_its_ordered_place() {
@@ -204,6 +212,16 @@ mod tests {
             let mut o = order.clone();
             permute_in_place(&mut items, &mut o);
             assert_eq!(items, want, "order {order:?}");
+        }
+    }
+
+    #[test]
+    fn parallel_filter_keeps_the_items_in_order_across_threads() {
+        for n in [0, 1, 2047, 2048, 4097, 20_001] {
+            let items: Vec<usize> = (0..n).map(|k| k * 2).collect();
+            let got = parallel_filter(&items, |i| i % 3 != 0);
+            let want: Vec<usize> = items.iter().copied().filter(|i| i % 3 != 0).collect();
+            assert_eq!(got, want, "{n} items");
         }
     }
 }

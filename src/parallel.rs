@@ -35,6 +35,37 @@ pub fn map_ranges<R: Send>(
     })
 }
 
+/// `(0..n).map(f)` on the machine's cores, each result written straight into its place in the
+/// one list returned: no per-thread lists to put together afterwards, so large results (flag's
+/// rows) are held once, not twice.
+pub fn map_into_place<T: Send>(
+    n: usize,
+    min_chunk: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let chunk = n.div_ceil(threads()).max(min_chunk).max(1);
+    if n <= chunk {
+        return (0..n).map(f).collect();
+    }
+    let mut slots: Vec<Option<T>> = Vec::with_capacity(n);
+    slots.resize_with(n, || None);
+    std::thread::scope(|sc| {
+        let f = &f;
+        for (c, part) in slots.chunks_mut(chunk).enumerate() {
+            sc.spawn(move || {
+                for (k, slot) in part.iter_mut().enumerate() {
+                    *slot = Some(f(c * chunk + k));
+                }
+            });
+        }
+    });
+    // the same memory, taken over in place where `Option<T>` is the size of `T` (a niche)
+    slots
+        .into_iter()
+        .map(|s| s.expect("every slot is filled by its thread"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +76,15 @@ mod tests {
             let parts = map_ranges(n, 7, |r| r.collect::<Vec<_>>());
             let all: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(all, (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn map_into_place_gives_each_result_in_its_place() {
+        for n in [0, 1, 6, 7, 8, 1000, 10_001] {
+            let got = map_into_place(n, 7, |i| format!("item {i}"));
+            let want: Vec<String> = (0..n).map(|i| format!("item {i}")).collect();
+            assert_eq!(got, want, "{n} items");
         }
     }
 }
