@@ -32,8 +32,21 @@ pub mod yaml;
 mod fuzz_tests;
 
 /// Phase timings on stderr when `ATTEND_TIMING` is set (for benchmarking; never in normal use).
+/// Where the system tells it (Linux), the memory the process holds at the end of each phase.
 pub fn timing(phase: &str, since: std::time::Instant) {
     if std::env::var_os("ATTEND_TIMING").is_some() {
-        eprintln!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64());
+        // "VmRSS:   123456 kB" in /proc/self/status: the memory held now
+        let held = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+                let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                Some(format!(", holding {} MiB", kb / 1024))
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "timing: {phase}: {:.3} s{held}",
+            since.elapsed().as_secs_f64()
+        );
     }
 }

@@ -92,7 +92,8 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
     }
     // the school's own columns follow attend's
     let extra: Vec<String> = header.iter().skip(fixed).map(str::to_string).collect();
-    let mut out = Vec::with_capacity(bytes.len() / 56);
+    // one pupil a line after the header: room for them all at once, not grown by doubling
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', &bytes).count());
     // one record, read into again for each line: no allocation per line, and each detail is
     // held in place (`Text`) unless it is longer than 24 bytes
     let mut rec = csv::StringRecord::new();
