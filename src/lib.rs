@@ -20,6 +20,7 @@ pub mod dates;
 pub mod documents;
 pub mod flag;
 pub mod fsutil;
+pub mod order;
 pub mod parallel;
 pub mod register;
 pub mod report;

@@ -17,13 +17,10 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-/// A pupil while the export is read: details, and marks over the weeks seen so far (a long
-/// export's; a wide export's are in [`Builder::wide_rows`]).
-pub(super) struct Reading {
-    pub(super) details: Pupil,
-    pub(super) line: usize,
-    pub(super) marks: Vec<u8>,
-}
+/// A long export's rows start with room for a year's weeks (53), and grow by half a year when
+/// an export's weeks outgrow them.
+const LONG_WEEKS: usize = 53;
+const LONG_MORE_WEEKS: usize = 26;
 
 pub(super) struct Builder<'a> {
     pub(super) file: &'a str,
@@ -33,12 +30,16 @@ pub(super) struct Builder<'a> {
     pub(super) marks: MarkReader,
     pub(super) weeks: Vec<NaiveDate>,
     pub(super) week_index: FxHashMap<NaiveDate, usize>,
-    pub(super) pupils: Vec<Reading>,
-    /// A wide export's marks, every pupil's row in one block (`row_len` bytes each, in
-    /// [`Builder::pupils`] order): no heap object per pupil. Empty for a long export.
+    /// The pupils in the order the export gives them, each with the line of their first row.
+    pub(super) pupils: Vec<ExportPupil>,
+    /// The marks, every pupil's row in one block (`row_len` bytes each, in [`Builder::pupils`]
+    /// order): no heap object per pupil, and in [`finish`] put in order where they are.
     pub(super) wide_rows: Vec<u8>,
-    /// The length of a row in `wide_rows` (0: each pupil's marks are in [`Reading::marks`]).
+    /// The length of a row in `wide_rows`: a wide export's weeks, fixed by its header; or, for a
+    /// long export (`long`), room for the weeks seen so far and more.
     pub(super) row_len: usize,
+    /// A long export: its weeks appear as its rows are read, so its rows may need to grow.
+    pub(super) long: bool,
     pub(super) by_id: FxHashMap<Box<[u8]>, u32>,
     pub(super) code_sets: BTreeSet<CodeSet>,
     pub(super) no_mark_cells: usize,
@@ -48,20 +49,44 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    /// The marks of pupil `pi`, at least `len` slots long: a wide export's rows are all one
-    /// length, in one block; a long export's grow as weeks appear.
+    /// The marks of pupil `pi`, at least `len` slots long: every pupil's row is one length, in
+    /// one block; a long export's rows are all made longer if its weeks outgrow them.
     #[inline]
     pub(super) fn row_mut(&mut self, pi: usize, len: usize) -> &mut [u8] {
-        if self.row_len > 0 {
-            debug_assert!(len <= self.row_len);
-            &mut self.wide_rows[pi * self.row_len..(pi + 1) * self.row_len]
-        } else {
-            let m = &mut self.pupils[pi].marks;
-            if m.len() < len {
-                m.resize(len.div_ceil(WEEK_SLOTS) * WEEK_SLOTS, NOT_COVERED);
-            }
-            m
+        if len > self.row_len {
+            debug_assert!(self.long, "a wide export's rows hold its header's weeks");
+            self.widen(len);
         }
+        &mut self.wide_rows[pi * self.row_len..(pi + 1) * self.row_len]
+    }
+
+    /// Add a pupil, with a row of marks not yet covered; its index.
+    pub(super) fn add_pupil(&mut self, details: Pupil, line: usize) -> usize {
+        if self.long && self.row_len == 0 {
+            self.row_len = LONG_WEEKS * WEEK_SLOTS;
+        }
+        let pi = self.pupils.len();
+        self.pupils.push(ExportPupil { details, line });
+        self.wide_rows
+            .resize(self.wide_rows.len() + self.row_len, NOT_COVERED);
+        pi
+    }
+
+    /// Make every row at least `len` slots long (and half a year more), each row copied once.
+    fn widen(&mut self, len: usize) {
+        let old = self.row_len;
+        let new = (len.div_ceil(WEEK_SLOTS) + LONG_MORE_WEEKS) * WEEK_SLOTS;
+        let mut rows = vec![NOT_COVERED; self.pupils.len() * new];
+        if old > 0 {
+            for (to, from) in rows
+                .chunks_exact_mut(new)
+                .zip(self.wide_rows.chunks_exact(old))
+            {
+                to[..old].copy_from_slice(from);
+            }
+        }
+        self.wide_rows = rows;
+        self.row_len = new;
     }
 
     /// A builder for a later part of the same file, read at the same time (a wide export's
@@ -78,6 +103,7 @@ impl<'a> Builder<'a> {
             pupils: Vec::new(),
             wide_rows: Vec::new(),
             row_len: self.row_len,
+            long: self.long,
             by_id: FxHashMap::default(),
             code_sets: BTreeSet::new(),
             no_mark_cells: 0,
@@ -312,61 +338,49 @@ pub(super) fn finish(
     let n = sorted_weeks.len() * WEEK_SLOTS;
     let identity = order.iter().enumerate().all(|(i, &w)| i == w);
     let mut covered = vec![false; n];
-    let mut reading = std::mem::take(&mut b.pupils);
+    let mut pupils = std::mem::take(&mut b.pupils);
     // sort by id through a permutation: the records are large, move each once
-    let mut by_id: Vec<u32> = (0..reading.len() as u32).collect();
+    let mut by_id: Vec<u32> = (0..pupils.len() as u32).collect();
     by_id.sort_unstable_by(|&a, &c| {
-        reading[a as usize]
+        pupils[a as usize]
             .details
             .id
-            .cmp(&reading[c as usize].details.id)
+            .cmp(&pupils[c as usize].details.id)
     });
-    let mut marks = if b.row_len > 0 {
-        // a wide export: its rows, already in one block, put in id order in place
-        debug_assert_eq!(b.row_len, n);
-        let mut m = std::mem::take(&mut b.wide_rows);
-        permute_rows(&mut m, n, &by_id);
-        if !identity {
-            let mut tmp = vec![0u8; n];
-            for row in m.chunks_exact_mut(n) {
-                tmp.copy_from_slice(row);
-                for (new_w, &old_w) in order.iter().enumerate() {
-                    row[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
-                        .copy_from_slice(&tmp[old_w * WEEK_SLOTS..(old_w + 1) * WEEK_SLOTS]);
-                }
-            }
+    // every pupil's row in one block: a long export's rows, made with room to spare, are first
+    // closed up to the weeks it has, in place
+    if b.row_len < n {
+        b.widen(n);
+    }
+    let mut marks = std::mem::take(&mut b.wide_rows);
+    if b.row_len > n {
+        let stride = b.row_len;
+        for r in 0..pupils.len() {
+            marks.copy_within(r * stride..r * stride + n, r * n);
         }
-        m
-    } else {
-        vec![NOT_COVERED; by_id.len() * n]
-    };
-    let mut pupils: Vec<ExportPupil> = Vec::with_capacity(by_id.len());
-    for (r, &i) in by_id.iter().enumerate() {
-        let p = &mut reading[i as usize];
-        let m = &mut marks[r * n..(r + 1) * n];
-        if b.row_len > 0 {
-            // in place already
-        } else if identity {
-            m[..p.marks.len()].copy_from_slice(&p.marks);
-        } else {
+        marks.truncate(pupils.len() * n);
+        marks.shrink_to_fit();
+    }
+    debug_assert_eq!(marks.len(), pupils.len() * n);
+    // put in id order in place, and the weeks in date order
+    permute_rows(&mut marks, n, &by_id);
+    if !identity {
+        let mut tmp = vec![0u8; n];
+        for row in marks.chunks_exact_mut(n) {
+            tmp.copy_from_slice(row);
             for (new_w, &old_w) in order.iter().enumerate() {
-                let src = old_w * WEEK_SLOTS;
-                if src < p.marks.len() {
-                    m[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
-                        .copy_from_slice(&p.marks[src..src + WEEK_SLOTS]);
-                }
+                row[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
+                    .copy_from_slice(&tmp[old_w * WEEK_SLOTS..(old_w + 1) * WEEK_SLOTS]);
             }
         }
+    }
+    for m in marks.chunks_exact(n.max(1)) {
         for (c, v) in covered.iter_mut().zip(m.iter()) {
             *c |= *v != NOT_COVERED;
         }
-        p.marks = Vec::new();
-        pupils.push(ExportPupil {
-            details: std::mem::take(&mut p.details),
-            line: p.line,
-        });
     }
-    drop(reading);
+    let mut order_left = by_id;
+    crate::order::permute_in_place(&mut pupils, &mut order_left);
     let slots: Vec<usize> = (0..n).filter(|&j| covered[j]).collect();
     let sess = |j: usize| crate::register::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
     let mut notices = Vec::new();

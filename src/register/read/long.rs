@@ -1,6 +1,6 @@
 //! The long layout: one row per mark, with date, session (AM/PM) and mark columns.
 
-use super::build::{Builder, ReadResult, Reading, finish};
+use super::build::{Builder, ReadResult, finish};
 use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
 use super::marks::trim_ascii;
 use super::records::Records;
@@ -157,12 +157,7 @@ pub(super) fn read_long<R: Read>(
             let pi = match b.by_id.get(id.as_str().as_bytes()) {
                 Some(&pi) => pi as usize,
                 None => {
-                    let pi = b.pupils.len();
-                    b.pupils.push(Reading {
-                        details,
-                        line: rec.line,
-                        marks: Vec::new(),
-                    });
+                    let pi = b.add_pupil(details, rec.line);
                     b.by_id.insert(id.as_str().as_bytes().into(), pi as u32);
                     pi
                 }

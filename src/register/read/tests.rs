@@ -395,3 +395,53 @@ fn a_stray_quote_that_misleads_the_split_falls_back_to_reading_in_one_go() {
     let (e, _) = read_both_ways(&bytes);
     assert_eq!(e.unwrap().pupils.len(), 10_000);
 }
+
+#[test]
+fn a_long_export_whose_weeks_outgrow_a_year_keeps_every_mark_on_its_pupil_and_session() {
+    // 70 weeks (more than the 53 a long export's rows first have room for), given out of date
+    // order, with pupils whose rows come before, across and after the rows grow
+    let first_monday = d(2023, 9, 4);
+    let codes = ["/", "L", "N", "O"];
+    let mark = |p: usize, w: usize| codes[(p * 7 + w) % codes.len()];
+    let date = |w: usize| first_monday + chrono::Duration::weeks(w as i64);
+    let mut rows: Vec<(usize, usize)> = Vec::new();
+    rows.extend((0..50).map(|w| (0, (w * 17 + 5) % 50))); // pupil 0: 50 weeks, shuffled
+    rows.extend((0..70).rev().map(|w| (1, w))); // pupil 1: every week, last first
+    rows.extend((50..70).map(|w| (0, w))); // pupil 0 again, after the rows grew
+    rows.extend((0..70).step_by(3).map(|w| (2, w))); // pupil 2: every third week
+    let mut text = String::from("UPN,Surname,Forename,Date,Session,Mark\n");
+    for &(p, w) in &rows {
+        text.push_str(&format!(
+            "{},Name{p},Pupil,{},AM,{}\n",
+            big_upn(p),
+            date(w).format("%d/%m/%Y"),
+            mark(p, w)
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "long.csv", text.as_bytes());
+    let opts = ReadOptions {
+        as_of: Some(d(2025, 6, 1)),
+        ..ReadOptions::default()
+    };
+    let e = read_export(&path, &opts, &NoProgress).unwrap();
+    assert_eq!(e.weeks, (0..70).map(date).collect::<Vec<_>>());
+    let mut ids: Vec<String> = e.pupils.iter().map(|p| p.details.id.to_string()).collect();
+    ids.sort();
+    let mut upns: Vec<String> = (0..3).map(big_upn).collect();
+    upns.sort();
+    assert_eq!(ids, upns, "every pupil once");
+    for p in 0..3 {
+        let i = (e.pupils.iter())
+            .position(|x| x.details.id.to_string() == big_upn(p))
+            .unwrap();
+        assert_eq!(e.pupils[i].details.surname, format!("Name{p}"));
+        let mut want = vec![NOT_COVERED; 70 * WEEK_SLOTS];
+        for &(q, w) in &rows {
+            if q == p {
+                want[w * WEEK_SLOTS] = Code::parse(mark(p, w)).unwrap().as_u8();
+            }
+        }
+        assert_eq!(e.row(i), want.as_slice(), "pupil {p}");
+    }
+}

@@ -1,11 +1,11 @@
 //! The wide layout: one row per pupil, one column per session.
 
-use super::build::{Builder, ReadResult, Reading, finish, header_strings};
+use super::build::{Builder, ReadResult, finish, header_strings};
 use super::columns::{Columns, HeaderCell, find_pupil_columns, is_summary_row};
 use super::marks::trim_ascii;
 use super::records::{Records, Row};
 use super::simd::comma_mask16;
-use super::{ExportError, Layout, NOT_COVERED, Progress};
+use super::{ExportError, Layout, Progress};
 use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
@@ -573,15 +573,8 @@ impl WidePlan<'_> {
             return true;
         }
         b.rows += 1;
-        let pi = b.pupils.len();
+        let pi = b.add_pupil(details, rec.line);
         b.by_id.insert(id.as_str().as_bytes().into(), pi as u32);
-        b.pupils.push(Reading {
-            details,
-            line: rec.line,
-            marks: Vec::new(),
-        });
-        b.wide_rows
-            .resize(b.wide_rows.len() + self.row_len, NOT_COVERED);
         let line = rec.line;
         let Some(rest) = rec.rest else {
             // split whole (a record with quotes, or pupil columns among the sessions)
