@@ -73,7 +73,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Make every row at least `len` slots long (and half a year more), each row copied once.
-    fn widen(&mut self, len: usize) {
+    pub(super) fn widen(&mut self, len: usize) {
         let old = self.row_len;
         let new = (len.div_ceil(WEEK_SLOTS) + LONG_MORE_WEEKS) * WEEK_SLOTS;
         let mut rows = vec![NOT_COVERED; self.pupils.len() * new];

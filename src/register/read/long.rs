@@ -1,16 +1,18 @@
 //! The long layout: one row per mark, with date, session (AM/PM) and mark columns.
 
 use super::build::{Builder, ReadResult, finish};
+use super::columns::Columns;
 use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
+use super::halves::{SplitSource, Walk, find_split, read_halves};
 use super::marks::trim_ascii;
-use super::records::Records;
+use super::records::{Records, Row};
 use super::{ExportError, Layout, NOT_COVERED, Progress};
 use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Half, Session, is_weekend, monday_of, uk_date, weekday_name};
 use crate::register::WEEK_SLOTS;
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
 /// What a long export's date cell says, worked out once per distinct cell text.
@@ -27,20 +29,24 @@ struct Day {
 
 const DAY_CACHE: usize = 4096;
 
-/// A cell of up to 16 bytes as a cache key: its bytes (zero-padded) and its length. Longer cells
-/// are never cached (their key's length is 0, which no cached entry has).
+/// A cell of up to 16 bytes as a cache key: its length, and its bytes in two words. Longer
+/// cells are never cached (their key's length is 0, which no cached entry has).
 #[inline]
 fn date_key(cell: &[u8]) -> (u64, u64, u8) {
-    if cell.is_empty() || cell.len() > 16 {
-        return (0, 0, 0);
+    let n = cell.len();
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
+    match n {
+        // a date's 10 bytes ("02/09/2024") and the like: the first 8 and the last 8 (which
+        // overlap) and the length tell every cell of 8 to 16 bytes from every other, read
+        // straight from the row (no copy to the stack and back)
+        8..=16 => (word(&cell[..8]), word(&cell[n - 8..]), n as u8),
+        1..=7 => {
+            let mut k = [0u8; 8];
+            k[..n].copy_from_slice(cell);
+            (u64::from_le_bytes(k), 0, n as u8)
+        }
+        _ => (0, 0, 0),
     }
-    let mut k = [0u8; 16];
-    k[..cell.len()].copy_from_slice(cell);
-    (
-        u64::from_le_bytes(k[..8].try_into().expect("8 bytes")),
-        u64::from_le_bytes(k[8..].try_into().expect("8 bytes")),
-        cell.len() as u8,
-    )
 }
 
 pub(super) fn read_long<R: Read>(
@@ -50,6 +56,7 @@ pub(super) fn read_long<R: Read>(
     (date_col, session_col, mark_col): (Option<usize>, Option<usize>, Option<usize>),
     header_line: usize,
     progress: &dyn Progress,
+    split: Option<&SplitSource<'_>>,
 ) -> ReadResult {
     let (Some(date_col), Some(mark_col)) = (date_col, mark_col) else {
         return Err(Some(ExportError::one(
@@ -81,34 +88,220 @@ pub(super) fn read_long<R: Read>(
         .max()
         .unwrap_or(0)
         + 1;
-    // caches: the date text of the last rows, and each session's slot
-    let categories = crate::codes::category_table();
-    let mut day_cache: Vec<((u64, u64, u8), Option<Day>)> = vec![((0, 0, 0), None); DAY_CACHE];
-    let mut sets_used = [false; 2];
-    let mut summary: Option<usize> = None;
-    let mut blank_rows = 0;
-    let mut n = 0usize;
-    let mut weekend_reported: BTreeSet<NaiveDate> = BTreeSet::new();
-    let mut last_id: Vec<u8> = Vec::new();
-    let mut last_pi = usize::MAX;
-    let mut consumed = 0u64;
-    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(32);
-    // the line each session date first appears on, to check the dates once read
-    let mut first_line: std::collections::BTreeMap<NaiveDate, usize> = Default::default();
-    rec.for_each(|row| {
-        consumed = row.consumed;
-        let rec = row.fields(&mut ranges, None);
-        n += 1;
-        if n.is_multiple_of(4096) {
+    let plan = LongPlan {
+        header: &header,
+        cols: &cols,
+        date_col,
+        session_col,
+        mark_col,
+        id_col,
+        needed,
+        categories: crate::codes::category_table(),
+    };
+    let mut st = LongState::default();
+    let read_err = |e: std::io::Error| {
+        Some(ExportError::one(
+            b.file,
+            None,
+            format!("cannot be read: {e}"),
+            "",
+        ))
+    };
+    // a large export is read in two halves, one on each core (see `read_halves`), split between
+    // two pupils' rows
+    let at = match split {
+        Some(s) => find_split(s, rec.consumed, |w| between_pupils(w, id_col)).unwrap_or(None),
+        None => None,
+    };
+    let t = std::time::Instant::now();
+    match (split, at) {
+        (Some(s), Some(at)) => {
+            read_halves(rec, b, &plan, &mut st, s.path, at, progress).map_err(read_err)?
+        }
+        _ => rec
+            .for_each(|row| plan.row(&mut st, b, row, Some(progress)))
+            .map_err(read_err)?,
+    }
+    crate::timing("  rows", t);
+    progress.advance(st.consumed);
+    for (line, why) in super::plausible::implausible(&st.first_line, b.opts.as_of) {
+        b.err.push(Some(line), Some(&header[date_col]), why);
+        b.err.remedy(super::plausible::DATE_REMEDY);
+    }
+    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
+        if st.sets_used[set.index()] {
+            b.code_sets.insert(set);
+        }
+    }
+    let t = std::time::Instant::now();
+    let done = finish(b, Layout::Long, &cols, st.summary, st.blank_rows);
+    crate::timing("  in id order", t);
+    done
+}
+
+/// Where, in `window` (the bytes from the middle of a long export on), a pupil's rows begin
+/// after another's: the second half must not share a pupil with the first. The place is after
+/// a run of at least two rows of one pupil, and begins a run of at least two of another, so an
+/// export in date order (every row a different pupil from the last) is not split: it would
+/// share every pupil. `None` if there is no such place, or a quote is met first (a quoted
+/// field may hold a line end; the plain split is then not to be trusted).
+pub(super) fn between_pupils(window: &[u8], id_col: usize) -> Option<usize> {
+    fn id_of(line: &[u8], id_col: usize) -> Option<&[u8]> {
+        if line.contains(&b'"') {
+            return None;
+        }
+        line.split(|&c| c == b',').nth(id_col).map(trim_ascii)
+    }
+    // whole lines only: the first line end ends a part of a line
+    let mut at = memchr::memchr(b'\n', window)? + 1;
+    let mut prev: Option<(&[u8], usize)> = None; // an id, and how many rows of it in a row
+    let mut starts: Option<(&[u8], usize)> = None; // a new id, and where its first row starts
+    while let Some(p) = memchr::memchr(b'\n', &window[at..]) {
+        let line = &window[at..at + p];
+        let id = id_of(line, id_col)?;
+        if let Some((new, place)) = starts {
+            if id == new {
+                return Some(place);
+            }
+            starts = None;
+        }
+        match prev {
+            Some((last, run)) if last == id => prev = Some((last, run + 1)),
+            Some((_, run)) => {
+                if run >= 2 && !id.is_empty() {
+                    starts = Some((id, at));
+                }
+                prev = Some((id, 1));
+            }
+            None => prev = Some((id, 1)),
+        }
+        at += p + 1;
+    }
+    None
+}
+
+/// What the walk over a long export's rows needs to know, fixed by the header: shared by both
+/// halves' readers.
+struct LongPlan<'p> {
+    header: &'p [String],
+    cols: &'p Columns,
+    date_col: usize,
+    session_col: Option<usize>,
+    mark_col: usize,
+    id_col: usize,
+    needed: usize,
+    categories: &'static [[Option<crate::codes::Category>; 64]; 2],
+}
+
+/// One reader's running state over a long export's rows.
+struct LongState {
+    /// The date text of the last rows, and what each day is (a small direct-mapped cache).
+    day_cache: Vec<((u64, u64, u8), Option<Day>)>,
+    sets_used: [bool; 2],
+    summary: Option<usize>,
+    blank_rows: usize,
+    n: usize,
+    weekend_reported: BTreeSet<NaiveDate>,
+    /// The pupil of the row before: usually the same.
+    last_id: Vec<u8>,
+    last_pi: usize,
+    consumed: u64,
+    ranges: Vec<(usize, usize)>,
+    /// The line each session date first appears on, to check the dates once read.
+    first_line: BTreeMap<NaiveDate, usize>,
+}
+
+impl Default for LongState {
+    fn default() -> Self {
+        LongState {
+            day_cache: vec![((0, 0, 0), None); DAY_CACHE],
+            sets_used: [false; 2],
+            summary: None,
+            blank_rows: 0,
+            n: 0,
+            weekend_reported: BTreeSet::new(),
+            last_id: Vec::new(),
+            last_pi: usize::MAX,
+            consumed: 0,
+            ranges: Vec::with_capacity(32),
+            first_line: BTreeMap::new(),
+        }
+    }
+}
+
+impl Walk for LongPlan<'_> {
+    type State = LongState;
+
+    fn summary(st: &LongState) -> Option<usize> {
+        st.summary
+    }
+
+    fn append_marks(&self, b: &mut Builder<'_>, h: &mut Builder<'_>) {
+        if h.pupils.is_empty() {
+            return;
+        }
+        // each half numbered the weeks as it met them: the second half's are given the first's
+        // numbers (new weeks added), and its rows' weeks moved to match
+        let weeks: Vec<usize> = h.weeks.iter().map(|&monday| b.week(monday)).collect();
+        let need = b.weeks.len() * WEEK_SLOTS;
+        if b.row_len < need {
+            b.widen(need);
+        }
+        let (to_len, from_len) = (b.row_len, h.row_len);
+        let start = b.wide_rows.len();
+        b.wide_rows
+            .resize(start + h.pupils.len() * to_len, NOT_COVERED);
+        for (to, from) in b.wide_rows[start..]
+            .chunks_exact_mut(to_len)
+            .zip(h.wide_rows.chunks_exact(from_len))
+        {
+            for (w, &bw) in weeks.iter().enumerate() {
+                if let Some(week) = from.get(w * WEEK_SLOTS..(w + 1) * WEEK_SLOTS) {
+                    to[bw * WEEK_SLOTS..(bw + 1) * WEEK_SLOTS].copy_from_slice(week);
+                }
+            }
+        }
+        h.wide_rows = Vec::new();
+    }
+
+    fn append_state(st: &mut LongState, hs: LongState, lines_before: usize) {
+        for (a, c) in st.sets_used.iter_mut().zip(hs.sets_used) {
+            *a |= c;
+        }
+        st.summary = hs.summary.map(|l| l + lines_before);
+        st.blank_rows += hs.blank_rows;
+        st.n += hs.n;
+        st.consumed = hs.consumed;
+        // the first half's lines come first: a date it met keeps its line
+        for (date, line) in hs.first_line {
+            st.first_line.entry(date).or_insert(line + lines_before);
+        }
+        // a weekend is a problem, so no merged half has one
+        debug_assert!(hs.weekend_reported.is_empty());
+    }
+
+    fn row(
+        &self,
+        st: &mut LongState,
+        b: &mut Builder<'_>,
+        row: &Row<'_>,
+        progress: Option<&dyn Progress>,
+    ) -> bool {
+        st.consumed = row.consumed;
+        st.n += 1;
+        if let Some(progress) = progress
+            && st.n.is_multiple_of(4096)
+        {
             progress.advance(row.consumed);
         }
-        if rec.len() < needed {
+        let rec = row.fields(&mut st.ranges, None);
+        if rec.len() < self.needed {
             if rec.is_blank() {
-                blank_rows += 1;
+                st.blank_rows += 1;
                 return true;
             }
-            if is_summary_row(&rec, &cols) {
-                summary.get_or_insert(rec.line);
+            if is_summary_row(&rec, self.cols) {
+                st.summary.get_or_insert(rec.line);
                 return true;
             }
             b.err.push(
@@ -117,7 +310,7 @@ pub(super) fn read_long<R: Read>(
                 format!(
                     "has {} columns but the header has {}: the row is cut short",
                     rec.len(),
-                    header.len()
+                    self.header.len()
                 ),
             );
             b.err.remedy(
@@ -129,24 +322,24 @@ pub(super) fn read_long<R: Read>(
             return true;
         }
         // the pupil: usually the same as the row before
-        let idf = trim_ascii(rec.field(id_col));
-        let pi = if !idf.is_empty() && idf == last_id.as_slice() {
-            last_pi
+        let idf = trim_ascii(rec.field(self.id_col));
+        let pi = if !idf.is_empty() && idf == st.last_id.as_slice() {
+            st.last_pi
         } else if let Some(&pi) = b.by_id.get(idf) {
-            last_id.clear();
-            last_id.extend_from_slice(idf);
-            last_pi = pi as usize;
+            st.last_id.clear();
+            st.last_id.extend_from_slice(idf);
+            st.last_pi = pi as usize;
             pi as usize
         } else {
             if rec.is_blank() {
-                blank_rows += 1;
+                st.blank_rows += 1;
                 return true;
             }
-            if is_summary_row(&rec, &cols) {
-                summary.get_or_insert(rec.line);
+            if is_summary_row(&rec, self.cols) {
+                st.summary.get_or_insert(rec.line);
                 return true;
             }
-            let Some((id, details)) = b.pupil_of(&rec, &cols) else {
+            let Some((id, details)) = b.pupil_of(&rec, self.cols) else {
                 if b.err.too_many() {
                     return false;
                 }
@@ -163,12 +356,12 @@ pub(super) fn read_long<R: Read>(
                 }
             };
             b.by_id.insert(key, pi as u32);
-            last_id.clear();
-            last_id.extend_from_slice(idf);
-            last_pi = pi;
+            st.last_id.clear();
+            st.last_id.extend_from_slice(idf);
+            st.last_pi = pi;
             pi
         };
-        if let Some(s) = summary.take() {
+        if let Some(s) = st.summary.take() {
             b.err.push(
                 Some(s),
                 None,
@@ -177,11 +370,11 @@ pub(super) fn read_long<R: Read>(
         }
         b.rows += 1;
         // the date: a small direct-mapped cache from the cell's text to what the day is
-        let dcell = rec.field(date_col);
+        let dcell = rec.field(self.date_col);
         let key = date_key(dcell);
         let slot_of_key = ((key.0 ^ key.1.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             >> (64 - DAY_CACHE.trailing_zeros())) as usize;
-        let e = &mut day_cache[slot_of_key];
+        let e = &mut st.day_cache[slot_of_key];
         let day = if e.0 == key && key.2 != 0 {
             e.1
         } else {
@@ -200,14 +393,14 @@ pub(super) fn read_long<R: Read>(
                 *e = (key, parsed);
             }
             if let Some(p) = &parsed {
-                first_line.entry(p.date).or_insert(rec.line);
+                st.first_line.entry(p.date).or_insert(rec.line);
             }
             parsed
         };
         let Some(day) = day else {
             b.err.push(
                 Some(rec.line),
-                Some(&header[date_col]),
+                Some(&self.header[self.date_col]),
                 format!(
                     "{:?} is not a date (or not one that exists)",
                     String::from_utf8_lossy(dcell)
@@ -217,7 +410,7 @@ pub(super) fn read_long<R: Read>(
             return !b.err.too_many();
         };
         let date = day.date;
-        let half = match session_col.map(|k| rec.field(k)) {
+        let half = match self.session_col.map(|k| rec.field(k)) {
             Some(cell) => match cell {
                 b"AM" => Some(Half::Am),
                 b"PM" => Some(Half::Pm),
@@ -226,8 +419,12 @@ pub(super) fn read_long<R: Read>(
             None => day.half,
         };
         let Some(half) = half else {
-            let col = session_col.map(|k| header[k].as_str()).unwrap_or("Session");
-            let text = session_col
+            let col = self
+                .session_col
+                .map(|k| self.header[k].as_str())
+                .unwrap_or("Session");
+            let text = self
+                .session_col
                 .map(|k| String::from_utf8_lossy(rec.field(k)).into_owned())
                 .unwrap_or_default();
             b.err.push(
@@ -238,10 +435,10 @@ pub(super) fn read_long<R: Read>(
             return !b.err.too_many();
         };
         if day.slot0 == usize::MAX {
-            if weekend_reported.insert(date) {
+            if st.weekend_reported.insert(date) {
                 b.err.push(
                     Some(rec.line),
-                    Some(&header[date_col]),
+                    Some(&self.header[self.date_col]),
                     format!(
                         "{} is a {}: schools do not hold sessions at weekends",
                         uk_date(date),
@@ -254,21 +451,21 @@ pub(super) fn read_long<R: Read>(
         }
         let slot = day.slot0 + usize::from(half == Half::Pm);
         // the commonest mark: one byte, a code valid for the day, the session not yet seen
-        let mcell = rec.field(mark_col);
+        let mcell = rec.field(self.mark_col);
         if mcell.len() == 1 {
             let v = b.marks.single[mcell[0] as usize];
-            if v != 0xFE && v != 0 && categories[day.set][v as usize].is_some() {
+            if v != 0xFE && v != 0 && self.categories[day.set][v as usize].is_some() {
                 let m = b.row_mut(pi, slot + 1);
                 if m[slot] == NOT_COVERED {
                     m[slot] = v;
-                    sets_used[day.set] = true;
+                    st.sets_used[day.set] = true;
                     return true;
                 }
             }
         }
         let s = Session { date, half };
         let line = rec.line;
-        let mark_header = &header[mark_col];
+        let mark_header = &self.header[self.mark_col];
         b.put(pi, slot, mcell, s, || {
             format!(
                 "line {line}, column {mark_header:?} ({} {})",
@@ -280,17 +477,53 @@ pub(super) fn read_long<R: Read>(
             return false;
         }
         true
-    })
-    .map_err(|e| Some(ExportError::one(b.file, None, format!("cannot be read: {e}"), "")))?;
-    progress.advance(consumed);
-    for (line, why) in super::plausible::implausible(&first_line, b.opts.as_of) {
-        b.err.push(Some(line), Some(&header[date_col]), why);
-        b.err.remedy(super::plausible::DATE_REMEDY);
     }
-    for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
-        if sets_used[set.index()] {
-            b.code_sets.insert(set);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_key;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn date_keys_are_the_same_only_for_the_same_cell(
+            a in proptest::collection::vec(any::<u8>(), 0..20),
+            b in proptest::collection::vec(any::<u8>(), 0..20),
+        ) {
+            let cached = |c: &[u8]| (1..=16).contains(&c.len());
+            prop_assert_eq!(date_key(&a).2 != 0, cached(&a));
+            if cached(&a) && cached(&b) {
+                prop_assert_eq!(date_key(&a) == date_key(&b), a == b);
+            }
+        }
+
+        #[test]
+        fn a_cell_with_one_byte_changed_has_another_key(
+            a in proptest::collection::vec(any::<u8>(), 1..=16),
+            at in any::<prop::sample::Index>(),
+            by in 1u8..,
+        ) {
+            let mut b = a.clone();
+            let i = at.index(a.len());
+            b[i] = b[i].wrapping_add(by);
+            prop_assert_ne!(date_key(&a), date_key(&b));
         }
     }
-    finish(b, Layout::Long, &cols, summary, blank_rows)
+
+    #[test]
+    fn dates_that_differ_in_one_byte_have_different_keys() {
+        let days = [
+            "02/09/2024",
+            "02/09/2025",
+            "12/09/2024",
+            "2024-09-02",
+            "2/9/2024",
+        ];
+        for a in days {
+            for b in days {
+                assert_eq!(date_key(a.as_bytes()) == date_key(b.as_bytes()), a == b);
+            }
+        }
+    }
 }

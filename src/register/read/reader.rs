@@ -4,10 +4,11 @@
 use super::build::{Builder, header_strings};
 use super::columns::{HeaderCell, LONG_DATE, LONG_MARK, LONG_SESSION, find_col, parse_header_cell};
 use super::decode::{Decoder, Utf16ToUtf8};
+use super::halves::SplitSource;
 use super::long::read_long;
 use super::marks::MarkReader;
 use super::records::Records;
-use super::wide::{SplitSource, read_wide};
+use super::wide::read_wide;
 use super::{Export, ExportError, Layout, Progress, ReadOptions, TextEncoding};
 use crate::dates::{uk_date, weekday_name};
 use chrono::Datelike;
@@ -314,7 +315,15 @@ pub(super) fn read_records<R: Read>(
         ),
         Layout::Long => {
             b.long = true;
-            read_long(&mut rec, &mut b, header, long_cols, header_line, progress)
+            read_long(
+                &mut rec,
+                &mut b,
+                header,
+                long_cols,
+                header_line,
+                progress,
+                split,
+            )
         }
     }
     .map_err(|e| e.unwrap_or_else(|| std::mem::take(&mut b.err)))?;

@@ -269,9 +269,9 @@ fn read_both_ways(bytes: &[u8]) -> (Result<Export, String>, bool) {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "big.csv", bytes);
     let opts = ReadOptions::default();
-    super::wide::HALVES_MERGED.with(|c| c.set(0));
+    super::halves::HALVES_MERGED.with(|c| c.set(0));
     let halves = read_export(&p, &opts, &NoProgress).map_err(|e| e.to_string());
-    let merged = super::wide::HALVES_MERGED.with(|c| c.get()) > 0;
+    let merged = super::halves::HALVES_MERGED.with(|c| c.get()) > 0;
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let dec = super::decode::Decoder {
         forced: None,
@@ -317,7 +317,7 @@ fn a_big_wide_export_read_in_two_halves_is_read_exactly_as_in_one_go() {
             1001 | 8001 => row.replacen("Ann", "A\u{1b}nn", 1),
             _ => row,
         });
-        assert!(bytes.len() as u64 > 2 * super::wide::PARALLEL_MIN_BYTES);
+        assert!(bytes.len() as u64 > 2 * super::halves::PARALLEL_MIN_BYTES);
         let (e, merged) = read_both_ways(&bytes);
         let e = e.unwrap();
         assert!(merged, "the halves were not used");
@@ -444,4 +444,150 @@ fn a_long_export_whose_weeks_outgrow_a_year_keeps_every_mark_on_its_pupil_and_se
         }
         assert_eq!(e.row(i), want.as_slice(), "pupil {p}");
     }
+}
+
+/// A long export of `n` pupils, big enough to be read in two halves: a row per session, each
+/// pupil's rows together (`by_date`: a session's rows together instead). Pupil `i`'s rows start
+/// on a later day the larger `i % 40` is, so the halves meet the weeks in different orders, and
+/// only the second half's pupils have a week of July 2025. `edit` changes a row's text, given
+/// the pupil and the row's place in the pupil's rows.
+fn big_long_export(
+    n: usize,
+    by_date: bool,
+    edit: impl Fn(usize, usize, String) -> String,
+) -> Vec<u8> {
+    let mut days = Vec::new();
+    let mut day = d(2024, 9, 2);
+    while day <= d(2025, 7, 25) {
+        if day.weekday().num_days_from_monday() < 5 {
+            days.push(day);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let last_week = d(2025, 7, 21);
+    let codes = ["/", "\\", "L", "N", "I", "M", "U", "B"];
+    // (pupil, day, half) of every row, in the file's order
+    let mut rows: Vec<(usize, usize, usize)> = Vec::new();
+    for i in 0..n {
+        for (k, &day) in days.iter().enumerate().skip(i % 40) {
+            if day >= last_week && i < n / 2 {
+                continue;
+            }
+            rows.push((i, k, 0));
+            rows.push((i, k, 1));
+        }
+    }
+    if by_date {
+        rows.sort_by_key(|&(i, k, h)| (k, h, i));
+    }
+    let mut out = b"UPN,Surname,Forename,Year,Date,Session,Mark\r\n".to_vec();
+    let mut nth = vec![0usize; n];
+    for (i, k, h) in rows {
+        let row = format!(
+            "{},Smith{i},Ann,{},{},{},{}",
+            big_upn(i),
+            7 + i % 5,
+            days[k].format("%d/%m/%Y"),
+            ["AM", "PM"][h],
+            codes[(i * 7 + k * 3 + h) % codes.len()]
+        );
+        out.extend_from_slice(edit(i, nth[i], row).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        nth[i] += 1;
+    }
+    out
+}
+
+#[test]
+fn a_big_long_export_read_in_two_halves_is_read_exactly_as_in_one_go() {
+    let bytes = big_long_export(600, false, |i, k, row| match (i, k) {
+        // a blank row and a row with a control character in each half
+        (100, 5) | (500, 5) => format!("{row}\r\n,,,,,,"),
+        (101, 0) | (501, 0) => row.replacen("Ann", "A\u{1b}nn", 1),
+        _ => row,
+    });
+    assert!(bytes.len() as u64 > 2 * super::halves::PARALLEL_MIN_BYTES);
+    let (e, merged) = read_both_ways(&bytes);
+    let e = e.unwrap();
+    assert!(merged, "the halves were not used");
+    assert_eq!(e.pupils.len(), 600);
+    assert_eq!(*e.weeks.last().unwrap(), d(2025, 7, 21));
+    assert!(
+        e.notices.iter().any(|n| n.contains("2 blank rows")),
+        "{:?}",
+        e.notices
+    );
+    assert!(
+        e.notices
+            .iter()
+            .any(|n| n.starts_with("2 cells of pupils' details")),
+        "{:?}",
+        e.notices
+    );
+}
+
+#[test]
+fn a_long_export_in_date_order_is_not_split_and_is_read_as_in_one_go() {
+    // every row a different pupil from the last: halves would share every pupil
+    let (e, merged) = read_both_ways(&big_long_export(600, true, |_, _, row| row));
+    assert_eq!(e.unwrap().pupils.len(), 600);
+    assert!(!merged);
+}
+
+#[test]
+fn a_long_export_whose_halves_cannot_be_put_together_is_read_as_in_one_go() {
+    // a pupil of the first half with a row in the second; a bad mark in the second half; a
+    // total row in the first half with rows after it
+    type Edit = Box<dyn Fn(usize, usize, String) -> String>;
+    let cases: Vec<Edit> = vec![
+        Box::new(|i, k, row| {
+            // pupil 20's rows start on the 21st day: this one (the 2nd day) is new to them
+            if (i, k) == (560, 3) {
+                row.replacen(&big_upn(560), &big_upn(20), 1)
+                    .replacen("Smith560", "Smith20", 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (520, 7) {
+                format!("{}%", &row[..row.len() - 1])
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (200, 0) {
+                format!("Total,,,,,,\r\n{row}")
+            } else {
+                row
+            }
+        }),
+    ];
+    for (n, edit) in cases.into_iter().enumerate() {
+        let (e, merged) = read_both_ways(&big_long_export(600, false, edit));
+        assert!(!merged, "case {n}");
+        if n == 0 {
+            // the same pupil's rows apart are still one pupil
+            assert_eq!(e.unwrap().pupils.len(), 600);
+        } else {
+            assert!(e.is_err(), "case {n}");
+        }
+    }
+}
+
+#[test]
+fn a_long_export_is_split_between_two_pupils_rows() {
+    let text = b"tail of a line\nA1,x\nA1,y\nB2,x\nB2,y\nC3,x\n";
+    let at = super::long::between_pupils(text, 0).unwrap();
+    assert_eq!(&text[at..at + 4], b"B2,x");
+    // in date order (no pupil twice in a row), or a quote before any place: no split
+    assert_eq!(
+        super::long::between_pupils(b"t\nA1,x\nB2,x\nC3,x\nA1,y\nB2,y\n", 0),
+        None
+    );
+    assert_eq!(
+        super::long::between_pupils(b"t\nA1,x\nA1,\"y\nB2,x\nB2,y\n", 0),
+        None
+    );
 }

@@ -2,6 +2,7 @@
 
 use super::build::{Builder, ReadResult, finish, header_strings};
 use super::columns::{Columns, HeaderCell, find_pupil_columns, is_summary_row};
+use super::halves::{SplitSource, Walk, after_first_line_end, find_split, read_halves};
 use super::marks::trim_ascii;
 use super::records::{Records, Row};
 use super::simd::comma_mask16;
@@ -13,10 +14,7 @@ use crate::register::{WEEK_SLOTS, slot_in_week};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::io::{self, Read};
 
 pub(super) fn read_wide<R: Read>(
     rec: &mut Records<R>,
@@ -243,7 +241,7 @@ pub(super) fn read_wide<R: Read>(
     };
     // a large export is read in two halves, one on each core (see `read_halves`)
     let at = match split {
-        Some(s) if plan.fast => find_split(s, rec.consumed).unwrap_or(None),
+        Some(s) if plan.fast => find_split(s, rec.consumed, after_first_line_end).unwrap_or(None),
         _ => None,
     };
     let t = std::time::Instant::now();
@@ -266,190 +264,6 @@ pub(super) fn read_wide<R: Read>(
     let done = finish(b, Layout::Wide, &cols, st.summary, st.blank_rows);
     crate::timing("  in id order", t);
     done
-}
-
-/// An export big enough to be read in two halves at once (smaller ones are read in one go: the
-/// second thread would cost more than it saves).
-pub(super) const PARALLEL_MIN_BYTES: u64 = 4 << 20;
-
-#[cfg(test)]
-thread_local! {
-    /// How many times this thread's reads used a second half (for the tests).
-    pub(super) static HALVES_MERGED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Where the export being read is, for a second reader of its second half: only a file read as
-/// it is (UTF-8 or Windows-1252), not one transcoded from UTF-16.
-pub(super) struct SplitSource<'s> {
-    pub(super) path: &'s Path,
-    /// The file offset of the reader's first byte (3 after a UTF-8 byte-order mark).
-    pub(super) offset: u64,
-    pub(super) size: u64,
-}
-
-/// Where the second half begins: just after a line end.
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    file_offset: u64,
-    /// The same place, counted from the reader's first byte.
-    src_offset: u64,
-}
-
-/// The first line end after the middle of the rest of the file (`from`, a record boundary, is
-/// where the reader is). This only proposes the place, found without reading the first half: a
-/// line end inside a quoted field is not the end of a record, so the first half's reader
-/// confirms that a record ends exactly there before the second half is used (see
-/// `read_halves`).
-fn find_split(s: &SplitSource<'_>, from: u64) -> io::Result<Option<Split>> {
-    let from_file = s.offset + from;
-    if s.size < from_file + PARALLEL_MIN_BYTES || crate::parallel::threads() < 2 {
-        return Ok(None);
-    }
-    let mid = from_file + (s.size - from_file) / 2;
-    let mut f = File::open(s.path)?;
-    f.seek(SeekFrom::Start(mid))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut got = 0;
-    while got < buf.len() {
-        match f.read(&mut buf[got..])? {
-            0 => break,
-            n => got += n,
-        }
-    }
-    let Some(p) = memchr::memchr(b'\n', &buf[..got]) else {
-        return Ok(None);
-    };
-    let end = mid + p as u64 + 1;
-    if end >= s.size {
-        return Ok(None);
-    }
-    Ok(Some(Split {
-        file_offset: end,
-        src_offset: end - s.offset,
-    }))
-}
-
-/// Read the rest of the export in two halves at once: this thread reads up to `at`, another
-/// reads from `at` to the end into a builder of its own, and the second half's pupils and marks
-/// are appended to the first's. The result is the one reading the file in one go gives, as
-/// the second half is used only when nothing could tell the two apart:
-/// * the first half's reader ended a record exactly at `at` (records are read the same from
-///   any record boundary, so the second reader saw the records the first would have);
-/// * neither half found a problem (problems are reported in file order, and stop at a limit),
-///   and no total row was pending at `at` (the second half's line numbers, counted from `at`,
-///   are moved on by the first half's lines);
-/// * no pupil has rows in both halves;
-/// * the text's encoding, decided by the first non-ASCII text, was decided the same way.
-///
-/// Otherwise the second half is set aside and this thread reads on from `at`, as if alone.
-fn read_halves<R: Read>(
-    rec: &mut Records<R>,
-    b: &mut Builder<'_>,
-    plan: &WidePlan<'_>,
-    st: &mut WalkState,
-    path: &Path,
-    at: Split,
-    progress: &dyn Progress,
-) -> io::Result<()> {
-    let stop = AtomicBool::new(false);
-    let fork = b.fork();
-    let seen_at_start = b.dec.seen;
-    std::thread::scope(|sc| {
-        let stop = &stop;
-        let second = sc.spawn(move || -> io::Result<(Builder<'_>, WalkState)> {
-            let mut hb = fork;
-            let mut hs = WalkState::default();
-            let mut f = File::open(path)?;
-            f.seek(SeekFrom::Start(at.file_offset))?;
-            // line numbers from 1: the second half's are moved on when it is appended
-            let mut r2 = Records::starting_at(f, 1, at.src_offset);
-            r2.for_each(|row| {
-                !stop.load(Ordering::Relaxed) && plan.row(&mut hs, &mut hb, row, None)
-            })?;
-            Ok((hb, hs))
-        });
-        let mut halted = false;
-        let mut at_split = false;
-        let first = rec.for_each(|row| {
-            if !plan.row(st, b, row, Some(progress)) {
-                halted = true;
-                return false;
-            }
-            if row.consumed >= at.src_offset {
-                at_split = row.consumed == at.src_offset;
-                return false;
-            }
-            true
-        });
-        let usable =
-            first.is_ok() && at_split && !halted && b.err.is_empty() && st.summary.is_none();
-        if !usable {
-            stop.store(true, Ordering::Relaxed);
-        }
-        let half = second.join();
-        first?;
-        let lines_before = rec.next_line() - 1;
-        if halted {
-            return Ok(());
-        }
-        if usable
-            && let Ok(Ok((hb, hs))) = half
-            && merge_half(b, st, hb, hs, seen_at_start, lines_before)
-        {
-            return Ok(());
-        }
-        // the careful way: read on from where the first half stopped
-        rec.for_each(|row| plan.row(st, b, row, Some(progress)))
-    })
-}
-
-/// Append the second half `h` to the first, `b`, if nothing could tell the result from reading
-/// the file in one go (see `read_halves`); false, with `b` untouched, if not.
-fn merge_half(
-    b: &mut Builder<'_>,
-    st: &mut WalkState,
-    h: Builder<'_>,
-    hs: WalkState,
-    seen_at_start: Option<super::TextEncoding>,
-    lines_before: usize,
-) -> bool {
-    let (s0, s1, s2) = (seen_at_start, b.dec.seen, h.dec.seen);
-    // the second half began undecided where the first had decided: the same only if it decided
-    // the same way, or met no non-ASCII text
-    let same_encoding = s0 == s1 || s2 == s0 || s2 == s1;
-    if !h.err.is_empty()
-        || !h.err.remedies.is_empty()
-        || !same_encoding
-        || h.by_id.keys().any(|id| b.by_id.contains_key(id))
-    {
-        return false;
-    }
-    let offset = b.pupils.len() as u32;
-    b.by_id
-        .extend(h.by_id.into_iter().map(|(id, i)| (id, i + offset)));
-    b.pupils.extend(h.pupils.into_iter().map(|mut p| {
-        p.line += lines_before;
-        p
-    }));
-    b.wide_rows.reserve_exact(h.wide_rows.len());
-    b.wide_rows.extend_from_slice(&h.wide_rows);
-    drop(h.wide_rows);
-    b.rows += h.rows;
-    b.no_mark_cells += h.no_mark_cells;
-    b.identical_duplicates += h.identical_duplicates;
-    b.code_sets.extend(h.code_sets);
-    b.controls.merge(h.controls, lines_before);
-    b.dec.seen = s2.or(s1);
-    #[cfg(test)]
-    HALVES_MERGED.with(|c| c.set(c.get() + 1));
-    st.summary = hs.summary.map(|l| l + lines_before);
-    st.blank_rows += hs.blank_rows;
-    st.n += hs.n;
-    st.consumed = hs.consumed;
-    for (a, c) in st.col_used.iter_mut().zip(hs.col_used) {
-        *a |= c;
-    }
-    true
 }
 
 /// What the walk over a wide export's rows needs to know, fixed by the header: shared by both
@@ -486,8 +300,30 @@ struct WalkState {
     ranges: Vec<(usize, usize)>,
 }
 
-impl WidePlan<'_> {
-    /// Read one row into `b`; false to stop (too many problems).
+impl Walk for WidePlan<'_> {
+    type State = WalkState;
+
+    fn summary(st: &WalkState) -> Option<usize> {
+        st.summary
+    }
+
+    fn append_marks(&self, b: &mut Builder<'_>, h: &mut Builder<'_>) {
+        // the rows are all one length: the second half's follow the first's
+        b.wide_rows.reserve_exact(h.wide_rows.len());
+        b.wide_rows.extend_from_slice(&h.wide_rows);
+        h.wide_rows = Vec::new();
+    }
+
+    fn append_state(st: &mut WalkState, hs: WalkState, lines_before: usize) {
+        st.summary = hs.summary.map(|l| l + lines_before);
+        st.blank_rows += hs.blank_rows;
+        st.n += hs.n;
+        st.consumed = hs.consumed;
+        for (a, c) in st.col_used.iter_mut().zip(hs.col_used) {
+            *a |= c;
+        }
+    }
+
     fn row(
         &self,
         st: &mut WalkState,
