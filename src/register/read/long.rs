@@ -97,6 +97,7 @@ pub(super) fn read_long<R: Read>(
         id_col,
         needed,
         categories: crate::codes::category_table(),
+        tail: Tail::of(header.len(), date_col, session_col, mark_col, id_col),
     };
     let mut st = LongState::default();
     let read_err = |e: std::io::Error| {
@@ -124,17 +125,17 @@ pub(super) fn read_long<R: Read>(
     }
     crate::timing("  rows", t);
     progress.advance(st.consumed);
-    for (line, why) in super::plausible::implausible(&st.first_line, b.opts.as_of) {
+    for (line, why) in super::plausible::implausible(&st.s.first_line, b.opts.as_of) {
         b.err.push(Some(line), Some(&header[date_col]), why);
         b.err.remedy(super::plausible::DATE_REMEDY);
     }
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
-        if st.sets_used[set.index()] {
+        if st.s.sets_used[set.index()] {
             b.code_sets.insert(set);
         }
     }
     let t = std::time::Instant::now();
-    let done = finish(b, Layout::Long, &cols, st.summary, st.blank_rows);
+    let done = finish(b, Layout::Long, &cols, st.s.summary, st.blank_rows);
     crate::timing("  in id order", t);
     done
 }
@@ -191,39 +192,105 @@ struct LongPlan<'p> {
     id_col: usize,
     needed: usize,
     categories: &'static [[Option<crate::codes::Category>; 64]; 2],
+    /// When the session's columns (date, AM/PM, mark) are the last of the header, after every
+    /// pupil column: where each is among them.
+    tail: Option<Tail>,
+}
+
+/// The session's columns at the end of a long export's rows: a row whose line begins with the
+/// same text as the row before, up to them, is the same pupil's, and only they are read.
+struct Tail {
+    /// How many: 2 (date and mark) or 3 (date, AM/PM and mark).
+    len: usize,
+    date: usize,
+    session: Option<usize>,
+    mark: usize,
+}
+
+impl Tail {
+    fn of(
+        header_len: usize,
+        date: usize,
+        session: Option<usize>,
+        mark: usize,
+        id: usize,
+    ) -> Option<Tail> {
+        let len = 2 + usize::from(session.is_some());
+        let first = header_len.checked_sub(len)?;
+        let at = |k: usize| k.checked_sub(first);
+        (id < first).then_some(())?;
+        let (date, mark) = (at(date)?, at(mark)?);
+        let session = match session {
+            Some(k) => Some(at(k)?),
+            None => None,
+        };
+        Some(Tail {
+            len,
+            date,
+            session,
+            mark,
+        })
+    }
+
+    /// The cells of `rest` (the text after the pupil's columns), if it has exactly the session's
+    /// columns.
+    #[inline]
+    fn cells<'r>(&self, rest: &'r [u8]) -> Option<[&'r [u8]; 3]> {
+        let mut cells: [&[u8]; 3] = [b""; 3];
+        let mut from = 0;
+        let mut k = 0;
+        for p in memchr::memchr_iter(b',', rest) {
+            if k + 1 >= self.len {
+                return None;
+            }
+            cells[k] = &rest[from..p];
+            from = p + 1;
+            k += 1;
+        }
+        if k + 1 != self.len {
+            return None;
+        }
+        cells[k] = &rest[from..];
+        Some(cells)
+    }
 }
 
 /// One reader's running state over a long export's rows.
+#[derive(Default)]
 struct LongState {
-    /// The date text of the last rows, and what each day is (a small direct-mapped cache).
-    day_cache: Vec<((u64, u64, u8), Option<Day>)>,
-    sets_used: [bool; 2],
-    summary: Option<usize>,
+    /// What the sessions read so far have found.
+    s: Sessions,
     blank_rows: usize,
     n: usize,
-    weekend_reported: BTreeSet<NaiveDate>,
     /// The pupil of the row before: usually the same.
     last_id: Vec<u8>,
     last_pi: usize,
     consumed: u64,
     ranges: Vec<(usize, usize)>,
+    /// The text of the row before up to its session's columns, when it was a pupil's row
+    /// (`last_pi`'s) without quotes; else empty.
+    prefix: Vec<u8>,
+}
+
+/// The part of a long reader's state that reading a session changes.
+struct Sessions {
+    /// The date text of the last rows, and what each day is (a small direct-mapped cache).
+    day_cache: Vec<((u64, u64, u8), Option<Day>)>,
+    sets_used: [bool; 2],
+    /// A total row read with no row after it yet.
+    summary: Option<usize>,
+    weekend_reported: BTreeSet<NaiveDate>,
     /// The line each session date first appears on, to check the dates once read.
     first_line: BTreeMap<NaiveDate, usize>,
 }
 
-impl Default for LongState {
+impl Default for Sessions {
     fn default() -> Self {
-        LongState {
+        Sessions {
             day_cache: vec![((0, 0, 0), None); DAY_CACHE],
             sets_used: [false; 2],
             summary: None,
-            blank_rows: 0,
-            n: 0,
             weekend_reported: BTreeSet::new(),
-            last_id: Vec::new(),
-            last_pi: usize::MAX,
-            consumed: 0,
-            ranges: Vec::with_capacity(32),
             first_line: BTreeMap::new(),
         }
     }
@@ -233,7 +300,7 @@ impl Walk for LongPlan<'_> {
     type State = LongState;
 
     fn summary(st: &LongState) -> Option<usize> {
-        st.summary
+        st.s.summary
     }
 
     fn append_marks(&self, b: &mut Builder<'_>, h: &mut Builder<'_>) {
@@ -265,19 +332,19 @@ impl Walk for LongPlan<'_> {
     }
 
     fn append_state(st: &mut LongState, hs: LongState, lines_before: usize) {
-        for (a, c) in st.sets_used.iter_mut().zip(hs.sets_used) {
+        for (a, c) in st.s.sets_used.iter_mut().zip(hs.s.sets_used) {
             *a |= c;
         }
-        st.summary = hs.summary.map(|l| l + lines_before);
+        st.s.summary = hs.s.summary.map(|l| l + lines_before);
         st.blank_rows += hs.blank_rows;
         st.n += hs.n;
         st.consumed = hs.consumed;
         // the first half's lines come first: a date it met keeps its line
-        for (date, line) in hs.first_line {
-            st.first_line.entry(date).or_insert(line + lines_before);
+        for (date, line) in hs.s.first_line {
+            st.s.first_line.entry(date).or_insert(line + lines_before);
         }
         // a weekend is a problem, so no merged half has one
-        debug_assert!(hs.weekend_reported.is_empty());
+        debug_assert!(hs.s.weekend_reported.is_empty());
     }
 
     fn row(
@@ -294,6 +361,26 @@ impl Walk for LongPlan<'_> {
         {
             progress.advance(row.consumed);
         }
+        // the commonest row: the same pupil as the row before, its columns the same text
+        if let Some(tail) = &self.tail
+            && !st.prefix.is_empty()
+            && let Some(line) = row.plain()
+            && line.len() > st.prefix.len()
+            && line.starts_with(&st.prefix)
+            && let Some(cells) = tail.cells(&line[st.prefix.len()..])
+        {
+            let scell = tail.session.map(|k| cells[k]);
+            return self.session(
+                &mut st.s,
+                b,
+                st.last_pi,
+                row.line,
+                cells[tail.date],
+                scell,
+                cells[tail.mark],
+            );
+        }
+        st.prefix.clear();
         let rec = row.fields(&mut st.ranges, None);
         if rec.len() < self.needed {
             if rec.is_blank() {
@@ -301,7 +388,7 @@ impl Walk for LongPlan<'_> {
                 return true;
             }
             if is_summary_row(&rec, self.cols) {
-                st.summary.get_or_insert(rec.line);
+                st.s.summary.get_or_insert(rec.line);
                 return true;
             }
             b.err.push(
@@ -336,7 +423,7 @@ impl Walk for LongPlan<'_> {
                 return true;
             }
             if is_summary_row(&rec, self.cols) {
-                st.summary.get_or_insert(rec.line);
+                st.s.summary.get_or_insert(rec.line);
                 return true;
             }
             let Some((id, details)) = b.pupil_of(&rec, self.cols) else {
@@ -361,7 +448,36 @@ impl Walk for LongPlan<'_> {
             st.last_pi = pi;
             pi
         };
-        if let Some(s) = st.summary.take() {
+        // the pupil's columns are the next row's too, if its line begins with the same text
+        if let Some(tail) = &self.tail
+            && rec.plain
+            && rec.len() == self.header.len()
+        {
+            let start = rec.ranges[self.header.len() - tail.len].0;
+            st.prefix.extend_from_slice(&rec.buf[..start]);
+        }
+        let dcell = rec.field(self.date_col);
+        let scell = self.session_col.map(|k| rec.field(k));
+        let mcell = rec.field(self.mark_col);
+        self.session(&mut st.s, b, pi, rec.line, dcell, scell, mcell)
+    }
+}
+
+impl LongPlan<'_> {
+    /// Read one row's session (its date, AM or PM, and mark) for pupil `pi`; false to stop.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn session(
+        &self,
+        ss: &mut Sessions,
+        b: &mut Builder<'_>,
+        pi: usize,
+        line: usize,
+        dcell: &[u8],
+        scell: Option<&[u8]>,
+        mcell: &[u8],
+    ) -> bool {
+        if let Some(s) = ss.summary.take() {
             b.err.push(
                 Some(s),
                 None,
@@ -370,11 +486,10 @@ impl Walk for LongPlan<'_> {
         }
         b.rows += 1;
         // the date: a small direct-mapped cache from the cell's text to what the day is
-        let dcell = rec.field(self.date_col);
         let key = date_key(dcell);
         let slot_of_key = ((key.0 ^ key.1.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             >> (64 - DAY_CACHE.trailing_zeros())) as usize;
-        let e = &mut st.day_cache[slot_of_key];
+        let e = &mut ss.day_cache[slot_of_key];
         let day = if e.0 == key && key.2 != 0 {
             e.1
         } else {
@@ -393,13 +508,13 @@ impl Walk for LongPlan<'_> {
                 *e = (key, parsed);
             }
             if let Some(p) = &parsed {
-                st.first_line.entry(p.date).or_insert(rec.line);
+                ss.first_line.entry(p.date).or_insert(line);
             }
             parsed
         };
         let Some(day) = day else {
             b.err.push(
-                Some(rec.line),
+                Some(line),
                 Some(&self.header[self.date_col]),
                 format!(
                     "{:?} is not a date (or not one that exists)",
@@ -410,7 +525,7 @@ impl Walk for LongPlan<'_> {
             return !b.err.too_many();
         };
         let date = day.date;
-        let half = match self.session_col.map(|k| rec.field(k)) {
+        let half = match scell {
             Some(cell) => match cell {
                 b"AM" => Some(Half::Am),
                 b"PM" => Some(Half::Pm),
@@ -423,21 +538,20 @@ impl Walk for LongPlan<'_> {
                 .session_col
                 .map(|k| self.header[k].as_str())
                 .unwrap_or("Session");
-            let text = self
-                .session_col
-                .map(|k| String::from_utf8_lossy(rec.field(k)).into_owned())
+            let text = scell
+                .map(|c| String::from_utf8_lossy(c).into_owned())
                 .unwrap_or_default();
             b.err.push(
-                Some(rec.line),
+                Some(line),
                 Some(col),
                 format!("{text:?} is not a session: expected AM or PM"),
             );
             return !b.err.too_many();
         };
         if day.slot0 == usize::MAX {
-            if st.weekend_reported.insert(date) {
+            if ss.weekend_reported.insert(date) {
                 b.err.push(
-                    Some(rec.line),
+                    Some(line),
                     Some(&self.header[self.date_col]),
                     format!(
                         "{} is a {}: schools do not hold sessions at weekends",
@@ -451,20 +565,18 @@ impl Walk for LongPlan<'_> {
         }
         let slot = day.slot0 + usize::from(half == Half::Pm);
         // the commonest mark: one byte, a code valid for the day, the session not yet seen
-        let mcell = rec.field(self.mark_col);
         if mcell.len() == 1 {
             let v = b.marks.single[mcell[0] as usize];
             if v != 0xFE && v != 0 && self.categories[day.set][v as usize].is_some() {
                 let m = b.row_mut(pi, slot + 1);
                 if m[slot] == NOT_COVERED {
                     m[slot] = v;
-                    st.sets_used[day.set] = true;
+                    ss.sets_used[day.set] = true;
                     return true;
                 }
             }
         }
         let s = Session { date, half };
-        let line = rec.line;
         let mark_header = &self.header[self.mark_col];
         b.put(pi, slot, mcell, s, || {
             format!(
@@ -479,7 +591,6 @@ impl Walk for LongPlan<'_> {
         true
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::date_key;

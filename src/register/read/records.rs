@@ -327,6 +327,14 @@ enum RowKind<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The line, when it has no quotes (its fields are then its text between commas).
+    pub(super) fn plain(&self) -> Option<&'a [u8]> {
+        match self.kind {
+            RowKind::Plain(line) => Some(line),
+            RowKind::Split(..) => None,
+        }
+    }
+
     /// The record's fields. With `limit`, a plain line is split only into its first `limit`
     /// fields; where the rest begins is [`Fields::rest`].
     pub(super) fn fields<'b>(

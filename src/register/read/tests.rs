@@ -591,3 +591,94 @@ fn a_long_export_is_split_between_two_pupils_rows() {
         None
     );
 }
+
+#[test]
+fn reading_only_the_session_columns_of_a_pupils_next_row_reads_what_splitting_it_whole_does() {
+    // The same export twice: the session columns last (a row with the same pupil text as the
+    // row before is read from its session columns alone), and first (every row split whole).
+    // What is read, or what is wrong, must be the same.
+    type Edit = Box<dyn Fn(usize, usize, String) -> String>;
+    let edits: Vec<Edit> = vec![
+        Box::new(|_, _, row| row),
+        // a bad mark, a session that is neither AM nor PM, a Saturday, an empty mark
+        Box::new(|i, k, row| {
+            if (i, k) == (3, 9) {
+                format!("{}%", &row[..row.len() - 1])
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (4, 2) {
+                row.replacen(",AM,", ",XX,", 1).replacen(",PM,", ",XX,", 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (5, 4) {
+                row.replacen("/2024,", "/2024 ,", 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (6, 6) {
+                row[..row.rfind(',').unwrap() + 1].to_string()
+            } else {
+                row
+            }
+        }),
+        // a row with a cell too many; the same UPN with another name; a blank row between
+        Box::new(|i, k, row| {
+            if (i, k) == (7, 8) {
+                format!("{row},extra")
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (8, 8) {
+                row.replacen("Smith8,", "Smyth8,", 1)
+            } else {
+                row
+            }
+        }),
+        Box::new(|i, k, row| {
+            if (i, k) == (9, 8) {
+                format!(",,,,,,\r\n{row}")
+            } else {
+                row
+            }
+        }),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let read = |bytes: &[u8]| {
+        let p = write(dir.path(), "long.csv", bytes);
+        read_export(&p, &ReadOptions::default(), &NoProgress)
+            .map(|mut e| {
+                e.sha256.clear();
+                format!("{:?} {:?} {:?}", e.pupils, e.marks, e.notices)
+            })
+            .map_err(|e| e.to_string())
+    };
+    for (n, edit) in edits.into_iter().enumerate() {
+        let last = big_long_export(12, false, edit);
+        // the same rows with the session columns (the last three) moved to the front
+        let text = String::from_utf8(last.clone()).unwrap();
+        let mut first = String::new();
+        for line in text.split_terminator("\r\n") {
+            let cells: Vec<&str> = line.split(',').collect();
+            // the header's columns 4, 5 and 6 (Date, Session, Mark) first; any cell over after
+            let (k, end) = (4.min(cells.len()), 7.min(cells.len()));
+            first.push_str(
+                &[&cells[k..end], &cells[..k], &cells[end..]]
+                    .concat()
+                    .join(","),
+            );
+            first.push_str("\r\n");
+        }
+        let (a, b) = (read(&last), read(first.as_bytes()));
+        assert_eq!(a, b, "edit {n}");
+    }
+}
