@@ -172,4 +172,15 @@ mod tests {
             assert_eq!(got, want, "{n} items");
         }
     }
+
+    #[test]
+    fn a_row_being_made_takes_no_more_room_than_the_row_so_the_list_is_not_held_twice() {
+        // `parallel::map_into_place` makes the rows in `Option` slots and takes the list over
+        // in place: only when a slot is the size of a row (a niche in the row)
+        use std::mem::size_of;
+        assert_eq!(
+            size_of::<Option<super::FlagRow>>(),
+            size_of::<super::FlagRow>()
+        );
+    }
 }
