@@ -4,7 +4,7 @@
 
 use super::build::Builder;
 use super::records::{Records, Row};
-use super::{Progress, TextEncoding};
+use super::{ExportError, Progress, TextEncoding};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -114,6 +114,34 @@ pub(super) trait Walk: Sync {
     fn append_state(st: &mut Self::State, hs: Self::State, lines_before: usize);
 }
 
+/// Read the rest of the export's rows: in two halves where `split` gives a place (see
+/// [`read_halves`]), else in one go.
+pub(super) fn read_rows<R: Read, W: Walk>(
+    rec: &mut Records<R>,
+    b: &mut Builder<'_>,
+    walk: &W,
+    st: &mut W::State,
+    split: Option<(&SplitSource<'_>, Split)>,
+    progress: &dyn Progress,
+) -> Result<(), Option<ExportError>> {
+    let file = b.file;
+    let t = std::time::Instant::now();
+    match split {
+        Some((s, at)) => read_halves(rec, b, walk, st, s.path, at, progress),
+        None => rec.for_each(|row| walk.row(st, b, row, Some(progress))),
+    }
+    .map_err(|e| {
+        Some(ExportError::one(
+            file,
+            None,
+            format!("cannot be read: {e}"),
+            "",
+        ))
+    })?;
+    crate::timing("  rows", t);
+    Ok(())
+}
+
 /// Read the rest of the export in two halves at once: this thread reads up to `at`, another
 /// reads from `at` to the end into a builder of its own, and the second half's pupils and marks
 /// are appended to the first's. The result is the one reading the file in one go gives, as
@@ -127,7 +155,7 @@ pub(super) trait Walk: Sync {
 /// * the text's encoding, decided by the first non-ASCII text, was decided the same way.
 ///
 /// Otherwise the second half is set aside and this thread reads on from `at`, as if alone.
-pub(super) fn read_halves<R: Read, W: Walk>(
+fn read_halves<R: Read, W: Walk>(
     rec: &mut Records<R>,
     b: &mut Builder<'_>,
     walk: &W,

@@ -3,7 +3,7 @@
 use super::build::{Builder, ReadResult, finish};
 use super::columns::Columns;
 use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
-use super::halves::{SplitSource, Walk, find_split, read_halves};
+use super::halves::{SplitSource, Walk, find_split, read_rows};
 use super::marks::trim_ascii;
 use super::records::{Records, Row};
 use super::{ExportError, Layout, NOT_COVERED, Progress};
@@ -100,30 +100,15 @@ pub(super) fn read_long<R: Read>(
         tail: Tail::of(header.len(), date_col, session_col, mark_col, id_col),
     };
     let mut st = LongState::default();
-    let read_err = |e: std::io::Error| {
-        Some(ExportError::one(
-            b.file,
-            None,
-            format!("cannot be read: {e}"),
-            "",
-        ))
-    };
     // a large export is read in two halves, one on each core (see `read_halves`), split between
     // two pupils' rows
-    let at = match split {
-        Some(s) => find_split(s, rec.consumed, |w| between_pupils(w, id_col)).unwrap_or(None),
-        None => None,
-    };
-    let t = std::time::Instant::now();
-    match (split, at) {
-        (Some(s), Some(at)) => {
-            read_halves(rec, b, &plan, &mut st, s.path, at, progress).map_err(read_err)?
-        }
-        _ => rec
-            .for_each(|row| plan.row(&mut st, b, row, Some(progress)))
-            .map_err(read_err)?,
-    }
-    crate::timing("  rows", t);
+    let at = split.and_then(|s| {
+        Some((
+            s,
+            find_split(s, rec.consumed, |w| between_pupils(w, id_col)).ok()??,
+        ))
+    });
+    read_rows(rec, b, &plan, &mut st, at, progress)?;
     progress.advance(st.consumed);
     for (line, why) in super::plausible::implausible(&st.s.first_line, b.opts.as_of) {
         b.err.push(Some(line), Some(&header[date_col]), why);

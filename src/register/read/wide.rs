@@ -2,7 +2,7 @@
 
 use super::build::{Builder, ReadResult, finish, header_strings};
 use super::columns::{Columns, HeaderCell, find_pupil_columns, is_summary_row};
-use super::halves::{SplitSource, Walk, after_first_line_end, find_split, read_halves};
+use super::halves::{SplitSource, Walk, after_first_line_end, find_split, read_rows};
 use super::marks::trim_ascii;
 use super::records::{Records, Row};
 use super::simd::comma_mask16;
@@ -14,7 +14,7 @@ use crate::register::{WEEK_SLOTS, slot_in_week};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
-use std::io::{self, Read};
+use std::io::Read;
 
 pub(super) fn read_wide<R: Read>(
     rec: &mut Records<R>,
@@ -230,30 +230,11 @@ pub(super) fn read_wide<R: Read>(
         cell_code,
     };
     let mut st = WalkState::default();
-    let file = b.file;
-    let read_err = |e: io::Error| {
-        Some(ExportError::one(
-            file,
-            None,
-            format!("cannot be read: {e}"),
-            "",
-        ))
-    };
     // a large export is read in two halves, one on each core (see `read_halves`)
-    let at = match split {
-        Some(s) if plan.fast => find_split(s, rec.consumed, after_first_line_end).unwrap_or(None),
-        _ => None,
-    };
-    let t = std::time::Instant::now();
-    match (split, at) {
-        (Some(s), Some(at)) => {
-            read_halves(rec, b, &plan, &mut st, s.path, at, progress).map_err(read_err)?
-        }
-        _ => rec
-            .for_each(|row| plan.row(&mut st, b, row, Some(progress)))
-            .map_err(read_err)?,
-    }
-    crate::timing("  rows", t);
+    let at = split
+        .filter(|_| plan.fast)
+        .and_then(|s| Some((s, find_split(s, rec.consumed, after_first_line_end).ok()??)));
+    read_rows(rec, b, &plan, &mut st, at, progress)?;
     progress.advance(st.consumed);
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
         if st.col_used[set.index()] {
