@@ -125,21 +125,25 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
             [c.attended(), c.possible, r.index as u32, k as u32]
         })
         .collect();
+    // pupils with too few possible sessions go after the rest (kept apart, in the same order)
+    let few = |k: &[u32; 4]| k[1] < q.min_sessions;
     keys.sort_unstable_by(|a, b| {
-        match (Fraction::new(a[0], a[1]), Fraction::new(b[0], b[1])) {
-            (Some(x), Some(y)) => x.cmp_rate(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then(a[2].cmp(&b[2]))
+        few(a).cmp(&few(b)).then_with(|| {
+            match (Fraction::new(a[0], a[1]), Fraction::new(b[0], b[1])) {
+                (Some(x), Some(y)) => x.cmp_rate(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then(a[2].cmp(&b[2]))
+        })
     });
+    let enough = keys.iter().take_while(|k| !few(k)).count();
     let mut order: Vec<u32> = keys.into_iter().map(|k| k[3]).collect();
     crate::order::permute_in_place(&mut rows, &mut order);
+    // the few-session rows are at the end: only they are moved
+    let few_sessions = rows.split_off(enough);
     crate::timing("  sort", t0);
-    let few_sessions: Vec<FlagRow> = rows
-        .extract_if(.., |r| r.analysis.counts.possible < q.min_sessions)
-        .collect();
     Flagged {
         rows,
         few_sessions,

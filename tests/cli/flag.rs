@@ -352,6 +352,58 @@ fn filters_and_few_sessions() {
 }
 
 #[test]
+fn pupils_with_few_sessions_are_listed_after_the_rest_each_part_lowest_attendance_first() {
+    let ws = Ws::new();
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    // a minimum that puts some pupils on each side: the middle pupil's possible sessions
+    let (_, all) = flag_all(&ws, &[]);
+    let n = |r: &BTreeMap<String, String>, k: &str| r[k].parse::<u64>().unwrap();
+    let mut possible: Vec<u64> = all.values().map(|r| n(r, "possible")).collect();
+    possible.sort();
+    let min = possible[possible.len() / 2].to_string();
+    let out = ws
+        .attend(["flag", "--all", "--format", "csv", "--min-sessions", &min])
+        .assert()
+        .success();
+    let rows = csv_rows(&String::from_utf8_lossy(&out.get_output().stdout));
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (few, possible, present, aea) = (
+        col("few_sessions"),
+        col("possible"),
+        col("present"),
+        col("approved_activity"),
+    );
+    let rows = &rows[1..];
+    let apart = rows.iter().position(|r| r[few] == "yes").unwrap();
+    assert!(apart > 0, "some pupils have enough sessions");
+    assert!(
+        rows[apart..].iter().all(|r| r[few] == "yes"),
+        "the few-session pupils come last"
+    );
+    // each part lowest attendance first: attended/possible compared exactly
+    let rate = |r: &Vec<String>| {
+        let p: u64 = r[possible].parse().unwrap();
+        let a = r[present].parse::<u64>().unwrap() + r[aea].parse::<u64>().unwrap();
+        (a, p)
+    };
+    for part in [&rows[..apart], &rows[apart..]] {
+        for w in part.windows(2) {
+            let ((a1, p1), (a2, p2)) = (rate(&w[0]), rate(&w[1]));
+            assert!(
+                p1 == 0 || p2 == 0 || a1 * p2 <= a2 * p1,
+                "{:?} before {:?}",
+                w[0],
+                w[1]
+            );
+        }
+    }
+    assert_eq!(rows.len(), all.len());
+}
+
+#[test]
 fn bad_requests_are_clear_errors_and_write_nothing() {
     let ws = Ws::new();
     ws.attend(["import"])
