@@ -55,16 +55,5 @@ pub fn current_branch(w: &Path) -> String {
 
 /// Merge `branch` into the branch checked out in `w`; panics with git's output on a conflict.
 pub fn merge(w: &Path, branch: &str) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(w)
-        .args(["merge", "--no-edit", branch])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "merge failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    git(w, &["merge", "--no-edit", branch]);
 }
