@@ -72,9 +72,6 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     // the counts decide who is listed (all of the cohort with --all, unless a band is asked
     // for); only they get the full analysis, whose counts are the same
     let is_listed = |i: usize| -> bool {
-        if q.all && q.band.is_none() {
-            return true;
-        }
         let c = frame.counts(i);
         match q.band {
             // a band is its own filter, whatever the threshold: at-risk pupils are above the

@@ -379,8 +379,7 @@ pub(super) fn finish(
             *c |= *v != NOT_COVERED;
         }
     }
-    let mut order_left = by_id;
-    crate::order::permute_in_place(&mut pupils, &mut order_left);
+    crate::order::permute_in_place(&mut pupils, &mut by_id);
     let slots: Vec<usize> = (0..n).filter(|&j| covered[j]).collect();
     let sess = |j: usize| crate::register::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
     let mut notices = Vec::new();
