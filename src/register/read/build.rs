@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 
 /// A long export's rows start with room for a year's weeks (53), and grow by half a year when
 /// an export's weeks outgrow them.
-const LONG_WEEKS: usize = 53;
+pub(super) const LONG_WEEKS: usize = 53;
 const LONG_MORE_WEEKS: usize = 26;
 
 pub(super) struct Builder<'a> {
@@ -36,10 +36,9 @@ pub(super) struct Builder<'a> {
     /// order): no heap object per pupil, and in [`finish`] put in order where they are.
     pub(super) wide_rows: Vec<u8>,
     /// The length of a row in `wide_rows`: a wide export's weeks, fixed by its header; or, for a
-    /// long export (`long`), room for the weeks seen so far and more.
+    /// long export, whose weeks appear as its rows are read, room for the weeks seen so far and
+    /// more (widened when they outgrow it).
     pub(super) row_len: usize,
-    /// A long export: its weeks appear as its rows are read, so its rows may need to grow.
-    pub(super) long: bool,
     pub(super) by_id: FxHashMap<Box<[u8]>, u32>,
     pub(super) code_sets: BTreeSet<CodeSet>,
     pub(super) no_mark_cells: usize,
@@ -54,7 +53,6 @@ impl<'a> Builder<'a> {
     #[inline]
     pub(super) fn row_mut(&mut self, pi: usize, len: usize) -> &mut [u8] {
         if len > self.row_len {
-            debug_assert!(self.long, "a wide export's rows hold its header's weeks");
             self.widen(len);
         }
         &mut self.wide_rows[pi * self.row_len..(pi + 1) * self.row_len]
@@ -62,9 +60,6 @@ impl<'a> Builder<'a> {
 
     /// Add a pupil, with a row of marks not yet covered; its index.
     pub(super) fn add_pupil(&mut self, details: Pupil, line: usize) -> usize {
-        if self.long && self.row_len == 0 {
-            self.row_len = LONG_WEEKS * WEEK_SLOTS;
-        }
         let pi = self.pupils.len();
         self.pupils.push(ExportPupil { details, line });
         self.wide_rows
@@ -103,7 +98,6 @@ impl<'a> Builder<'a> {
             pupils: Vec::new(),
             wide_rows: Vec::new(),
             row_len: self.row_len,
-            long: self.long,
             by_id: FxHashMap::default(),
             code_sets: BTreeSet::new(),
             no_mark_cells: 0,

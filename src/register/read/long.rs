@@ -1,6 +1,6 @@
 //! The long layout: one row per mark, with date, session (AM/PM) and mark columns.
 
-use super::build::{Builder, ReadResult, finish};
+use super::build::{Builder, LONG_WEEKS, ReadResult, finish};
 use super::columns::Columns;
 use super::columns::{find_pupil_columns, is_summary_row, parse_long_date};
 use super::halves::{SplitSource, Walk, find_split, read_rows};
@@ -100,6 +100,8 @@ pub(super) fn read_long<R: Read>(
         tail: Tail::of(header.len(), date_col, session_col, mark_col, id_col),
     };
     let mut st = LongState::default();
+    // each pupil's row starts with room for a year's weeks
+    b.row_len = LONG_WEEKS * WEEK_SLOTS;
     // a large export is read in two halves, one on each core (see `read_halves`), split between
     // two pupils' rows
     let at = split.and_then(|s| {

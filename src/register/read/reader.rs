@@ -208,7 +208,6 @@ pub(super) fn read_records<R: Read>(
         pupils: Vec::new(),
         wide_rows: Vec::new(),
         row_len: 0,
-        long: false,
         by_id: FxHashMap::default(),
         code_sets: BTreeSet::new(),
         no_mark_cells: 0,
@@ -313,18 +312,15 @@ pub(super) fn read_records<R: Read>(
             progress,
             split,
         ),
-        Layout::Long => {
-            b.long = true;
-            read_long(
-                &mut rec,
-                &mut b,
-                header,
-                long_cols,
-                header_line,
-                progress,
-                split,
-            )
-        }
+        Layout::Long => read_long(
+            &mut rec,
+            &mut b,
+            header,
+            long_cols,
+            header_line,
+            progress,
+            split,
+        ),
     }
     .map_err(|e| e.unwrap_or_else(|| std::mem::take(&mut b.err)))?;
     let mut export = export;
