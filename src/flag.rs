@@ -112,31 +112,15 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
     crate::timing("  analyse", t0);
     let t0 = std::time::Instant::now();
     // lowest attendance first, then register order; the rows are large, so sort small keys
-    // (attended, possible, register index, position) and then move each row once, in place
-    // (no second copy of the rows)
-    let mut keys: Vec<[u32; 4]> = rows
+    // and then move each row once, in place (no second copy of the rows)
+    let facts: Vec<[u32; 3]> = rows
         .iter()
-        .enumerate()
-        .map(|(k, r)| {
+        .map(|r| {
             let c = &r.analysis.counts;
-            [c.attended(), c.possible, r.index as u32, k as u32]
+            [c.attended(), c.possible, r.index as u32]
         })
         .collect();
-    // pupils with too few possible sessions go after the rest (kept apart, in the same order)
-    let few = |k: &[u32; 4]| k[1] < q.min_sessions;
-    keys.sort_unstable_by(|a, b| {
-        few(a).cmp(&few(b)).then_with(|| {
-            match (Fraction::new(a[0], a[1]), Fraction::new(b[0], b[1])) {
-                (Some(x), Some(y)) => x.cmp_rate(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-            .then(a[2].cmp(&b[2]))
-        })
-    });
-    let enough = keys.iter().take_while(|k| !few(k)).count();
-    let mut order: Vec<u32> = keys.into_iter().map(|k| k[3]).collect();
+    let (mut order, enough) = list_order(&facts, q.min_sessions);
     crate::order::permute_in_place(&mut rows, &mut order);
     // the few-session rows are at the end: only they are moved
     let few_sessions = rows.split_off(enough);
@@ -146,6 +130,61 @@ pub fn flag(reg: &Register, frame: &Frame<'_>, q: &FlagQuery, t: &Thresholds) ->
         few_sessions,
         cohort,
     }
+}
+
+/// The order of a list's rows, given each row's (attended, possible, register index): lowest
+/// attendance first, then register order; rows with fewer than `min_sessions` possible sessions
+/// after the rest, in the same order. Returns the rows' positions in that order and how many come
+/// before the few-session rows.
+fn list_order(rows: &[[u32; 3]], min_sessions: u32) -> (Vec<u32>, usize) {
+    let few = |possible: u32| possible < min_sessions;
+    // each row's place as one number: a few-session row after the rest, a rate (its key) before
+    // no rate (no possible sessions, after every key), then the register index, then the
+    // position; sorting plain numbers is several times faster than comparing rates
+    let keys: Option<Vec<u128>> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, &[attended, possible, index])| {
+            let rate = match Fraction::new(attended, possible) {
+                Some(f) => f.rate_key()?,
+                None => 1 << 41,
+            };
+            Some(
+                u128::from(few(possible)) << 127
+                    | u128::from(rate) << 64
+                    | u128::from(index) << 32
+                    | k as u128,
+            )
+        })
+        .collect();
+    let order: Vec<u32> = match keys {
+        Some(mut keys) => {
+            keys.sort_unstable();
+            keys.into_iter().map(|k| k as u32).collect()
+        }
+        // a rate no key orders exactly (over a million sessions): compare the rates themselves
+        None => {
+            let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let ([aa, ap, ai], [ba, bp, bi]) = (rows[a as usize], rows[b as usize]);
+                few(ap).cmp(&few(bp)).then_with(|| {
+                    match (Fraction::new(aa, ap), Fraction::new(ba, bp)) {
+                        (Some(x), Some(y)) => x.cmp_rate(y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    }
+                    .then(ai.cmp(&bi))
+                })
+            });
+            order
+        }
+    };
+    let enough = order
+        .iter()
+        .take_while(|&&k| !few(rows[k as usize][1]))
+        .count();
+    (order, enough)
 }
 
 /// The items for which `keep` is true, worked out on the machine's cores, in order.
@@ -162,7 +201,47 @@ fn parallel_filter(items: &[usize], keep: impl Fn(usize) -> bool + Sync) -> Vec<
 
 #[cfg(test)]
 mod tests {
-    use super::parallel_filter;
+    use super::{list_order, parallel_filter};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The list's order, whether sorted by keys or (with a pupil of over a million sessions)
+        /// by comparing rates: lowest attendance first (compared exactly), no possible sessions
+        /// after every rate, ties in register order, rows with few sessions after the rest.
+        #[test]
+        fn rows_are_listed_lowest_attendance_first_with_few_session_rows_last(
+            rows in proptest::collection::vec((0u32..400, 0u32..400, any::<bool>()), 0..300),
+            min_sessions in 0u32..60,
+            huge in any::<bool>(),
+        ) {
+            let mut facts: Vec<[u32; 3]> = rows
+                .iter()
+                .enumerate()
+                .map(|(k, &(a, p, _))| [a.min(p), p, (k as u32 * 7919) % 1000])
+                .collect();
+            facts.sort_by_key(|f| f[2]);
+            facts.dedup_by_key(|f| f[2]);
+            if huge && !facts.is_empty() {
+                facts[0] = [3 << 20, 4 << 20, facts[0][2]];
+            }
+            let (order, enough) = list_order(&facts, min_sessions);
+            // what is wanted, spelt out: a stable sort by (few sessions, rate, index)
+            let mut want: Vec<u32> = (0..facts.len() as u32).collect();
+            want.sort_by(|&x, &y| {
+                let (a, b) = (facts[x as usize], facts[y as usize]);
+                let few = |f: [u32; 3]| f[1] < min_sessions;
+                let rate = |f: [u32; 3], g: [u32; 3]| match (f[1], g[1]) {
+                    (0, 0) => std::cmp::Ordering::Equal,
+                    (0, _) => std::cmp::Ordering::Greater,
+                    (_, 0) => std::cmp::Ordering::Less,
+                    _ => (u128::from(f[0]) * u128::from(g[1])).cmp(&(u128::from(g[0]) * u128::from(f[1]))),
+                };
+                few(a).cmp(&few(b)).then(rate(a, b)).then(a[2].cmp(&b[2]))
+            });
+            prop_assert_eq!(&order, &want);
+            prop_assert_eq!(enough, facts.iter().filter(|f| f[1] >= min_sessions).count());
+        }
+    }
 
     #[test]
     fn parallel_filter_keeps_the_items_in_order_across_threads() {

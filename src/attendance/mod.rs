@@ -207,6 +207,9 @@ pub struct Fraction {
     pub den: u32,
 }
 
+/// The largest denominator [`Fraction::rate_key`] orders exactly.
+const RATE_KEY_MAX_DEN: u32 = 1 << 20;
+
 impl Fraction {
     pub fn new(num: u32, den: u32) -> Option<Fraction> {
         (den > 0).then_some(Fraction { num, den })
@@ -246,6 +249,16 @@ impl Fraction {
     /// Compare two rates exactly.
     pub fn cmp_rate(self, o: Fraction) -> std::cmp::Ordering {
         (self.num as u64 * o.den as u64).cmp(&(o.num as u64 * self.den as u64))
+    }
+
+    /// A number that orders rates exactly as [`Fraction::cmp_rate`] does, so that a list can be
+    /// sorted by plain numbers: `num * 2^40 / den`, rounded down. Two different rates whose
+    /// denominators are at most 2^20 differ by at least 2^-40, so their numbers differ; equal
+    /// rates give the same number. `None` for a rate above 100% or a denominator over 2^20
+    /// (over a million sessions), where that does not hold.
+    pub fn rate_key(self) -> Option<u64> {
+        (self.num <= self.den && self.den <= RATE_KEY_MAX_DEN)
+            .then(|| (u64::from(self.num) << 40) / u64::from(self.den))
     }
 
     pub fn as_f64(self) -> f64 {

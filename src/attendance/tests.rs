@@ -335,6 +335,27 @@ fn periods_resolve_and_bad_ones_are_errors() {
 }
 
 proptest! {
+    /// Sorting by rate keys puts rates in the order exact comparison does: different rates get
+    /// different keys (in the same order), equal rates (49/98 and 1/2) the same key, right up to
+    /// the largest denominator keys are given for.
+    #[test]
+    fn rate_keys_order_rates_exactly_as_comparing_them_does(
+        a in 1u32..=(1 << 20), b in 1u32..=(1 << 20), x in 0.0f64..=1.0, y in 0.0f64..=1.0,
+        scale in 1u32..=8,
+    ) {
+        let near = |den: u32, t: f64| ((f64::from(den) * t) as u32).min(den);
+        let (p, q) = (Fraction::new(near(a, x), a).unwrap(), Fraction::new(near(b, y), b).unwrap());
+        // also the neighbours of p (the closest different rates) and p itself, scaled
+        for q in [q, Fraction { num: p.num.saturating_sub(1), den: p.den }, Fraction { num: (p.num + 1).min(p.den), den: p.den },
+                  Fraction { num: p.num.saturating_mul(scale), den: p.den.saturating_mul(scale) }] {
+            match (p.rate_key(), q.rate_key()) {
+                (Some(kp), Some(kq)) => prop_assert_eq!(kp.cmp(&kq), p.cmp_rate(q), "{:?} {:?}", p, q),
+                (_, None) => prop_assert!(q.den > (1 << 20), "{:?} has a key", q),
+                (None, _) => prop_assert!(false, "{:?} has no key", p),
+            }
+        }
+    }
+
     /// The one-pass analysis counts exactly as the plain counting does, for any marks,
     /// across the code-set change (weeks from July to September 2024).
     #[test]
