@@ -261,6 +261,65 @@ pub struct Frame<'g> {
     /// figures (possible and absent, when next to a closure or holiday) and toward "no mark"
     /// (when the school held the session).
     mask: Vec<u64>,
+    /// The period's whole weeks, from grid week `common_from`: the week most pupils' rows hold
+    /// there (a full week present, a week's closure...) and what it adds to a pupil's figures, so
+    /// that a row holding it is counted a week at once.
+    common: Vec<CommonWeek>,
+    common_from: usize,
+    /// The distinct weeks of `common`, as each slot's [`slot_fields`] index: what one of them adds
+    /// to the per-code tally.
+    common_kinds: Vec<[u8; WEEK_SLOTS]>,
+}
+
+/// A week most pupils hold, and what a row holding it adds ([`Frame::analyse_scoped`]).
+#[derive(Debug, Clone, Copy)]
+struct CommonWeek {
+    /// The ten marks, as two numbers: bytes 0-7 and 8-9 of the week (never matched when a
+    /// byte is [`NO_COMMON`]).
+    head: u64,
+    tail: u16,
+    /// Index into `common_kinds`.
+    kind: u8,
+    /// Whether the week holds a penalty-notice code.
+    penalty: bool,
+    /// The sums of its slots' packed fields: the whole, the masked, and by weekday.
+    total: u64,
+    masked: u64,
+    days: [u64; 5],
+}
+
+/// A byte no stored mark is (they are below 64): a week holding it matches no row.
+const NO_COMMON: u8 = 0xFF;
+/// How many pupils' rows are looked at to find each week's common marks.
+const COMMON_SAMPLE: usize = 64;
+/// At most this many distinct common weeks (the others are counted slot by slot).
+const COMMON_KINDS: usize = 16;
+
+impl CommonWeek {
+    const NONE: CommonWeek = CommonWeek {
+        head: u64::from_le_bytes([NO_COMMON; 8]),
+        tail: u16::from_le_bytes([NO_COMMON; 2]),
+        kind: 0,
+        penalty: false,
+        total: 0,
+        masked: 0,
+        days: [0; 5],
+    };
+
+    /// Does `week` (ten marks) hold exactly this week's marks?
+    #[inline]
+    fn matches(&self, week: &[u8]) -> bool {
+        let (head, tail) = week_words(week);
+        head == self.head && tail == self.tail
+    }
+}
+
+/// A week's ten marks as two numbers (bytes 0-7, bytes 8-9), to compare weeks at once.
+#[inline]
+fn week_words(week: &[u8]) -> (u64, u16) {
+    let head = u64::from_le_bytes(week[..8].try_into().expect("ten marks"));
+    let tail = u16::from_le_bytes(week[8..WEEK_SLOTS].try_into().expect("ten marks"));
+    (head, tail)
 }
 
 const INFO_SET: u8 = 1;
@@ -322,7 +381,7 @@ impl<'g> Frame<'g> {
                 }) | if held[k] { FIELD_NO_MARK } else { 0 }
             })
             .collect();
-        Frame {
+        let mut frame = Frame {
             grid,
             period,
             a,
@@ -335,7 +394,91 @@ impl<'g> Frame<'g> {
             held,
             info,
             mask,
+            common: Vec::new(),
+            common_from: a.div_ceil(WEEK_SLOTS),
+            common_kinds: Vec::new(),
+        };
+        frame.find_common_weeks();
+        frame
+    }
+
+    /// Find each whole week's common marks: the week held most often by a sample of the
+    /// pupils' rows, spread through the register. Which week is chosen only decides how fast
+    /// the figures are counted, never what they are.
+    fn find_common_weeks(&mut self) {
+        let (from, to) = (self.common_from, self.b / WEEK_SLOTS);
+        let rows = self.grid.ids.len();
+        let sample: Vec<usize> = if rows <= COMMON_SAMPLE {
+            (0..rows).collect()
+        } else {
+            (0..COMMON_SAMPLE)
+                .map(|t| t * rows / COMMON_SAMPLE)
+                .collect()
+        };
+        let fields = slot_fields();
+        let flags = slot_flags();
+        for w in from..to {
+            let start = w * WEEK_SLOTS;
+            // the most held week among the sample (the first of equals)
+            let mut seen: Vec<(&[u8], u32)> = Vec::new();
+            for &i in &sample {
+                let week = &self.grid.row(i)[start..start + WEEK_SLOTS];
+                match seen.iter_mut().find(|(m, _)| *m == week) {
+                    Some((_, n)) => *n += 1,
+                    None => seen.push((week, 1)),
+                }
+            }
+            let mut best: Option<(&[u8], u32)> = None;
+            for &(m, n) in &seen {
+                if best.is_none_or(|(_, b)| n > b) {
+                    best = Some((m, n));
+                }
+            }
+            let Some((marks, _)) = best else {
+                self.common.push(CommonWeek::NONE);
+                continue;
+            };
+            // what the week adds, slot by slot, as the per-slot loop adds it
+            let k0 = start - self.a;
+            let kind: [u8; WEEK_SLOTS] =
+                std::array::from_fn(|q| ((self.info[k0 + q] & INFO_SET) << 6) | (marks[q] & 63));
+            let mut c = CommonWeek::NONE;
+            (c.head, c.tail) = week_words(marks);
+            for (q, &idx) in kind.iter().enumerate() {
+                let v = fields[usize::from(idx)];
+                c.total += v;
+                c.masked += v & self.mask[k0 + q];
+                c.days[q / 2] += v;
+                c.penalty |= flags[usize::from(idx >> 6)][usize::from(idx & 63)] & PENALTY != 0;
+            }
+            c.kind = match self.common_kinds.iter().position(|k| *k == kind) {
+                Some(k) => k as u8,
+                None if self.common_kinds.len() < COMMON_KINDS => {
+                    self.common_kinds.push(kind);
+                    (self.common_kinds.len() - 1) as u8
+                }
+                None => {
+                    self.common.push(CommonWeek::NONE);
+                    continue;
+                }
+            };
+            self.common.push(c);
         }
+    }
+
+    /// This frame without common weeks: every session counted one by one (to test the counting
+    /// a week at once against).
+    #[cfg(test)]
+    pub(crate) fn without_common_weeks(mut self) -> Self {
+        self.common = vec![CommonWeek::NONE; self.common.len()];
+        self
+    }
+
+    /// The common week whose first slot is `a + k` (`k` relative to the period's start, at a
+    /// Monday morning, with the whole week inside the period).
+    #[inline]
+    fn common_at(&self, k: usize) -> &CommonWeek {
+        &self.common[(self.a + k) / WEEK_SLOTS - self.common_from]
     }
 
     /// Mondays of the period's school weeks.
@@ -378,24 +521,37 @@ impl<'g> Frame<'g> {
             big.resize(self.weeks.len(), 0);
             &mut big
         };
+        // the penalty-notice codes (G, N, O, U) in slots `k0..k1`, counted in their school weeks
+        // when the scope lets them count; they are few, so only a week (or part week) found to
+        // hold one is looked at again
+        let mut count_penalty = |k0: usize, k1: usize| {
+            for k in k0..k1 {
+                let f = flags[usize::from(self.info[k] & INFO_SET)][usize::from(row[k] & 63)];
+                if f & PENALTY != 0 {
+                    let w = self.school_week[k];
+                    if w != u32::MAX && (all || scope.counts(self.grid.session(self.a + k).date)) {
+                        week_unauth[w as usize] += 1;
+                    }
+                }
+            }
+        };
         // one pass over the row: each session's packed fields (possible, absent, penalty code,
         // no mark) are added to the whole, to its weekday's sums, and, masked, to the
         // holiday-adjacent and no-mark sums; whole school weeks are unrolled so that the weekday
-        // of each session is known without looking it up. 16-bit fields are added up in full
-        // every FIELD_RUN sessions.
+        // of each session is known without looking it up, and a week most pupils hold (a common
+        // week) is added at once. 16-bit fields are added up in full every FIELD_RUN sessions.
         let fields = slot_fields();
         let (info, mask) = (&self.info[..row.len()], &self.mask[..row.len()]);
         // per code set and code: how many sessions (turned into counts once, at the end)
         let mut tally = [0u32; 128];
+        // how many of the row's weeks were each kind of common week
+        let mut common = [0u32; COMMON_KINDS];
         let (mut adj_possible, mut adj_absent, mut no_mark) = (0u32, 0u32, 0u32);
         let (mut day_possible, mut day_absent) = ([0u32; 5], [0u32; 5]);
-        let mut penalty_slots = 0u32;
         let mut run_start = 0;
         while run_start < row.len() {
             let run_end = (run_start + FIELD_RUN).min(row.len());
             let (mut total, mut masked, mut days) = (0u64, 0u64, [0u64; 5]);
-            let mut k = run_start;
-            // to the first Monday morning, then whole weeks, then the rest
             let mut step =
                 |k: usize, day: usize, total: &mut u64, masked: &mut u64, days: &mut [u64; 5]| {
                     let idx = (usize::from(info[k] & INFO_SET) << 6) | usize::from(row[k] & 63);
@@ -405,33 +561,48 @@ impl<'g> Frame<'g> {
                     *masked += v & mask[k];
                     days[day] += v;
                 };
+            // to the first Monday morning, then whole weeks, then the rest
+            let mut k = run_start;
+            let before = total;
             while k < run_end && !(self.a + k).is_multiple_of(WEEK_SLOTS) {
-                step(
-                    k,
-                    (self.a + k) % WEEK_SLOTS / 2,
-                    &mut total,
-                    &mut masked,
-                    &mut days,
-                );
+                let day = (self.a + k) % WEEK_SLOTS / 2;
+                step(k, day, &mut total, &mut masked, &mut days);
                 k += 1;
             }
+            if field(total - before, 2) > 0 {
+                count_penalty(run_start, k);
+            }
             while k + WEEK_SLOTS <= run_end {
-                for q in 0..WEEK_SLOTS {
-                    step(k + q, q / 2, &mut total, &mut masked, &mut days);
+                let c = self.common_at(k);
+                let penalty = if c.matches(&row[k..k + WEEK_SLOTS]) {
+                    common[usize::from(c.kind)] += 1;
+                    total += c.total;
+                    masked += c.masked;
+                    for (d, v) in days.iter_mut().zip(c.days) {
+                        *d += v;
+                    }
+                    c.penalty
+                } else {
+                    let before = total;
+                    for q in 0..WEEK_SLOTS {
+                        step(k + q, q / 2, &mut total, &mut masked, &mut days);
+                    }
+                    field(total - before, 2) > 0
+                };
+                if penalty {
+                    count_penalty(k, k + WEEK_SLOTS);
                 }
                 k += WEEK_SLOTS;
             }
+            let (before, rest) = (total, k);
             while k < run_end {
-                step(
-                    k,
-                    (self.a + k) % WEEK_SLOTS / 2,
-                    &mut total,
-                    &mut masked,
-                    &mut days,
-                );
+                let day = (self.a + k) % WEEK_SLOTS / 2;
+                step(k, day, &mut total, &mut masked, &mut days);
                 k += 1;
             }
-            penalty_slots += field(total, 2);
+            if field(total - before, 2) > 0 {
+                count_penalty(rest, run_end);
+            }
             adj_possible += field(masked, 0);
             adj_absent += field(masked, 1);
             no_mark += field(masked, 3);
@@ -441,22 +612,15 @@ impl<'g> Frame<'g> {
             }
             run_start = run_end;
         }
+        for (kind, &n) in self.common_kinds.iter().zip(&common) {
+            for &idx in kind {
+                tally[usize::from(idx)] += n;
+            }
+        }
         let tally = [
             <[u32; 64]>::try_from(&tally[..64]).expect("64"),
             <[u32; 64]>::try_from(&tally[64..]).expect("64"),
         ];
-        // the penalty-notice codes (G, N, O, U) are few: find their weeks in a second pass
-        if penalty_slots > 0 {
-            for (k, (&m, &info)) in row.iter().zip(&self.info).enumerate() {
-                let f = flags[usize::from(info & INFO_SET)][usize::from(m & 63)];
-                if f & PENALTY != 0 {
-                    let w = self.school_week[k];
-                    if w != u32::MAX && (all || scope.counts(self.grid.session(self.a + k).date)) {
-                        week_unauth[w as usize] += 1;
-                    }
-                }
-            }
-        }
         for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
             .into_iter()
             .zip(&tally)
@@ -466,11 +630,7 @@ impl<'g> Frame<'g> {
             }
         }
         an.counts.no_mark = no_mark;
-        for (&m, &info) in row.iter().zip(&self.info).skip(self.last4_from) {
-            let f = flags[usize::from(info & INFO_SET)][usize::from(m & 63)];
-            an.last4.possible += u32::from(f & POSSIBLE);
-            an.last4.attended += u32::from((f & ATTENDED) >> 3);
-        }
+        an.last4 = self.recent(row, self.last4_from);
         for d in 0..5 {
             an.weekdays[d] = DayRate {
                 possible: day_possible[d],
@@ -481,6 +641,43 @@ impl<'g> Frame<'g> {
         an.holiday_adjacent_possible = adj_possible;
         (an.penalty, an.penalty_max) = rolling_window(&self.weeks, week_unauth, self.period.to);
         an
+    }
+
+    /// Possible and attended sessions of `row` (the period's slots) from slot `from` on: a
+    /// common week at once, other sessions one by one. Attended is possible less absent (a
+    /// possible session is attended or an absence, never both: [`Counts::possible`]).
+    fn recent(&self, row: &[u8], from: usize) -> Recent {
+        let fields = slot_fields();
+        let slot = |k: usize| {
+            fields[(usize::from(self.info[k] & INFO_SET) << 6) | usize::from(row[k] & 63)]
+        };
+        let (possible, absent) = if row.len() - from <= FIELD_RUN {
+            // the sums fit the 16-bit fields
+            let mut sum = 0u64;
+            let mut k = from;
+            while k < row.len() {
+                if (self.a + k).is_multiple_of(WEEK_SLOTS) && k + WEEK_SLOTS <= row.len() {
+                    let c = self.common_at(k);
+                    if c.matches(&row[k..k + WEEK_SLOTS]) {
+                        sum += c.total;
+                        k += WEEK_SLOTS;
+                        continue;
+                    }
+                }
+                sum += slot(k);
+                k += 1;
+            }
+            (field(sum, 0), field(sum, 1))
+        } else {
+            (from..row.len()).fold((0, 0), |(p, a), k| {
+                let v = slot(k);
+                (p + field(v, 0), a + field(v, 1))
+            })
+        };
+        Recent {
+            possible,
+            attended: possible - absent,
+        }
     }
 
     /// One pupil's counts over the period, with the pupil's marks added to `tally` (how many

@@ -356,6 +356,67 @@ proptest! {
         }
     }
 
+    /// Counting a week most pupils hold at once (a common week: a week present, a closure, a
+    /// week of holiday absence) gives every figure counting session by session gives, for
+    /// periods starting and ending on any day, across a week not in the register, with
+    /// penalty-notice codes in common and other weeks, sessions an issued notice rests on and
+    /// pupils not yet of compulsory school age.
+    #[test]
+    fn counting_common_weeks_at_once_gives_the_figures_counting_each_session_does(
+        rows in proptest::collection::vec(proptest::collection::vec((0u8..5, proptest::collection::vec(0u8..=37, 10)), 12), 1..7),
+        from_day in 0i64..20,
+        to_day in 0i64..20,
+        born in proptest::option::of(0i64..3000),
+        used_from in 0i64..40,
+        used_days in proptest::option::of(0i64..40),
+    ) {
+        // twelve weeks from 6 January 2025, with half term (17 February) not in the register
+        let weeks: Vec<NaiveDate> = (0..13).filter(|&w| w != 6).map(|w| d(2025, 1, 6) + Duration::weeks(w)).collect();
+        let code = |c: &str| Code::parse(c).unwrap().as_u8();
+        let typical: [[u8; 10]; 4] = [
+            std::array::from_fn(|q| if q % 2 == 0 { code("/") } else { code("\\") }),
+            [code("#"); 10],
+            std::array::from_fn(|q| if q < 2 { code("G") } else if q % 2 == 0 { code("/") } else { code("\\") }),
+            std::array::from_fn(|q| if q < 4 { code("O") } else { 0 }),
+        ];
+        let mut g = MarkGrid { weeks: weeks.clone(), ..Default::default() };
+        for (i, row) in rows.iter().enumerate() {
+            g.ids.push(Upn::from_body(&format!("80120000{i:04}")).unwrap().into());
+            for (kind, cells) in row {
+                match typical.get(usize::from(*kind)) {
+                    Some(week) => g.marks.extend(week),
+                    None => g.marks.extend(cells),
+                }
+            }
+        }
+        let cal = SchoolCalendar::of(&g);
+        let spec = PeriodSpec {
+            from: Some(d(2025, 1, 6) + Duration::days(from_day)),
+            to: Some(d(2025, 3, 28) - Duration::days(to_day)),
+            ..Default::default()
+        };
+        let Ok(p) = cal.resolve(&g, &spec) else { return Ok(()) };
+        let fast = Frame::new(&g, &cal, p.clone());
+        let slow = Frame::new(&g, &cal, p).without_common_weeks();
+        let used = used_days.map(|n| {
+            let from = d(2025, 1, 6) + Duration::days(used_from);
+            (from, from + Duration::days(n))
+        });
+        let scope = PenaltyScope::for_pupil(born.map(|n| d(2020, 1, 1) + Duration::days(n)), used.into_iter().collect());
+        for i in 0..rows.len() {
+            for scope in [&PenaltyScope::ALL, &scope] {
+                let (a, b) = (fast.analyse_scoped(i, scope), slow.analyse_scoped(i, scope));
+                prop_assert_eq!(&a.counts, &fast.counts(i), "pupil {}", i);
+                prop_assert_eq!(&a.counts, &b.counts);
+                prop_assert_eq!(a.weekdays, b.weekdays);
+                prop_assert_eq!((a.holiday_adjacent, a.holiday_adjacent_possible), (b.holiday_adjacent, b.holiday_adjacent_possible));
+                prop_assert_eq!(a.last4, b.last4);
+                prop_assert_eq!(&a.penalty, &b.penalty);
+                prop_assert_eq!(a.penalty_max, b.penalty_max);
+            }
+        }
+    }
+
     /// The one-pass analysis counts exactly as the plain counting does, for any marks,
     /// across the code-set change (weeks from July to September 2024).
     #[test]
