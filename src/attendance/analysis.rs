@@ -490,13 +490,53 @@ impl<'g> Frame<'g> {
     pub fn counts(&self, i: usize) -> Counts {
         let row = &self.grid.row(i)[self.a..self.b];
         // per code set and stored byte: how many sessions, turned into counts once at the end
-        let mut per_set = [[0u32; 64]; 2];
+        let mut tally = [0u32; 128];
         let mut no_mark = 0u32;
-        for (&m, &info) in row.iter().zip(&self.info) {
-            per_set[usize::from(info & INFO_SET)][usize::from(m & 63)] += 1;
+        let mut slot = |k: usize| {
+            let (m, info) = (row[k], self.info[k]);
+            tally[(usize::from(info & INFO_SET) << 6) | usize::from(m & 63)] += 1;
             no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
+        };
+        // to the first Monday morning, then whole weeks (a common week at once), then the rest
+        let mut common = [0u32; COMMON_KINDS];
+        let mut common_no_mark = 0u32;
+        let head = self.head_slots().min(row.len());
+        (0..head).for_each(&mut slot);
+        let mut k = head;
+        while k + WEEK_SLOTS <= row.len() {
+            let c = self.common_at(k);
+            if c.matches(&row[k..k + WEEK_SLOTS]) {
+                common[usize::from(c.kind)] += 1;
+                common_no_mark += field(c.masked, 3);
+            } else {
+                (k..k + WEEK_SLOTS).for_each(&mut slot);
+            }
+            k += WEEK_SLOTS;
         }
-        counts_of(&per_set, no_mark)
+        (k..row.len()).for_each(&mut slot);
+        self.add_common(&mut tally, &common);
+        let per_set = [
+            <[u32; 64]>::try_from(&tally[..64]).expect("64"),
+            <[u32; 64]>::try_from(&tally[64..]).expect("64"),
+        ];
+        counts_of(&per_set, no_mark + common_no_mark)
+    }
+
+    /// How many of the period's first slots come before its first Monday morning.
+    fn head_slots(&self) -> usize {
+        (WEEK_SLOTS - self.a % WEEK_SLOTS) % WEEK_SLOTS
+    }
+
+    /// Add to a per-code tally (`set * 64 + byte`) the codes of the common weeks a row held,
+    /// `common[kind]` times each kind.
+    fn add_common(&self, tally: &mut [u32; 128], common: &[u32; COMMON_KINDS]) {
+        for (kind, &n) in self.common_kinds.iter().zip(common) {
+            if n > 0 {
+                for &idx in kind {
+                    tally[usize::from(idx)] += n;
+                }
+            }
+        }
     }
 
     /// Everything about row `i` of the grid over the period, every unauthorised session counted
@@ -612,11 +652,7 @@ impl<'g> Frame<'g> {
             }
             run_start = run_end;
         }
-        for (kind, &n) in self.common_kinds.iter().zip(&common) {
-            for &idx in kind {
-                tally[usize::from(idx)] += n;
-            }
-        }
+        self.add_common(&mut tally, &common);
         let tally = [
             <[u32; 64]>::try_from(&tally[..64]).expect("64"),
             <[u32; 64]>::try_from(&tally[64..]).expect("64"),
@@ -654,19 +690,22 @@ impl<'g> Frame<'g> {
         let (possible, absent) = if row.len() - from <= FIELD_RUN {
             // the sums fit the 16-bit fields
             let mut sum = 0u64;
+            // to the first Monday morning, then whole weeks, then the rest
             let mut k = from;
-            while k < row.len() {
-                if (self.a + k).is_multiple_of(WEEK_SLOTS) && k + WEEK_SLOTS <= row.len() {
-                    let c = self.common_at(k);
-                    if c.matches(&row[k..k + WEEK_SLOTS]) {
-                        sum += c.total;
-                        k += WEEK_SLOTS;
-                        continue;
-                    }
-                }
+            while k < row.len() && !(self.a + k).is_multiple_of(WEEK_SLOTS) {
                 sum += slot(k);
                 k += 1;
             }
+            while k + WEEK_SLOTS <= row.len() {
+                let c = self.common_at(k);
+                if c.matches(&row[k..k + WEEK_SLOTS]) {
+                    sum += c.total;
+                } else {
+                    sum += (k..k + WEEK_SLOTS).map(slot).sum::<u64>();
+                }
+                k += WEEK_SLOTS;
+            }
+            sum += (k..row.len()).map(slot).sum::<u64>();
             (field(sum, 0), field(sum, 1))
         } else {
             (from..row.len()).fold((0, 0), |(p, a), k| {
