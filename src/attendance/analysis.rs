@@ -724,21 +724,52 @@ impl<'g> Frame<'g> {
     pub fn counts_tallied(&self, i: usize, tally: &mut SlotTally) -> Counts {
         let row = &self.grid.row(i)[self.a..self.b];
         debug_assert_eq!(tally.hist.len(), row.len());
-        let mut per_set = [[0u32; 64]; 2];
+        debug_assert_eq!(tally.common.len(), self.common.len());
+        let SlotTally {
+            hist,
+            common: weeks,
+        } = tally;
+        let mut per = [0u32; 128];
         let mut no_mark = 0u32;
-        for ((&m, &info), h) in row.iter().zip(&self.info).zip(tally.hist.iter_mut()) {
-            let m = usize::from(m & 63);
-            h[m] += 1;
-            per_set[usize::from(info & INFO_SET)][m] += 1;
+        let mut slot = |k: usize| {
+            let (m, info) = (row[k], self.info[k]);
+            hist[k][usize::from(m & 63)] += 1;
+            per[(usize::from(info & INFO_SET) << 6) | usize::from(m & 63)] += 1;
             no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
+        };
+        // to the first Monday morning, then whole weeks (a common week counted once, in the
+        // week's own tally), then the rest
+        let mut common = [0u32; COMMON_KINDS];
+        let mut common_no_mark = 0u32;
+        let head = self.head_slots().min(row.len());
+        (0..head).for_each(&mut slot);
+        let mut k = head;
+        while k + WEEK_SLOTS <= row.len() {
+            let w = (self.a + k) / WEEK_SLOTS - self.common_from;
+            let c = &self.common[w];
+            if c.matches(&row[k..k + WEEK_SLOTS]) {
+                common[usize::from(c.kind)] += 1;
+                common_no_mark += field(c.masked, 3);
+                weeks[w] += 1;
+            } else {
+                (k..k + WEEK_SLOTS).for_each(&mut slot);
+            }
+            k += WEEK_SLOTS;
         }
-        counts_of(&per_set, no_mark)
+        (k..row.len()).for_each(&mut slot);
+        self.add_common(&mut per, &common);
+        let per_set = [
+            <[u32; 64]>::try_from(&per[..64]).expect("64"),
+            <[u32; 64]>::try_from(&per[64..]).expect("64"),
+        ];
+        counts_of(&per_set, no_mark + common_no_mark)
     }
 
     /// An empty tally for this period.
     pub fn new_tally(&self) -> SlotTally {
         SlotTally {
             hist: vec![[0; 64]; self.b - self.a],
+            common: vec![0; self.common.len()],
         }
     }
 
@@ -759,6 +790,22 @@ impl<'g> Frame<'g> {
             }
             if self.held[k] {
                 c.no_mark += h[0];
+            }
+            // the rows that held their week's common marks: this slot's mark, that many times
+            let (w, q) = ((self.a + k) / WEEK_SLOTS, (self.a + k) % WEEK_SLOTS);
+            if let Some(w) = w.checked_sub(self.common_from)
+                && let Some(&n) = t.common.get(w)
+                && n > 0
+            {
+                let cw = &self.common[w];
+                let mut marks = [0u8; WEEK_SLOTS];
+                marks[..8].copy_from_slice(&cw.head.to_le_bytes());
+                marks[8..].copy_from_slice(&cw.tail.to_le_bytes());
+                match marks[q] {
+                    0 if self.held[k] => c.no_mark += n,
+                    0 => {}
+                    b => c.add_n(b, set, n),
+                }
             }
         }
         c
@@ -809,7 +856,11 @@ impl<'g> Frame<'g> {
 /// can be merged.
 #[derive(Debug, Clone)]
 pub struct SlotTally {
+    /// Per slot and stored byte: how many rows had it (rows holding the common week excepted).
     hist: Vec<[u32; 64]>,
+    /// Per whole week of the period ([`Frame`]'s common weeks): how many rows held its common
+    /// marks (counted here, not in `hist`).
+    common: Vec<u32>,
 }
 
 impl SlotTally {
@@ -819,6 +870,9 @@ impl SlotTally {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
+        }
+        for (a, b) in self.common.iter_mut().zip(&o.common) {
+            *a += b;
         }
     }
 }

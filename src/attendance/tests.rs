@@ -416,6 +416,19 @@ proptest! {
                 prop_assert_eq!(a.penalty_max, b.penalty_max);
             }
         }
+        // the tallies of everyone's marks per session (the first pupil's tallied apart, then
+        // merged), by week, by weekday and in all
+        let tallied = |f: &Frame| {
+            let (mut first, mut rest) = (f.new_tally(), f.new_tally());
+            let counts: Vec<Counts> = (0..rows.len())
+                .map(|i| f.counts_tallied(i, if i == 0 { &mut first } else { &mut rest }))
+                .collect();
+            first.merge(&rest);
+            (counts, f.weekly_counts(&first), f.weekday_counts(&first), f.tally_total(&first))
+        };
+        let (a, b) = (tallied(&fast), tallied(&slow));
+        prop_assert_eq!(&a.0, &(0..rows.len()).map(|i| slow.counts(i)).collect::<Vec<_>>());
+        prop_assert_eq!(a, b);
     }
 
     /// The one-pass analysis counts exactly as the plain counting does, for any marks,
@@ -544,4 +557,39 @@ fn a_meeting_day_is_a_school_day_a_closure_a_holiday_a_weekend_or_not_known_yet(
     assert_eq!(cal.day(&g, d(2025, 2, 21)), SchoolDay::Unknown);
     assert_eq!(cal.day(&g, d(2025, 3, 3)), SchoolDay::Unknown);
     assert_eq!(cal.day(&g, d(2025, 3, 1)), SchoolDay::Weekend);
+}
+
+#[test]
+fn a_session_only_one_of_many_pupils_is_marked_for_counts_whichever_part_of_the_register_it_is_in()
+{
+    // 20,000 pupils (the rows are looked at on several cores, in parts): the school held Monday
+    // morning if anyone is marked present; a # for one pupil is a closure; a mark after the day
+    // the calendar is on is only noted as there
+    let weeks = [d(2025, 2, 3), d(2025, 2, 10)];
+    let n = 20_000;
+    for who in [0, 8191, 8192, 12_345, n - 1] {
+        let mut g = MarkGrid {
+            weeks: weeks.to_vec(),
+            ..Default::default()
+        };
+        for i in 0..n {
+            g.ids
+                .push(Upn::from_body(&format!("8012{i:08}")).unwrap().into());
+        }
+        g.marks = vec![0; n * 2 * WEEK_SLOTS];
+        let row = who * 2 * WEEK_SLOTS;
+        g.marks[row] = Code::PresentAm.as_u8(); // Monday 3 February, morning
+        g.marks[row + 3] = Code::Closed.as_u8(); // Tuesday afternoon
+        g.marks[row + WEEK_SLOTS + 4] = Code::PresentAm.as_u8(); // Wednesday 12 February
+        let cal = SchoolCalendar::on(&g, d(2025, 2, 10));
+        let held: Vec<usize> = (0..2 * WEEK_SLOTS).filter(|&j| cal.held[j]).collect();
+        assert_eq!(held, [0], "pupil {who}");
+        assert_eq!(
+            cal.day(&g, d(2025, 2, 4)),
+            SchoolDay::Closure,
+            "pupil {who}"
+        );
+        assert_eq!(cal.last_date, Some(d(2025, 2, 4)), "pupil {who}");
+        assert_eq!(cal.first_after, Some(d(2025, 2, 12)), "pupil {who}");
+    }
 }
