@@ -93,29 +93,77 @@ pub struct SchoolCalendar {
     pub first_after: Option<NaiveDate>,
 }
 
+/// Per slot of a grid, whether any of a set of rows has a mark, a mark of a session held (not
+/// `#` or `Z`), a `#`: [`SchoolCalendar::on`]'s scan of the rows.
+struct SlotFlags {
+    held: Vec<bool>,
+    closed: Vec<bool>,
+    any: Vec<bool>,
+}
+
+impl SlotFlags {
+    fn new(n: usize) -> SlotFlags {
+        SlotFlags {
+            held: vec![false; n],
+            closed: vec![false; n],
+            any: vec![false; n],
+        }
+    }
+
+    /// Add rows `rows` of `grid`, whose slots from `end` on are after the day the calendar is
+    /// on (only whether they hold a mark is noted).
+    fn add_rows(&mut self, grid: &MarkGrid, rows: std::ops::Range<usize>, end: usize) {
+        let closed_code = Code::Closed.as_u8();
+        let not_on_roll = Code::Z.as_u8();
+        let n = self.any.len();
+        let (held, closed, any) = (
+            &mut self.held[..end],
+            &mut self.closed[..end],
+            &mut self.any,
+        );
+        for i in rows {
+            let row = &grid.row(i)[..n];
+            for (j, &b) in row[..end].iter().enumerate() {
+                any[j] |= b != 0;
+                held[j] |= b != 0 && b != closed_code && b != not_on_roll;
+                closed[j] |= b == closed_code;
+            }
+            for (a, &b) in any[end..].iter_mut().zip(&row[end..]) {
+                *a |= b != 0;
+            }
+        }
+    }
+
+    fn add(&mut self, o: &SlotFlags) {
+        for (mine, theirs) in [
+            (&mut self.held, &o.held),
+            (&mut self.closed, &o.closed),
+            (&mut self.any, &o.any),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a |= b;
+            }
+        }
+    }
+}
+
 impl SchoolCalendar {
     /// The calendar as it stands on `as_of`: sessions after it are not held yet, whatever
     /// marks the register holds for them.
     pub fn on(grid: &MarkGrid, as_of: NaiveDate) -> SchoolCalendar {
         let n = grid.row_len();
         let end = grid.slot_after(as_of).min(n);
-        let closed_code = Code::Closed.as_u8();
-        let not_on_roll = Code::Z.as_u8();
-        let mut held = vec![false; n];
-        let mut closed = vec![false; n];
-        let mut any = vec![false; n];
-        for i in 0..grid.ids.len() {
-            let row = grid.row(i);
-            for j in 0..end {
-                let b = row[j];
-                any[j] |= b != 0;
-                held[j] |= b != 0 && b != closed_code && b != not_on_roll;
-                closed[j] |= b == closed_code;
-            }
-            for j in end..n {
-                any[j] |= row[j] != 0;
-            }
+        // every row is looked at: the pupils are split across the machine's cores
+        let parts = crate::parallel::map_ranges(grid.ids.len(), 8192, |rows| {
+            let mut f = SlotFlags::new(n);
+            f.add_rows(grid, rows, end);
+            f
+        });
+        let mut f = SlotFlags::new(n);
+        for p in &parts {
+            f.add(p);
         }
+        let SlotFlags { held, closed, any } = f;
         let last = (0..end)
             .rev()
             .find(|&j| any[j])

@@ -194,7 +194,9 @@ pub fn register_for_period(
     let t0 = std::time::Instant::now();
     let mut reg = Register::load(&ws.register_dir(), years_for(spec, ctx.as_of))?;
     attend::timing("load register", t0);
+    let t0 = std::time::Instant::now();
     let mut cal = SchoolCalendar::on(&reg.grid, ctx.as_of);
+    attend::timing("calendar", t0);
     let mut resolved = cal.resolve(&reg.grid, spec);
     if matches!(resolved, Err(PeriodError::NotYet { .. })) && spec.from.is_none() {
         // the latest year holds only marks entered ahead (next year's closures): the year
