@@ -2,12 +2,16 @@
 
 use std::ops::Range;
 
-/// How many threads to use for work that splits (at most 8).
+/// How many threads to use for work that splits (at most 8). Worked out once: asking the
+/// system reads several files (the cgroup's CPU quota), a few milliseconds each time.
 pub fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+    })
 }
 
 /// Split `0..n` into one range per thread (none shorter than `min_chunk`, except the last), run
