@@ -70,6 +70,31 @@ pub fn map_into_place<T: Send>(
         .collect()
 }
 
+/// Split `items` into one part per thread (none shorter than `min_chunk`, except the last), run
+/// `f` on each part on its own thread, and return the results in order. Small work runs on the
+/// calling thread.
+pub fn map_parts_mut<T: Send, R: Send>(
+    items: &mut [T],
+    min_chunk: usize,
+    f: impl Fn(&mut [T]) -> R + Sync,
+) -> Vec<R> {
+    let chunk = items.len().div_ceil(threads()).max(min_chunk).max(1);
+    if items.len() <= chunk {
+        return vec![f(items)];
+    }
+    std::thread::scope(|sc| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks_mut(chunk)
+            .map(|part| sc.spawn(move || f(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("worker thread"))
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +105,23 @@ mod tests {
             let parts = map_ranges(n, 7, |r| r.collect::<Vec<_>>());
             let all: Vec<usize> = parts.into_iter().flatten().collect();
             assert_eq!(all, (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn parts_cover_every_item_once_in_order() {
+        for n in [0, 1, 5, 1000, 10_001] {
+            let mut items: Vec<usize> = (0..n).collect();
+            let firsts = map_parts_mut(&mut items, 7, |part| {
+                let first = part.first().copied();
+                part.iter_mut().for_each(|x| *x *= 2);
+                first
+            });
+            assert_eq!(items, (0..n).map(|x| x * 2).collect::<Vec<_>>());
+            let mut firsts: Vec<usize> = firsts.into_iter().flatten().collect();
+            assert!(firsts.is_sorted(), "{firsts:?}");
+            firsts.dedup();
+            assert_eq!(firsts.first().copied(), (n > 0).then_some(0));
         }
     }
 

@@ -133,12 +133,26 @@ impl Store {
                 AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date)
             })
             .collect();
-        // the slots any pupil's row covers: one pass over the rows, in memory order
-        let mut covered = vec![false; n_slots];
-        for i in 0..export.pupils.len() {
-            for (c, &v) in covered.iter_mut().zip(export.row(i)) {
-                *c |= v != NOT_COVERED;
+        // the slots any pupil's row covers, and whether each row covers any: one pass over the
+        // rows, in memory order, the pupils split across the machine's cores
+        let parts = crate::parallel::map_ranges(export.pupils.len(), 8192, |rows| {
+            let mut covered = vec![false; n_slots];
+            let mut row_covers = Vec::with_capacity(rows.len());
+            for i in rows {
+                let mut any = false;
+                for (c, &v) in covered.iter_mut().zip(export.row(i)) {
+                    *c |= v != NOT_COVERED;
+                    any |= v != NOT_COVERED;
+                }
+                row_covers.push(any);
             }
+            (covered, row_covers)
+        });
+        let mut covered = vec![false; n_slots];
+        let mut row_covers: Vec<bool> = Vec::with_capacity(export.pupils.len());
+        for (c, r) in parts {
+            covered.iter_mut().zip(c).for_each(|(a, b)| *a |= b);
+            row_covers.extend(r);
         }
         let years: BTreeSet<AcademicYear> = (0..n_slots)
             .filter(|&j| covered[j])
@@ -146,8 +160,14 @@ impl Store {
             .collect();
         let single_year = years.len() == 1;
         for y in years {
-            let changed =
-                self.merge_year(&mut export, y, &slot_year, single_year, &log_prefix, &mut s)?;
+            let changed = self.merge_year(
+                &mut export,
+                y,
+                &slot_year,
+                single_year.then_some(&row_covers),
+                &log_prefix,
+                &mut s,
+            )?;
             if changed {
                 self.touched_years.insert(y);
             }
@@ -229,7 +249,8 @@ impl Store {
         export: &mut Export,
         y: AcademicYear,
         slot_year: &[AcademicYear],
-        single_year: bool,
+        // when the export covers one year only: per row, whether it covers any slot
+        single_year: Option<&Vec<bool>>,
         log_prefix: &[String; 3],
         s: &mut ImportSummary,
     ) -> Result<bool> {
@@ -243,12 +264,14 @@ impl Store {
         }
         weeks.sort();
         weeks.dedup();
-        let in_year = |i: usize| {
-            export
+        let in_year = |i: usize| match single_year {
+            // every slot covered is in the year
+            Some(row_covers) => row_covers[i],
+            None => export
                 .row(i)
                 .iter()
                 .enumerate()
-                .any(|(j, &v)| v != NOT_COVERED && slot_year[j] == y)
+                .any(|(j, &v)| v != NOT_COVERED && slot_year[j] == y),
         };
         let mut ids: Vec<PupilId> = old.ids.clone();
         let mut add: Vec<PupilId> = (0..export.pupils.len())
@@ -260,7 +283,7 @@ impl Store {
         ids.dedup();
         if old.ids.is_empty() {
             // nothing held for this year yet: every mark is new
-            let grid = fresh_grid(export, y, slot_year, single_year, weeks, ids, s);
+            let grid = fresh_grid(export, y, slot_year, single_year.is_some(), weeks, ids, s);
             let changed = s.marks_new > 0;
             self.years.insert(y, grid);
             return Ok(changed);
@@ -363,15 +386,22 @@ impl Store {
         let cutoff = days[n_days - 1]; // N before this is older than 5 school days
         let old_slots = grid.slot_on_or_after(cutoff);
         let nb = Code::N.as_u8();
-        let (mut count, mut pupils) = (0, 0);
-        for i in 0..grid.ids.len() {
-            let here = grid.row(i)[..old_slots]
-                .iter()
-                .filter(|&&b| b == nb)
-                .count();
-            count += here;
-            pupils += usize::from(here > 0);
-        }
+        // every row is looked at: the pupils are split across the machine's cores
+        let grid: &MarkGrid = grid;
+        let (count, pupils) = crate::parallel::map_ranges(grid.ids.len(), 8192, |rows| {
+            let (mut count, mut pupils) = (0, 0);
+            for i in rows {
+                let here = grid.row(i)[..old_slots]
+                    .iter()
+                    .filter(|&&b| b == nb)
+                    .count();
+                count += here;
+                pupils += usize::from(here > 0);
+            }
+            (count, pupils)
+        })
+        .into_iter()
+        .fold((0, 0), |(c, p), (c2, p2)| (c + c2, p + p2));
         Ok((count > 0).then(|| {
             format!(
                 "{} (reason not yet established) for {} {} older than {n_days} school days and still unresolved; N counts as unauthorised absence until it is re-coded (attend due lists them, pupil by pupil)",
@@ -454,17 +484,22 @@ fn fresh_grid(
     // the export's marks become the grid (no copy)
     if single_year && export.weeks == weeks && ids.len() == export.pupils.len() {
         let mut marks = std::mem::take(&mut export.marks);
-        let mut new = 0usize;
-        // in blocks, each counted in a small number, so the loop runs many bytes at a time
-        for block in marks.chunks_mut(1 << 16) {
-            let mut here = 0u32;
-            for v in block.iter_mut() {
-                let m = if *v == NOT_COVERED { 0 } else { *v };
-                *v = m;
-                here += u32::from(m != 0);
+        // on the machine's cores, in blocks that stay in the cache: "not covered" becomes "no
+        // mark", then the marks are counted (two plain loops the compiler vectorises)
+        let new: usize = crate::parallel::map_parts_mut(&mut marks, 1 << 20, |part| {
+            let mut new = 0;
+            for block in part.chunks_mut(1 << 16) {
+                for v in block.iter_mut() {
+                    if *v == NOT_COVERED {
+                        *v = 0;
+                    }
+                }
+                new += block.iter().filter(|&&v| v != 0).count();
             }
-            new += here as usize;
-        }
+            new
+        })
+        .into_iter()
+        .sum();
         s.marks_new += new;
         return MarkGrid { weeks, ids, marks };
     }

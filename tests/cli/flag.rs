@@ -134,6 +134,23 @@ fn flag_all_matches_the_ground_truth_for_wide_and_long_imports() {
 }
 
 #[test]
+fn a_register_large_enough_to_be_split_across_cores_matches_the_ground_truth() {
+    // 17,000 pupils: more than one part's worth (8,192) for import's and flag's scans of every
+    // row, so the parts are put together as they would be on a local authority's export
+    let dir = tempfile::tempdir().unwrap();
+    let (w, truth) = generated(
+        dir.path(),
+        "large",
+        &[
+            "--pupils", "17000", "--seed", "5", "--phase", "all", "--format", "wide",
+        ],
+    );
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&w).assert().success();
+    assert_eq!(check_against_truth(&ws, &truth), 17_000);
+}
+
+#[test]
 fn a_period_spanning_19_august_2024_uses_both_code_sets() {
     let dir = tempfile::tempdir().unwrap();
     let (f, truth) = generated(
