@@ -488,38 +488,49 @@ impl<'g> Frame<'g> {
 
     /// Just the counts of row `i` (the fast path for sorting and filtering).
     pub fn counts(&self, i: usize) -> Counts {
+        self.counts_walked(i, |_, _| {}, |_| {})
+    }
+
+    /// Row `i`'s counts over the period, in one walk of the row: to the first Monday morning,
+    /// then whole weeks (a common week at once), then the rest; `slot(k, mark)` is told of each
+    /// session counted on its own, `common(w)` of each common week `w` the row held.
+    #[inline(always)]
+    fn counts_walked(
+        &self,
+        i: usize,
+        mut slot: impl FnMut(usize, u8),
+        mut common_week: impl FnMut(usize),
+    ) -> Counts {
         let row = &self.grid.row(i)[self.a..self.b];
         // per code set and stored byte: how many sessions, turned into counts once at the end
         let mut tally = [0u32; 128];
         let mut no_mark = 0u32;
-        let mut slot = |k: usize| {
+        let mut one = |k: usize| {
             let (m, info) = (row[k], self.info[k]);
+            slot(k, m & 63);
             tally[(usize::from(info & INFO_SET) << 6) | usize::from(m & 63)] += 1;
             no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
         };
-        // to the first Monday morning, then whole weeks (a common week at once), then the rest
         let mut common = [0u32; COMMON_KINDS];
         let mut common_no_mark = 0u32;
         let head = self.head_slots().min(row.len());
-        (0..head).for_each(&mut slot);
+        (0..head).for_each(&mut one);
         let mut k = head;
         while k + WEEK_SLOTS <= row.len() {
-            let c = self.common_at(k);
+            let w = (self.a + k) / WEEK_SLOTS - self.common_from;
+            let c = &self.common[w];
             if c.matches(&row[k..k + WEEK_SLOTS]) {
                 common[usize::from(c.kind)] += 1;
                 common_no_mark += field(c.masked, 3);
+                common_week(w);
             } else {
-                (k..k + WEEK_SLOTS).for_each(&mut slot);
+                (k..k + WEEK_SLOTS).for_each(&mut one);
             }
             k += WEEK_SLOTS;
         }
-        (k..row.len()).for_each(&mut slot);
+        (k..row.len()).for_each(&mut one);
         self.add_common(&mut tally, &common);
-        let per_set = [
-            <[u32; 64]>::try_from(&tally[..64]).expect("64"),
-            <[u32; 64]>::try_from(&tally[64..]).expect("64"),
-        ];
-        counts_of(&per_set, no_mark + common_no_mark)
+        counts_of(&tally, no_mark + common_no_mark)
     }
 
     /// How many of the period's first slots come before its first Monday morning.
@@ -653,19 +664,7 @@ impl<'g> Frame<'g> {
             run_start = run_end;
         }
         self.add_common(&mut tally, &common);
-        let tally = [
-            <[u32; 64]>::try_from(&tally[..64]).expect("64"),
-            <[u32; 64]>::try_from(&tally[64..]).expect("64"),
-        ];
-        for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
-            .into_iter()
-            .zip(&tally)
-        {
-            for (b, &n) in t.iter().enumerate().skip(1) {
-                an.counts.add_n(b as u8, set, n);
-            }
-        }
-        an.counts.no_mark = no_mark;
+        an.counts = counts_of(&tally, no_mark);
         an.last4 = self.recent(row, self.last4_from);
         for d in 0..5 {
             an.weekdays[d] = DayRate {
@@ -722,47 +721,11 @@ impl<'g> Frame<'g> {
     /// One pupil's counts over the period, with the pupil's marks added to `tally` (how many
     /// pupils had each mark in each session of the period): one pass over the row.
     pub fn counts_tallied(&self, i: usize, tally: &mut SlotTally) -> Counts {
-        let row = &self.grid.row(i)[self.a..self.b];
-        debug_assert_eq!(tally.hist.len(), row.len());
+        debug_assert_eq!(tally.hist.len(), self.b - self.a);
         debug_assert_eq!(tally.common.len(), self.common.len());
-        let SlotTally {
-            hist,
-            common: weeks,
-        } = tally;
-        let mut per = [0u32; 128];
-        let mut no_mark = 0u32;
-        let mut slot = |k: usize| {
-            let (m, info) = (row[k], self.info[k]);
-            hist[k][usize::from(m & 63)] += 1;
-            per[(usize::from(info & INFO_SET) << 6) | usize::from(m & 63)] += 1;
-            no_mark += u32::from(m == 0) & u32::from((info & INFO_HELD) >> 1);
-        };
-        // to the first Monday morning, then whole weeks (a common week counted once, in the
-        // week's own tally), then the rest
-        let mut common = [0u32; COMMON_KINDS];
-        let mut common_no_mark = 0u32;
-        let head = self.head_slots().min(row.len());
-        (0..head).for_each(&mut slot);
-        let mut k = head;
-        while k + WEEK_SLOTS <= row.len() {
-            let w = (self.a + k) / WEEK_SLOTS - self.common_from;
-            let c = &self.common[w];
-            if c.matches(&row[k..k + WEEK_SLOTS]) {
-                common[usize::from(c.kind)] += 1;
-                common_no_mark += field(c.masked, 3);
-                weeks[w] += 1;
-            } else {
-                (k..k + WEEK_SLOTS).for_each(&mut slot);
-            }
-            k += WEEK_SLOTS;
-        }
-        (k..row.len()).for_each(&mut slot);
-        self.add_common(&mut per, &common);
-        let per_set = [
-            <[u32; 64]>::try_from(&per[..64]).expect("64"),
-            <[u32; 64]>::try_from(&per[64..]).expect("64"),
-        ];
-        counts_of(&per_set, no_mark + common_no_mark)
+        // a common week is tallied in the week's own count, read with the week's marks
+        let SlotTally { hist, common } = tally;
+        self.counts_walked(i, |k, m| hist[k][usize::from(m)] += 1, |w| common[w] += 1)
     }
 
     /// An empty tally for this period.
@@ -877,12 +840,12 @@ impl SlotTally {
     }
 }
 
-/// Counts from how many sessions had each stored byte under each code set.
-fn counts_of(per_set: &[[u32; 64]; 2], no_mark: u32) -> Counts {
+/// Counts from how many sessions had each stored byte under each code set (`set * 64 + byte`).
+fn counts_of(tally: &[u32; 128], no_mark: u32) -> Counts {
     let mut c = Counts::default();
     for (set, t) in [CodeSet::Regs2006, CodeSet::Regs2024]
         .into_iter()
-        .zip(per_set)
+        .zip(tally.chunks_exact(64))
     {
         for (b, &n) in t.iter().enumerate().skip(1) {
             c.add_n(b as u8, set, n);
