@@ -438,17 +438,21 @@ impl Store {
 
     /// Stage every changed file in `tx`. Returns whether anything is staged.
     pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
-        for y in &self.touched_years {
-            let g = &self.years[y];
-            tx.write_with(&store::marks_path(&self.dir, *y), |w| {
-                store::write_marks(g, *y, w)
-            })?;
-        }
-        if self.pupils_changed {
-            tx.write(
-                &self.dir.join(PUPILS_FILE),
-                store::pupils_text(self.pupils.iter()).as_bytes(),
-            )?;
+        // pupils.csv's text is made on another core while the marks files are written
+        let pupils = std::thread::scope(|sc| -> Result<Option<String>> {
+            let pupils = self
+                .pupils_changed
+                .then(|| sc.spawn(|| store::pupils_text(self.pupils.iter())));
+            for y in &self.touched_years {
+                let g = &self.years[y];
+                tx.write_with(&store::marks_path(&self.dir, *y), |w| {
+                    store::write_marks(g, *y, w)
+                })?;
+            }
+            Ok(pupils.map(|h| h.join().expect("pupils.csv text")))
+        })?;
+        if let Some(text) = pupils {
+            tx.write(&self.dir.join(PUPILS_FILE), text.as_bytes())?;
         }
         for (file, header, rows) in [
             (CHANGES_FILE, CHANGES_HEADER, &self.changes),
