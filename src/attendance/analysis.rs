@@ -173,7 +173,6 @@ impl Analysis {
 const POSSIBLE: u8 = 1;
 const ABSENT: u8 = 2;
 const PENALTY: u8 = 4;
-const ATTENDED: u8 = 8;
 
 /// Per code set and stored byte: is it a possible session, an absence, a penalty-notice code
 /// (G, N, O, U)? Built from [`category_table`], so the rules stay in `codes.rs`.
@@ -186,9 +185,6 @@ fn slot_flags() -> &'static [[u8; 64]; 2] {
                 let b = &mut f[set.index()][c.as_u8() as usize];
                 if cat.is_possible() {
                     *b |= POSSIBLE;
-                }
-                if cat.is_attended() {
-                    *b |= ATTENDED;
                 }
                 if cat.is_absence() {
                     *b |= ABSENT;
@@ -274,15 +270,12 @@ pub struct Frame<'g> {
 /// A week most pupils hold, and what a row holding it adds ([`Frame::analyse_scoped`]).
 #[derive(Debug, Clone, Copy)]
 struct CommonWeek {
-    /// The ten marks, as two numbers: bytes 0-7 and 8-9 of the week (never matched when a
-    /// byte is [`NO_COMMON`]).
-    head: u64,
-    tail: u16,
+    /// The ten marks (never matched when they are [`NO_COMMON`]).
+    marks: [u8; WEEK_SLOTS],
     /// Index into `common_kinds`.
     kind: u8,
-    /// Whether the week holds a penalty-notice code.
-    penalty: bool,
-    /// The sums of its slots' packed fields: the whole, the masked, and by weekday.
+    /// The sums of its slots' packed fields: the whole (with how many penalty-notice codes it
+    /// holds), the masked, and by weekday.
     total: u64,
     masked: u64,
     days: [u64; 5],
@@ -297,10 +290,8 @@ const COMMON_KINDS: usize = 16;
 
 impl CommonWeek {
     const NONE: CommonWeek = CommonWeek {
-        head: u64::from_le_bytes([NO_COMMON; 8]),
-        tail: u16::from_le_bytes([NO_COMMON; 2]),
+        marks: [NO_COMMON; WEEK_SLOTS],
         kind: 0,
-        penalty: false,
         total: 0,
         masked: 0,
         days: [0; 5],
@@ -309,8 +300,13 @@ impl CommonWeek {
     /// Does `week` (ten marks) hold exactly this week's marks?
     #[inline]
     fn matches(&self, week: &[u8]) -> bool {
-        let (head, tail) = week_words(week);
-        head == self.head && tail == self.tail
+        week_words(week) == week_words(&self.marks)
+    }
+
+    /// Whether the week holds a penalty-notice code.
+    #[inline]
+    fn has_penalty_code(&self) -> bool {
+        field(self.total, 2) > 0
     }
 }
 
@@ -416,7 +412,6 @@ impl<'g> Frame<'g> {
                 .collect()
         };
         let fields = slot_fields();
-        let flags = slot_flags();
         for w in from..to {
             let start = w * WEEK_SLOTS;
             // the most held week among the sample (the first of equals)
@@ -443,13 +438,12 @@ impl<'g> Frame<'g> {
             let kind: [u8; WEEK_SLOTS] =
                 std::array::from_fn(|q| ((self.info[k0 + q] & INFO_SET) << 6) | (marks[q] & 63));
             let mut c = CommonWeek::NONE;
-            (c.head, c.tail) = week_words(marks);
+            c.marks.copy_from_slice(marks);
             for (q, &idx) in kind.iter().enumerate() {
                 let v = fields[usize::from(idx)];
                 c.total += v;
                 c.masked += v & self.mask[k0 + q];
                 c.days[q / 2] += v;
-                c.penalty |= flags[usize::from(idx >> 6)][usize::from(idx & 63)] & PENALTY != 0;
             }
             c.kind = match self.common_kinds.iter().position(|k| *k == kind) {
                 Some(k) => k as u8,
@@ -478,7 +472,13 @@ impl<'g> Frame<'g> {
     /// Monday morning, with the whole week inside the period).
     #[inline]
     fn common_at(&self, k: usize) -> &CommonWeek {
-        &self.common[(self.a + k) / WEEK_SLOTS - self.common_from]
+        &self.common[self.common_index(k)]
+    }
+
+    /// The index in `common` of the week whose first slot is `a + k` ([`Frame::common_at`]).
+    #[inline]
+    fn common_index(&self, k: usize) -> usize {
+        (self.a + k) / WEEK_SLOTS - self.common_from
     }
 
     /// Mondays of the period's school weeks.
@@ -517,7 +517,7 @@ impl<'g> Frame<'g> {
         (0..head).for_each(&mut one);
         let mut k = head;
         while k + WEEK_SLOTS <= row.len() {
-            let w = (self.a + k) / WEEK_SLOTS - self.common_from;
+            let w = self.common_index(k);
             let c = &self.common[w];
             if c.matches(&row[k..k + WEEK_SLOTS]) {
                 common[usize::from(c.kind)] += 1;
@@ -632,7 +632,7 @@ impl<'g> Frame<'g> {
                     for (d, v) in days.iter_mut().zip(c.days) {
                         *d += v;
                     }
-                    c.penalty
+                    c.has_penalty_code()
                 } else {
                     let before = total;
                     for q in 0..WEEK_SLOTS {
@@ -760,11 +760,7 @@ impl<'g> Frame<'g> {
                 && let Some(&n) = t.common.get(w)
                 && n > 0
             {
-                let cw = &self.common[w];
-                let mut marks = [0u8; WEEK_SLOTS];
-                marks[..8].copy_from_slice(&cw.head.to_le_bytes());
-                marks[8..].copy_from_slice(&cw.tail.to_le_bytes());
-                match marks[q] {
+                match self.common[w].marks[q] {
                     0 if self.held[k] => c.no_mark += n,
                     0 => {}
                     b => c.add_n(b, set, n),

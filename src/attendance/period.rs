@@ -159,11 +159,13 @@ impl SchoolCalendar {
             f.add_rows(grid, rows, end);
             f
         });
-        let mut f = SlotFlags::new(n);
-        for p in &parts {
-            f.add(p);
-        }
-        let SlotFlags { held, closed, any } = f;
+        let SlotFlags { held, closed, any } = parts
+            .into_iter()
+            .reduce(|mut all, part| {
+                all.add(&part);
+                all
+            })
+            .unwrap_or_else(|| SlotFlags::new(n));
         let last = (0..end)
             .rev()
             .find(|&j| any[j])

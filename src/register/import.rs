@@ -164,7 +164,7 @@ impl Store {
                 &mut export,
                 y,
                 &slot_year,
-                single_year.then_some(&row_covers),
+                single_year.then_some(row_covers.as_slice()),
                 &log_prefix,
                 &mut s,
             )?;
@@ -250,7 +250,7 @@ impl Store {
         y: AcademicYear,
         slot_year: &[AcademicYear],
         // when the export covers one year only: per row, whether it covers any slot
-        single_year: Option<&Vec<bool>>,
+        single_year: Option<&[bool]>,
         log_prefix: &[String; 3],
         s: &mut ImportSummary,
     ) -> Result<bool> {
