@@ -3,7 +3,7 @@
 //! same (see [`read_halves`]).
 
 use super::build::Builder;
-use super::records::{Records, Row};
+use super::records::{Records, Row, Rows};
 use super::{ExportError, Progress, TextEncoding};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -102,6 +102,21 @@ pub(super) trait Walk: Sync {
         progress: Option<&dyn Progress>,
     ) -> bool;
 
+    /// Read a run of rows straight from `window` (text from a record boundary on, at file
+    /// offset `consumed`), each exactly as [`Walk::row`] would: how many bytes and lines were
+    /// read (see [`Rows::run`]). By default none: every row goes to [`Walk::row`].
+    #[inline]
+    fn run(
+        &self,
+        _st: &mut Self::State,
+        _b: &mut Builder<'_>,
+        _window: &[u8],
+        _consumed: u64,
+        _progress: Option<&dyn Progress>,
+    ) -> (usize, usize) {
+        (0, 0)
+    }
+
     /// The line of a total row read with no pupil row after it yet.
     fn summary(st: &Self::State) -> Option<usize>;
 
@@ -128,7 +143,7 @@ pub(super) fn read_rows<R: Read, W: Walk>(
     let t = std::time::Instant::now();
     match split {
         Some((s, at)) => read_halves(rec, b, walk, st, s.path, at, progress),
-        None => rec.for_each(|row| walk.row(st, b, row, Some(progress))),
+        None => rec.feed(&mut Reader::new(walk, st, b, Some(progress))),
     }
     .map_err(|e| {
         Some(ExportError::one(
@@ -176,24 +191,15 @@ fn read_halves<R: Read, W: Walk>(
             f.seek(SeekFrom::Start(at.file_offset))?;
             // line numbers from 1: the second half's are moved on when it is appended
             let mut r2 = Records::starting_at(f, 1, at.src_offset);
-            r2.for_each(|row| {
-                !stop.load(Ordering::Relaxed) && walk.row(&mut hs, &mut hb, row, None)
-            })?;
+            let mut reader = Reader::new(walk, &mut hs, &mut hb, None);
+            reader.stop = Some(stop);
+            r2.feed(&mut reader)?;
             Ok((hb, hs))
         });
-        let mut halted = false;
-        let mut at_split = false;
-        let first = rec.for_each(|row| {
-            if !walk.row(st, b, row, Some(progress)) {
-                halted = true;
-                return false;
-            }
-            if row.consumed >= at.src_offset {
-                at_split = row.consumed == at.src_offset;
-                return false;
-            }
-            true
-        });
+        let mut reader = Reader::new(walk, st, b, Some(progress));
+        reader.until = at.src_offset;
+        let first = rec.feed(&mut reader);
+        let (halted, at_split) = (reader.halted, reader.at_split);
         let usable =
             first.is_ok() && at_split && !halted && b.err.is_empty() && W::summary(st).is_none();
         if !usable {
@@ -212,8 +218,78 @@ fn read_halves<R: Read, W: Walk>(
             return Ok(());
         }
         // the careful way: read on from where the first half stopped
-        rec.for_each(|row| walk.row(st, b, row, Some(progress)))
+        rec.feed(&mut Reader::new(walk, st, b, Some(progress)))
     })
+}
+
+/// A walk's reader of a stretch of the rows, fed by [`Records::feed`].
+struct Reader<'r, 'b, W: Walk> {
+    walk: &'r W,
+    st: &'r mut W::State,
+    b: &'r mut Builder<'b>,
+    progress: Option<&'r dyn Progress>,
+    /// Where the first half ends: the reader stops after the record that ends at or past it
+    /// (`u64::MAX`: read to the end).
+    until: u64,
+    /// Set when the other half's reader will not be used: stop.
+    stop: Option<&'r AtomicBool>,
+    /// The walk said stop (too many problems).
+    halted: bool,
+    /// The last record read ended exactly at `until`.
+    at_split: bool,
+}
+
+impl<'r, 'b, W: Walk> Reader<'r, 'b, W> {
+    fn new(
+        walk: &'r W,
+        st: &'r mut W::State,
+        b: &'r mut Builder<'b>,
+        progress: Option<&'r dyn Progress>,
+    ) -> Self {
+        Reader {
+            walk,
+            st,
+            b,
+            progress,
+            until: u64::MAX,
+            stop: None,
+            halted: false,
+            at_split: false,
+        }
+    }
+}
+
+impl<W: Walk> Rows for Reader<'_, '_, W> {
+    #[inline]
+    fn run(&mut self, window: &[u8], consumed: u64) -> (usize, usize) {
+        // a run ends before the record that ends at `until` (its line end is the byte before),
+        // so that record is read by `row`, which stops there
+        let room = self.until.saturating_sub(consumed).saturating_sub(1);
+        let window = &window[..window
+            .len()
+            .min(usize::try_from(room).unwrap_or(usize::MAX))];
+        if window.is_empty() {
+            return (0, 0);
+        }
+        self.walk
+            .run(self.st, self.b, window, consumed, self.progress)
+    }
+
+    #[inline]
+    fn row(&mut self, row: &Row<'_>) -> bool {
+        if self.stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return false;
+        }
+        if !self.walk.row(self.st, self.b, row, self.progress) {
+            self.halted = true;
+            return false;
+        }
+        if row.consumed >= self.until {
+            self.at_split = row.consumed == self.until;
+            return false;
+        }
+        true
+    }
 }
 
 /// Append the second half `h` to the first, `b`, if nothing could tell the result from reading

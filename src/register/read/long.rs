@@ -25,6 +25,8 @@ struct Day {
     slot0: usize,
     /// Index of the code set in force.
     pub(super) set: usize,
+    /// The cell's text has no comma, quote or line end: met in a line, it is a whole cell.
+    plain: bool,
 }
 
 const DAY_CACHE: usize = 4096;
@@ -47,6 +49,13 @@ fn date_key(cell: &[u8]) -> (u64, u64, u8) {
         }
         _ => (0, 0, 0),
     }
+}
+
+/// Where in the day cache a cell's key is kept.
+#[inline]
+fn cache_slot(key: (u64, u64, u8)) -> usize {
+    ((key.0 ^ key.1.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> (64 - DAY_CACHE.trailing_zeros())) as usize
 }
 
 pub(super) fn read_long<R: Read>(
@@ -88,6 +97,7 @@ pub(super) fn read_long<R: Read>(
         .max()
         .unwrap_or(0)
         + 1;
+    let tail = Tail::of(header.len(), date_col, session_col, mark_col, id_col);
     let plan = LongPlan {
         header: &header,
         cols: &cols,
@@ -97,7 +107,16 @@ pub(super) fn read_long<R: Read>(
         id_col,
         needed,
         categories: crate::codes::category_table(),
-        tail: Tail::of(header.len(), date_col, session_col, mark_col, id_col),
+        runs: matches!(
+            tail,
+            Some(Tail {
+                len: 3,
+                date: 0,
+                session: Some(1),
+                mark: 2
+            })
+        ),
+        tail,
     };
     let mut st = LongState::default();
     // each pupil's row starts with room for a year's weeks
@@ -182,6 +201,9 @@ struct LongPlan<'p> {
     /// When the session's columns (date, AM/PM, mark) are the last of the header, after every
     /// pupil column: where each is among them.
     tail: Option<Tail>,
+    /// The session's columns end the rows as date, AM/PM, mark: a run of a pupil's rows can be
+    /// read straight from the text (see [`LongPlan::run`]).
+    runs: bool,
 }
 
 /// The session's columns at the end of a long export's rows: a row whose line begins with the
@@ -334,6 +356,87 @@ impl Walk for LongPlan<'_> {
         debug_assert!(hs.s.weekend_reported.is_empty());
     }
 
+    /// The commonest rows, read straight from the text: a run of rows of the pupil of the row
+    /// before, each its line's text up to the session's columns followed by a date already met,
+    /// AM or PM, and a one-byte mark valid for the day in a session not yet marked. Each is read
+    /// exactly as [`LongPlan::row`] reads it; the first row that is anything else ends the run.
+    #[inline]
+    fn run(
+        &self,
+        st: &mut LongState,
+        b: &mut Builder<'_>,
+        window: &[u8],
+        consumed: u64,
+        progress: Option<&dyn Progress>,
+    ) -> (usize, usize) {
+        if !self.runs || st.prefix.is_empty() || st.s.summary.is_some() {
+            return (0, 0);
+        }
+        let prefix = st.prefix.as_slice();
+        let p = prefix.len();
+        let mut at = 0;
+        let mut rows = 0;
+        // the date cell's length, from the run's first row
+        let d = match window.get(p..(p + 17).min(window.len())) {
+            Some(r) => match memchr::memchr(b',', r) {
+                Some(d) if d > 0 => d,
+                _ => return (0, 0),
+            },
+            None => return (0, 0),
+        };
+        while let Some(line) = window.get(at..at + p + d + 6)
+            && line.starts_with(prefix)
+        {
+            // date, ",", AM or PM, ",", mark, and a line end
+            let (dcell, t) = line[p..].split_at(d);
+            let pm = match t {
+                [b',', b'A', b'M', b',', ..] => false,
+                [b',', b'P', b'M', b',', ..] => true,
+                _ => break,
+            };
+            let len = match t[5] {
+                b'\n' => p + d + 6,
+                b'\r' if window.get(at + p + d + 6) == Some(&b'\n') => p + d + 7,
+                _ => break,
+            };
+            let key = date_key(dcell);
+            let (k, day) = st.s.day_cache[cache_slot(key)];
+            let Some(day) = day.filter(|day| k == key && key.2 != 0 && day.plain) else {
+                break;
+            };
+            let mark = t[4];
+            let v = b.marks.single[mark as usize];
+            if day.slot0 == usize::MAX
+                || matches!(mark, b',' | b'"' | b'\r')
+                || v == 0xFE
+                || v == 0
+                || self.categories[day.set][v as usize].is_none()
+            {
+                break;
+            }
+            let slot = day.slot0 + usize::from(pm);
+            let m = b.row_mut(st.last_pi, slot + 1);
+            if m[slot] != NOT_COVERED {
+                break;
+            }
+            m[slot] = v;
+            st.s.sets_used[day.set] = true;
+            b.rows += 1;
+            at += len;
+            rows += 1;
+            st.n += 1;
+            if let Some(progress) = progress
+                && st.n.is_multiple_of(4096)
+            {
+                progress.advance(consumed + at as u64);
+            }
+        }
+        if rows > 0 {
+            st.consumed = consumed + at as u64;
+        }
+        (at, rows)
+    }
+
     fn row(
         &self,
         st: &mut LongState,
@@ -474,9 +577,7 @@ impl LongPlan<'_> {
         b.rows += 1;
         // the date: a small direct-mapped cache from the cell's text to what the day is
         let key = date_key(dcell);
-        let slot_of_key = ((key.0 ^ key.1.rotate_left(23)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            >> (64 - DAY_CACHE.trailing_zeros())) as usize;
-        let e = &mut ss.day_cache[slot_of_key];
+        let e = &mut ss.day_cache[cache_slot(key)];
         let day = if e.0 == key && key.2 != 0 {
             e.1
         } else {
@@ -490,6 +591,9 @@ impl LongPlan<'_> {
                         + 2 * date.weekday().num_days_from_monday() as usize
                 },
                 set: CodeSet::for_date(date).index(),
+                plain: !dcell
+                    .iter()
+                    .any(|c| matches!(c, b',' | b'"' | b'\r' | b'\n')),
             });
             if key.2 != 0 {
                 *e = (key, parsed);

@@ -222,11 +222,18 @@ impl<R: Read> Records<R> {
         }
     }
 
-    /// Call `f` on every remaining record, until it returns false. The hot path of imports: line
+    /// Call `f` on every remaining record, until it returns false (see [`Records::feed`]).
+    #[cfg(test)]
+    pub(super) fn for_each(&mut self, f: impl FnMut(&Row<'_>) -> bool) -> io::Result<()> {
+        self.feed(&mut Each(f))
+    }
+
+    /// Hand every remaining record to `sink`, until it says stop. The hot path of imports: line
     /// ends (and quotes) are found with SIMD over each window of the file; a line without quotes
     /// is handed over whole, to be split by the reader that knows what it needs; a record with
-    /// quotes is parsed by [`Records::split_quoted`].
-    pub(super) fn for_each(&mut self, mut f: impl FnMut(&Row<'_>) -> bool) -> io::Result<()> {
+    /// quotes is parsed by [`Records::split_quoted`]. Before each record, the sink may take a run
+    /// of rows straight from the text (see [`Rows::run`]).
+    pub(super) fn feed(&mut self, sink: &mut impl Rows) -> io::Result<()> {
         loop {
             let base = self.consumed - self.start as u64; // file offset of buf[0]
             let mut rec_start = self.start;
@@ -234,8 +241,18 @@ impl<R: Read> Records<R> {
             let mut stop = false;
             {
                 let window = &self.buf[..self.end];
-                for p in memchr::memchr2_iter(b'\n', b'"', &window[self.start..]) {
-                    let p = self.start + p;
+                loop {
+                    let (taken, lines) = sink.run(&window[rec_start..], base + rec_start as u64);
+                    if lines > 0 {
+                        debug_assert!(taken > 0 && window[rec_start + taken - 1] == b'\n');
+                        rec_start += taken;
+                        self.next_line += lines;
+                        self.line = self.next_line - 1;
+                    }
+                    let Some(p) = memchr::memchr2(b'\n', b'"', &window[rec_start..]) else {
+                        break;
+                    };
+                    let p = rec_start + p;
                     if window[p] == b'"' {
                         quote = true;
                         break;
@@ -252,7 +269,7 @@ impl<R: Read> Records<R> {
                     self.line = self.next_line;
                     self.next_line += 1;
                     rec_start = p + 1;
-                    if !f(&row) {
+                    if !sink.row(&row) {
                         stop = true;
                         break;
                     }
@@ -267,7 +284,7 @@ impl<R: Read> Records<R> {
                 match self.split_quoted()? {
                     Some(len) => {
                         self.start += len;
-                        if !f(&self.quoted_row()) {
+                        if !sink.row(&self.quoted_row()) {
                             return Ok(());
                         }
                         continue;
@@ -284,7 +301,7 @@ impl<R: Read> Records<R> {
             }
             // end of file: a last record without a line end, if any
             if self.finish_last()? {
-                if !f(&self.quoted_row()) {
+                if !sink.row(&self.quoted_row()) {
                     return Ok(());
                 }
                 continue;
@@ -307,6 +324,33 @@ impl<R: Read> Records<R> {
             line: self.line,
             consumed: self.consumed,
         }
+    }
+}
+
+/// Where [`Records::feed`] hands the records it reads.
+pub(super) trait Rows {
+    /// Take a run of whole rows from the start of `window` (text from a record boundary on, at
+    /// file offset `consumed`), each exactly as [`Rows::row`] would have taken it: how many bytes
+    /// (ending just after a line end) and lines were taken. Rows it cannot take as they are,
+    /// it leaves, and they are handed to [`Rows::row`].
+    #[inline]
+    fn run(&mut self, _window: &[u8], _consumed: u64) -> (usize, usize) {
+        (0, 0)
+    }
+
+    /// Take one record; false to stop.
+    fn row(&mut self, row: &Row<'_>) -> bool;
+}
+
+/// A closure taking each record as a sink of rows.
+#[cfg(test)]
+pub(super) struct Each<F>(pub(super) F);
+
+#[cfg(test)]
+impl<F: FnMut(&Row<'_>) -> bool> Rows for Each<F> {
+    #[inline]
+    fn row(&mut self, row: &Row<'_>) -> bool {
+        (self.0)(row)
     }
 }
 

@@ -682,3 +682,131 @@ fn reading_only_the_session_columns_of_a_pupils_next_row_reads_what_splitting_it
         assert_eq!(a, b, "edit {n}");
     }
 }
+
+/// A small long export of 3 pupils over two weeks, built cell by cell: each row's cells
+/// (UPN, surname, forename, year, date, session, mark) changed by `edits` (a row's index and
+/// what is done to it), and each row ended by CRLF or LF as `crlf`'s bits say. Returned twice:
+/// with the session's columns last, as MIS export them, and first.
+fn small_long_export(edits: &[(usize, u8)], crlf: u64) -> (String, String) {
+    let days: Vec<NaiveDate> = (0..14)
+        .map(|k| d(2024, 9, 2) + chrono::Days::new(k))
+        .filter(|day| day.weekday().num_days_from_monday() < 5)
+        .collect();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for i in 0..3 {
+        for day in &days {
+            for (h, half) in ["AM", "PM"].into_iter().enumerate() {
+                rows.push(vec![
+                    big_upn(i),
+                    format!("Smith{i}"),
+                    "Ann".into(),
+                    "7".into(),
+                    day.format("%d/%m/%Y").to_string(),
+                    half.into(),
+                    ["/", "\\", "L", "N", "#"][(i + h + day.day() as usize) % 5].into(),
+                ]);
+            }
+        }
+    }
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut edits = edits.to_vec();
+    edits.sort();
+    for (k, row) in rows.into_iter().enumerate() {
+        let mut row = row;
+        let mut after: Vec<Vec<String>> = Vec::new();
+        for &(_, e) in edits.iter().filter(|(r, _)| *r == k) {
+            match e {
+                0 => row[6] = "%".into(),
+                1 => row[6] = String::new(),
+                2 => row[6] = "-".into(),
+                3 => after.push(row.clone()),
+                4 => {
+                    let mut again = row.clone();
+                    again[6] = "U".into();
+                    after.push(again);
+                }
+                5 => row[5] = "am".into(),
+                6 => row[5] = "XX".into(),
+                7 => row[4] = "07/09/2024".into(),
+                8 => row[4] = format!("\"{}\"", row[4]),
+                9 => row[4] = "\"02,09/2024\"".into(),
+                10 => row[4] = "2024-09-03".into(),
+                11 => row[4] = "3/9/2024".into(),
+                12 => row[1] = "Smyth".into(),
+                13 => row.push("extra".into()),
+                14 => out.push(vec![String::new(); 7]),
+                15 => row[6] = "l".into(),
+                16 => row[6] = "/ ".into(),
+                17 => row[4] = format!("{} AM", row[4]),
+                18 => row[6] = "\",\"".into(),
+                19 => row[6] = "\"\"\"\"".into(),
+                20 => row[1] = "\"Smith, Jr\"".into(),
+                _ => row[6] = "\r".into(),
+            }
+        }
+        out.push(row);
+        out.extend(after);
+    }
+    let header = [
+        "UPN", "Surname", "Forename", "Year", "Date", "Session", "Mark",
+    ];
+    let mut last = header.join(",") + "\r\n";
+    let mut first = [&header[4..], &header[..4]].concat().join(",") + "\r\n";
+    for (k, cells) in out.iter().enumerate() {
+        let end = if crlf >> (k % 64) & 1 == 1 {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        let (a, b) = cells.split_at(4.min(cells.len()));
+        let (b, c) = b.split_at(3.min(b.len()));
+        last.push_str(&[a, b, c].concat().join(","));
+        first.push_str(&[b, a, c].concat().join(","));
+        last.push_str(end);
+        first.push_str(end);
+    }
+    (last, first)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+    /// A run of a pupil's rows read straight from the text (see `LongPlan::run`) must read what
+    /// splitting every row whole does: the same export with the session's columns first is
+    /// read row by row.
+    #[test]
+    fn reading_runs_of_a_pupils_rows_from_the_text_reads_what_splitting_every_row_does(
+        edits in proptest::collection::vec((0usize..60, 0u8..22), 0..10),
+        crlf in proptest::prelude::any::<u64>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |bytes: &[u8]| {
+            let p = write(dir.path(), "long.csv", bytes);
+            read_export(&p, &ReadOptions::default(), &NoProgress)
+                .map(|mut e| {
+                    e.sha256.clear();
+                    format!("{:?} {:?} {:?} {}", e.pupils, e.marks, e.notices, e.rows)
+                })
+                .map_err(|e| e.to_string())
+        };
+        let (last, first) = small_long_export(&edits, crlf);
+        proptest::prop_assert_eq!(read(last.as_bytes()), read(first.as_bytes()));
+    }
+}
+
+#[test]
+fn a_run_of_a_pupils_rows_does_not_overwrite_a_session_already_marked() {
+    // the first pupil's rows after the first are read in runs; a second, different mark for a
+    // session (line 10) ends the run, and is reported as when every row is split
+    let (last, first) = small_long_export(&[(7, 4), (8, 0)], 0);
+    let dir = tempfile::tempdir().unwrap();
+    for text in [last, first] {
+        let p = write(dir.path(), "long.csv", text.as_bytes());
+        let e = read_export(&p, &ReadOptions::default(), &NoProgress);
+        let msg = e.map(|_| String::new()).unwrap_err().to_string();
+        assert!(
+            msg.contains("two different marks for 2024-09-05 PM (line 10"),
+            "{msg}"
+        );
+        assert!(msg.contains("first at line 11"), "{msg}");
+    }
+}
