@@ -59,6 +59,7 @@ pub fn read_export(
     // hash the file on another thread, reading it a second time (from the page cache)
     let hash_path = path.to_path_buf();
     let hasher = std::thread::spawn(move || -> io::Result<String> {
+        let t = std::time::Instant::now();
         let mut f = File::open(hash_path)?;
         let mut h = Sha256::new();
         let mut buf = vec![0u8; 1 << 20];
@@ -69,6 +70,7 @@ pub fn read_export(
             }
             h.update(&buf[..n]);
         }
+        crate::timing("  fingerprint (SHA-256, beside the rows)", t);
         Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
     });
 

@@ -593,6 +593,16 @@ fn a_long_export_is_split_between_two_pupils_rows() {
 }
 
 #[test]
+fn a_long_export_is_read_in_halves_only_with_a_core_to_spare_for_the_fingerprint() {
+    let bytes = big_long_export(600, false, |_, _, row| row);
+    super::long::HALVES_ALWAYS.with(|c| c.set(false));
+    let (e, merged) = read_both_ways(&bytes);
+    super::long::HALVES_ALWAYS.with(|c| c.set(true));
+    assert_eq!(e.unwrap().pupils.len(), 600);
+    assert_eq!(merged, crate::parallel::threads() >= 3);
+}
+
+#[test]
 fn reading_only_the_session_columns_of_a_pupils_next_row_reads_what_splitting_it_whole_does() {
     // The same export twice: the session columns last (a row with the same pupil text as the
     // row before is read from its session columns alone), and first (every row split whole).
