@@ -298,7 +298,17 @@ impl<'a> CsvLine<'a> {
 }
 
 /// The decimal digits of `n`.
+#[inline]
 fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    // most counts are a school year's sessions or fewer: written as a fixed number of bytes,
+    // not a copy of a length known only when it runs
+    let d = |k: u64| b'0' + k as u8;
+    match n {
+        0..10 => return out.push(d(n)),
+        10..100 => return out.extend_from_slice(&[d(n / 10), d(n % 10)]),
+        100..1000 => return out.extend_from_slice(&[d(n / 100), d(n / 10 % 10), d(n % 10)]),
+        _ => {}
+    }
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -314,8 +324,17 @@ fn push_u64(out: &mut Vec<u8>, mut n: u64) {
 
 #[cfg(test)]
 mod csv_line_tests {
-    use super::{CsvLine, csv_cell};
+    use super::{CsvLine, csv_cell, push_u64};
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_count_is_written_as_its_decimal_digits(n in prop_oneof![0u64..2000, any::<u64>()]) {
+            let mut out = b"x".to_vec();
+            push_u64(&mut out, n);
+            prop_assert_eq!(out, format!("x{n}").into_bytes());
+        }
+    }
 
     /// What the csv crate writes for the same cells (made safe the same way).
     fn by_csv_crate(cells: &[String]) -> Vec<u8> {
