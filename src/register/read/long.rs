@@ -470,7 +470,9 @@ impl Walk for LongPlan<'_> {
         {
             progress.advance(row.consumed);
         }
-        // the commonest row: the same pupil as the row before, its columns the same text
+        // the same pupil as the row before, its columns the same text: a row a run (see
+        // `LongPlan::run`) did not take (a mark to check, a date not yet met), or any such row
+        // when the session's columns end the row in another order
         if let Some(tail) = &self.tail
             && !st.prefix.is_empty()
             && let Some(line) = row.plain()
