@@ -552,6 +552,16 @@ pub fn write_marks(
         let t = c.as_bytes();
         text[c.as_u8() as usize] = (t.len() as u8, [t[0], *t.get(1).unwrap_or(&0)]);
     }
+    // the text of a stored byte when it is one character (or no mark); 0 for a two-character
+    // code
+    let mut one = [0u8; 256];
+    for (o, (n, t)) in one.iter_mut().zip(&text) {
+        if *n == 1 {
+            *o = t[0];
+        }
+    }
+    // the kept weeks wholly inside the year (all of them, but at the year's ends)
+    let whole: Vec<bool> = inside.iter().map(|ins| ins.iter().all(|&x| x)).collect();
     let mut head = String::from(MARKS_PREAMBLE);
     head.push_str("weeks");
     for &w in &weeks {
@@ -568,10 +578,26 @@ pub fn write_marks(
         line[..id.len()].copy_from_slice(id);
         let mut p = id.len();
         let mut any = false;
-        for (&w, ins) in weeks.iter().zip(&inside) {
+        for ((&w, ins), &whole) in weeks.iter().zip(&inside).zip(&whole) {
             line[p] = b' ';
             p += 1;
             let week = &row[w * WEEK_SLOTS..(w + 1) * WEEK_SLOTS];
+            if whole {
+                // the usual week: ten one-character codes (or no marks), written at once
+                let mut out = [0u8; WEEK_SLOTS];
+                let (mut ok, mut seen) = (true, 0u8);
+                for (o, &b) in out.iter_mut().zip(week) {
+                    *o = one[b as usize];
+                    ok &= *o != 0;
+                    seen |= b;
+                }
+                if ok {
+                    line[p..p + WEEK_SLOTS].copy_from_slice(&out);
+                    p += WEEK_SLOTS;
+                    any |= seen != 0;
+                    continue;
+                }
+            }
             for (&b, &inside) in week.iter().zip(ins) {
                 let b = if inside { b } else { 0 };
                 any |= b != 0;
@@ -753,6 +779,76 @@ mod tests {
         assert_eq!(back.ids, g.ids);
         assert_eq!(back.marks, g.marks);
         assert_eq!(marks_text(&back, AcademicYear(2024)), text, "byte-stable");
+    }
+
+    proptest::proptest! {
+        /// The marks file is written a week at a time where it can be; every session must still
+        /// be written as its own code, blank outside the year, and a pupil with no mark in the
+        /// year left out.
+        #[test]
+        fn each_session_is_written_as_its_code_and_sessions_outside_the_year_are_blank(
+            rows in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        3 => proptest::strategy::Just(0usize),
+                        7 => 1..=Code::ALL.len(),
+                    ],
+                    60,
+                ),
+                1..6,
+            )
+        ) {
+            let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+            // weeks across both ends of 2024-25 (1 August 2024 to 31 July 2025)
+            let weeks: Vec<NaiveDate> = [
+                "2024-07-22", "2024-07-29", "2024-09-02", "2025-07-21", "2025-07-28", "2025-08-04",
+            ]
+            .map(d)
+            .to_vec();
+            let code = |k: usize| (k > 0).then(|| Code::ALL[k - 1]);
+            let g = MarkGrid {
+                weeks: weeks.clone(),
+                ids: (0..rows.len()).map(|k| id(&format!("80120000500{k}"))).collect(),
+                marks: rows
+                    .iter()
+                    .flatten()
+                    .map(|&k| code(k).map_or(0, |c| c.as_u8()))
+                    .collect(),
+            };
+            // each session on its own: its day, and its code's text when inside the year
+            let year = AcademicYear(2024);
+            let inside = |w: usize, slot: usize| {
+                AcademicYear::of(weeks[w] + Duration::days((slot / 2) as i64)) == year
+            };
+            let kept: Vec<usize> = (0..weeks.len())
+                .filter(|&w| (0..WEEK_SLOTS).any(|s| inside(w, s)))
+                .collect();
+            let mut want = String::new();
+            for (i, row) in rows.iter().enumerate() {
+                let mut line = g.ids[i].as_str().to_string();
+                let mut any = false;
+                for &w in &kept {
+                    line.push(' ');
+                    for s in 0..WEEK_SLOTS {
+                        match code(row[w * WEEK_SLOTS + s]).filter(|_| inside(w, s)) {
+                            Some(c) => {
+                                line.push_str(c.as_str());
+                                any = true;
+                            }
+                            None => line.push('.'),
+                        }
+                    }
+                }
+                if any {
+                    want.push_str(&line);
+                    want.push('\n');
+                }
+            }
+            let text = marks_text(&g, year);
+            let at = text.find("\nweeks ").expect("a weeks line") + 1;
+            let body = text[at..].split_once('\n').expect("the weeks line's end").1;
+            proptest::prop_assert_eq!(body, want.as_str());
+        }
     }
 
     #[test]
