@@ -9,7 +9,7 @@
 //! Everything is computed in memory first; the files are written together in one transaction, so
 //! an import that fails or is killed leaves the store as it was.
 
-use super::read::{Export, NOT_COVERED};
+use super::read::{Export, ExportPupil, NOT_COVERED};
 use super::store::{
     self, CHANGES_FILE, CHANGES_HEADER, IMPORTS_FILE, IMPORTS_HEADER, PUPIL_CHANGES_FILE,
     PUPIL_CHANGES_HEADER, PUPILS_FILE,
@@ -22,6 +22,7 @@ use crate::text::plural;
 use crate::upn::PupilId;
 use anyhow::Result;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -133,27 +134,10 @@ impl Store {
                 AcademicYear::of(session_at(export.weeks[j / WEEK_SLOTS], j % WEEK_SLOTS).date)
             })
             .collect();
-        // the slots any pupil's row covers, and whether each row covers any: one pass over the
-        // rows, in memory order, the pupils split across the machine's cores
-        let parts = crate::parallel::map_ranges(export.pupils.len(), 8192, |rows| {
-            let mut covered = vec![false; n_slots];
-            let mut row_covers = Vec::with_capacity(rows.len());
-            for i in rows {
-                let mut any = false;
-                for (c, &v) in covered.iter_mut().zip(export.row(i)) {
-                    *c |= v != NOT_COVERED;
-                    any |= v != NOT_COVERED;
-                }
-                row_covers.push(any);
-            }
-            (covered, row_covers)
-        });
-        let mut covered = vec![false; n_slots];
-        let mut row_covers: Vec<bool> = Vec::with_capacity(export.pupils.len());
-        for (c, r) in parts {
-            covered.iter_mut().zip(c).for_each(|(a, b)| *a |= b);
-            row_covers.extend(r);
-        }
+        // the slots any pupil's row covers, and whether each row covers any (worked out as the
+        // export was read)
+        let covered = &export.coverage.slots;
+        let row_covers = export.coverage.rows.clone();
         let years: BTreeSet<AcademicYear> = (0..n_slots)
             .filter(|&j| covered[j])
             .map(|j| slot_year[j])
@@ -180,39 +164,15 @@ impl Store {
         let sha = export.sha256.clone();
         // a merge-join of two lists sorted by id
         let old = std::mem::take(&mut self.pupils);
-        let mut merged: Vec<Pupil> = Vec::with_capacity(old.len() + export.pupils.len());
-        let mut old = old.into_iter().peekable();
-        for ep in export.pupils {
-            let new = ep.details;
-            while let Some(o) = old.next_if(|o| o.id < new.id) {
-                merged.push(o);
-            }
-            match old.next_if(|o| o.id == new.id) {
-                None => {
-                    merged.push(new);
-                    s.new_pupils += 1;
-                    self.pupils_changed = true;
-                }
-                Some(mut o) => {
-                    for field in &detail_fields {
-                        let field: &str = field;
-                        let (was, now) = (o.field(field), new.field(field));
-                        if !now.is_empty() && was != now {
-                            let (was, now) = (was.into_owned(), now.into_owned());
-                            o.set_field(field, &now);
-                            let mut row = log_prefix.to_vec();
-                            row.extend([new.id.to_string(), field.to_string(), was, now]);
-                            self.pupil_changes.push(row);
-                            s.detail_changes += 1;
-                            self.pupils_changed = true;
-                        }
-                    }
-                    merged.push(o);
-                }
-            }
+        if old.is_empty() {
+            // nothing held before: every pupil is new, and the export's pupils (in id order)
+            // become the register's, each in its place (no second copy of them)
+            s.new_pupils += export.pupils.len();
+            self.pupils_changed |= !export.pupils.is_empty();
+            self.pupils = export.pupils.into_iter().map(|ep| ep.details).collect();
+        } else {
+            self.merge_pupils(old, export.pupils, &detail_fields, &log_prefix, &mut s);
         }
-        merged.extend(old);
-        self.pupils = merged;
         if s.marks_removed > 0 {
             s.warnings.push(format!(
                 "{} held before {} blank in this export and {} removed (logged in changes.csv)",
@@ -241,6 +201,52 @@ impl Store {
             self.previous_imports.insert(sha, imported_at.to_string());
         }
         Ok(s)
+    }
+
+    /// Merge the pupils of an export (sorted by id) into those held (`old`, sorted by id): a new
+    /// pupil is added; a pupil held has each detail the export gives that differs changed, and
+    /// the change logged.
+    fn merge_pupils(
+        &mut self,
+        old: Vec<Pupil>,
+        new: Vec<ExportPupil>,
+        detail_fields: &[Cow<'static, str>],
+        log_prefix: &[String; 3],
+        s: &mut ImportSummary,
+    ) {
+        let mut merged: Vec<Pupil> = Vec::with_capacity(old.len() + new.len());
+        let mut old = old.into_iter().peekable();
+        for ep in new {
+            let new = ep.details;
+            while let Some(o) = old.next_if(|o| o.id < new.id) {
+                merged.push(o);
+            }
+            match old.next_if(|o| o.id == new.id) {
+                None => {
+                    merged.push(new);
+                    s.new_pupils += 1;
+                    self.pupils_changed = true;
+                }
+                Some(mut o) => {
+                    for field in detail_fields {
+                        let field: &str = field;
+                        let (was, now) = (o.field(field), new.field(field));
+                        if !now.is_empty() && was != now {
+                            let (was, now) = (was.into_owned(), now.into_owned());
+                            o.set_field(field, &now);
+                            let mut row = log_prefix.to_vec();
+                            row.extend([new.id.to_string(), field.to_string(), was, now]);
+                            self.pupil_changes.push(row);
+                            s.detail_changes += 1;
+                            self.pupils_changed = true;
+                        }
+                    }
+                    merged.push(o);
+                }
+            }
+        }
+        merged.extend(old);
+        self.pupils = merged;
     }
 
     /// Merge the export's sessions of academic year `y`. Returns whether any mark changed.
@@ -488,23 +494,27 @@ fn fresh_grid(
     // the export's marks become the grid (no copy)
     if single_year && export.weeks == weeks && ids.len() == export.pupils.len() {
         let mut marks = std::mem::take(&mut export.marks);
-        // on the machine's cores, in blocks that stay in the cache: "not covered" becomes "no
-        // mark", then the marks are counted (two plain loops the compiler vectorises)
-        let new: usize = crate::parallel::map_parts_mut(&mut marks, 1 << 20, |part| {
-            let mut new = 0;
-            for block in part.chunks_mut(1 << 16) {
-                for v in block.iter_mut() {
+        // "not covered" becomes "no mark", if the export has any such cell (a wide export has
+        // none when it has a column for each session of its weeks), on the machine's cores
+        let n = weeks.len() * WEEK_SLOTS;
+        if export.coverage.not_covered > 0 && export.coverage.only_whole_slots() && n > 0 {
+            // only in the slots no row covers (as in a wide export): only they are written
+            let missing: Vec<usize> = (0..n).filter(|&j| !export.coverage.slots[j]).collect();
+            for row in marks.chunks_exact_mut(n) {
+                for &j in &missing {
+                    row[j] = 0;
+                }
+            }
+        } else if export.coverage.not_covered > 0 {
+            crate::parallel::map_parts_mut(&mut marks, 1 << 20, |part| {
+                for v in part.iter_mut() {
                     if *v == NOT_COVERED {
                         *v = 0;
                     }
                 }
-                new += block.iter().filter(|&&v| v != 0).count();
-            }
-            new
-        })
-        .into_iter()
-        .sum();
-        s.marks_new += new;
+            });
+        }
+        s.marks_new += export.coverage.marked;
         return MarkGrid { weeks, ids, marks };
     }
     let n = weeks.len() * WEEK_SLOTS;
@@ -572,4 +582,45 @@ impl MarkGrid {
 /// A time stamp for the logs, as they write it: `2025-01-31T14:05:00Z` (UTC).
 pub fn log_timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::read::{NoProgress, ReadOptions, read_export};
+
+    /// An export's text read and merged into an empty register.
+    fn first_import(text: &str) -> (tempfile::TempDir, Store, ImportSummary) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("export.csv");
+        std::fs::write(&file, text).unwrap();
+        let reg = dir.path().join("register");
+        std::fs::create_dir(&reg).unwrap();
+        let export = read_export(&file, &ReadOptions::default(), &NoProgress).unwrap();
+        let mut store = Store::open(&reg).unwrap();
+        let s = store.merge(export, "2024-09-20T10:00:00").unwrap();
+        (dir, store, s)
+    }
+
+    #[test]
+    fn sessions_a_first_export_has_no_cell_for_are_held_as_no_mark() {
+        // Wednesday 4 September 2024 only: the rest of its week has no column (a wide export),
+        // or no row (a long one, where the second pupil has no row for the afternoon either)
+        let wide = "UPN,Surname,Forename,04/09/2024 AM,04/09/2024 PM\n\
+                    B801200005001,A,B,/,N\nQ801200005002,C,D,L,\n";
+        let long = "UPN,Surname,Forename,Date,Session,Mark\n\
+                    B801200005001,A,B,04/09/2024,AM,/\nB801200005001,A,B,04/09/2024,PM,N\n\
+                    Q801200005002,C,D,04/09/2024,AM,L\n";
+        for text in [wide, long] {
+            let (_dir, store, s) = first_import(text);
+            assert_eq!(s.marks_new, 3);
+            let grid = &store.years[&AcademicYear(2024)];
+            let code = |c: Code| c.as_u8();
+            let mut want = vec![0u8; 2 * WEEK_SLOTS];
+            want[4] = code(Code::PresentAm);
+            want[5] = code(Code::N);
+            want[WEEK_SLOTS + 4] = code(Code::L);
+            assert_eq!(grid.marks, want, "{text}");
+        }
+    }
 }

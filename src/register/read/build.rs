@@ -5,7 +5,7 @@ use super::columns::Columns;
 use super::decode::Decoder;
 use super::marks::{Cell, MarkReader, bad_code, trim_ascii, wrong_set_reason};
 use super::records::Fields;
-use super::{Export, ExportError, ExportPupil, Layout, NOT_COVERED, ReadOptions};
+use super::{Coverage, Export, ExportError, ExportPupil, Layout, NOT_COVERED, ReadOptions};
 use crate::codes::CodeSet;
 use crate::config::IdentifyBy;
 use crate::dates::{Session, parse_date};
@@ -331,7 +331,6 @@ pub(super) fn finish(
     let sorted_weeks: Vec<NaiveDate> = order.iter().map(|&w| b.weeks[w]).collect();
     let n = sorted_weeks.len() * WEEK_SLOTS;
     let identity = order.iter().enumerate().all(|(i, &w)| i == w);
-    let mut covered = vec![false; n];
     let mut pupils = std::mem::take(&mut b.pupils);
     // sort by id through a permutation: the records are large, move each once
     let mut by_id: Vec<u32> = (0..pupils.len() as u32).collect();
@@ -368,13 +367,9 @@ pub(super) fn finish(
             }
         }
     }
-    for m in marks.chunks_exact(n.max(1)) {
-        for (c, v) in covered.iter_mut().zip(m.iter()) {
-            *c |= *v != NOT_COVERED;
-        }
-    }
+    let coverage = Coverage::of(&marks, pupils.len(), n);
     crate::order::permute_in_place(&mut pupils, &mut by_id);
-    let slots: Vec<usize> = (0..n).filter(|&j| covered[j]).collect();
+    let slots: Vec<usize> = (0..n).filter(|&j| coverage.slots[j]).collect();
     let sess = |j: usize| crate::register::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
     let mut notices = Vec::new();
     if !columns.ignored.is_empty() {
@@ -440,5 +435,6 @@ pub(super) fn finish(
         no_mark_cells: b.no_mark_cells,
         code_sets: std::mem::take(&mut b.code_sets),
         notices,
+        coverage,
     })
 }

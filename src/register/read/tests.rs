@@ -813,3 +813,73 @@ fn a_run_of_a_pupils_rows_does_not_overwrite_a_session_already_marked() {
         assert!(msg.contains("first at line 11"), "{msg}");
     }
 }
+
+/// The coverage of rows, worked out one cell at a time.
+fn coverage_cell_by_cell(marks: &[u8], pupils: usize, n: usize) -> Coverage {
+    let cell = |i: usize, j: usize| marks[i * n + j];
+    Coverage {
+        slots: (0..n)
+            .map(|j| (0..pupils).any(|i| cell(i, j) != NOT_COVERED))
+            .collect(),
+        rows: (0..pupils)
+            .map(|i| (0..n).any(|j| cell(i, j) != NOT_COVERED))
+            .collect(),
+        marked: marks
+            .iter()
+            .filter(|&&v| v != 0 && v != NOT_COVERED)
+            .count(),
+        not_covered: marks.iter().filter(|&&v| v == NOT_COVERED).count(),
+    }
+}
+
+proptest::proptest! {
+    /// The merge trusts the coverage worked out as the export is finished (counted in bytes,
+    /// 255 slots at a time, the rows split across the cores): it must be the coverage cell by cell.
+    #[test]
+    fn an_exports_coverage_is_what_its_cells_hold(
+        pupils in 0usize..12,
+        n in 0usize..700,
+        seed in proptest::prelude::any::<u64>(),
+    ) {
+        // mostly marks, some blank, some not covered, in runs as real exports have them
+        let mut x = seed | 1;
+        let marks: Vec<u8> = (0..pupils * n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                [1, 1, 1, 2, 0, NOT_COVERED][(x % 6) as usize]
+            })
+            .collect();
+        proptest::prop_assert_eq!(
+            Coverage::of(&marks, pupils, n),
+            coverage_cell_by_cell(&marks, pupils, n)
+        );
+    }
+}
+
+#[test]
+fn an_exports_coverage_is_right_when_its_rows_are_split_across_the_cores() {
+    // 20,000 rows (split across the cores from 8,192), one slot no row covers, every row whole
+    // but one with a slot not covered, and one row with no cell at all
+    let (pupils, n) = (20_000, 300);
+    let mut marks: Vec<u8> = (0..pupils * n).map(|k| (k % 5) as u8).collect();
+    for row in marks.chunks_exact_mut(n) {
+        row[17] = NOT_COVERED;
+    }
+    marks[12_345 * n + 40] = NOT_COVERED;
+    marks[19_000 * n..19_001 * n].fill(NOT_COVERED);
+    let c = Coverage::of(&marks, pupils, n);
+    assert_eq!(c, coverage_cell_by_cell(&marks, pupils, n));
+    assert!(!c.slots[17] && c.slots[40]);
+    assert!(!c.rows[19_000] && c.rows[12_345]);
+    assert!(!c.only_whole_slots(), "a slot not covered in one row only");
+    marks[12_345 * n + 40] = 0;
+    assert!(
+        !Coverage::of(&marks, pupils, n).only_whole_slots(),
+        "a row with no cell"
+    );
+    marks[19_000 * n..19_001 * n].fill(1);
+    marks[19_000 * n + 17] = NOT_COVERED;
+    assert!(Coverage::of(&marks, pupils, n).only_whole_slots());
+}
