@@ -397,10 +397,8 @@ impl Store {
         let (count, pupils) = crate::parallel::map_ranges(grid.ids.len(), 8192, |rows| {
             let (mut count, mut pupils) = (0, 0);
             for i in rows {
-                let here = grid.row(i)[..old_slots]
-                    .iter()
-                    .filter(|&&b| b == nb)
-                    .count();
+                // memchr's count (a byte-wise count vectorises far better than a filter's)
+                let here = memchr::memchr_iter(nb, &grid.row(i)[..old_slots]).count();
                 count += here;
                 pupils += usize::from(here > 0);
             }
@@ -622,5 +620,45 @@ mod tests {
             want[WEEK_SLOTS + 4] = code(Code::L);
             assert_eq!(grid.marks, want, "{text}");
         }
+    }
+
+    #[test]
+    fn n_marks_older_than_five_school_days_are_counted_each_once() {
+        // two weeks from Monday 2 September 2024; N on the first Monday (both sessions) for one
+        // pupil, on the first Tuesday morning and the last Friday afternoon for the other: the
+        // last is within 5 school days of the export's end, so not yet overdue
+        let days: Vec<NaiveDate> = (0..14)
+            .map(|k| NaiveDate::from_ymd_opt(2024, 9, 2).unwrap() + chrono::Duration::days(k))
+            .filter(|d| chrono::Datelike::weekday(d).num_days_from_monday() < 5)
+            .collect();
+        let mut text = String::from("UPN,Surname,Forename");
+        for d in &days {
+            text.push_str(&format!(
+                ",{} AM,{} PM",
+                d.format("%d/%m/%Y"),
+                d.format("%d/%m/%Y")
+            ));
+        }
+        text.push('\n');
+        for (upn, n_at) in [("B801200005001", [0, 1]), ("Q801200005002", [2, 19])] {
+            text.push_str(upn);
+            text.push_str(",A,B");
+            for k in 0..days.len() * 2 {
+                text.push_str(if n_at.contains(&k) { ",N" } else { ",/" });
+            }
+            text.push('\n');
+        }
+        let (_dir, _store, s) = first_import(&text);
+        let warning = s
+            .warnings
+            .iter()
+            .find(|w| w.contains("reason not yet established"))
+            .expect("a warning of overdue N marks");
+        assert!(
+            warning.starts_with(
+                "3 N marks (reason not yet established) for 2 pupils are older than 5 school days"
+            ),
+            "{warning}"
+        );
     }
 }
