@@ -333,13 +333,17 @@ pub(super) fn finish(
     let identity = order.iter().enumerate().all(|(i, &w)| i == w);
     let mut pupils = std::mem::take(&mut b.pupils);
     // sort by id through a permutation: the records are large, move each once
-    let mut by_id: Vec<u32> = (0..pupils.len() as u32).collect();
-    by_id.sort_unstable_by(|&a, &c| {
-        pupils[a as usize]
-            .details
-            .id
-            .cmp(&pupils[c as usize].details.id)
-    });
+    // (the ids' keys are sorted, held together: not the large records, all over memory)
+    let mut keys: Vec<(u128, u128, u32)> = pupils
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (a, c) = p.details.id.sort_key();
+            (a, c, i as u32)
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut by_id: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
     // every pupil's row in one block: a long export's rows, made with room to spare, are first
     // closed up to the weeks it has, in place
     if b.row_len < n {
