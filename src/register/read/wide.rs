@@ -201,7 +201,7 @@ pub(super) fn read_wide<R: Read>(
         .collect();
     // cell_code[table][byte]: the code a one-byte cell holds when valid for the table's code set;
     // SLOW for anything else (no mark, a mapped or unknown code, a code of the other set)
-    let mut cell_code = [[SLOW; 256]; 3];
+    let mut cell_code = [[SLOW; 256]; 4];
     for set in [CodeSet::Regs2006, CodeSet::Regs2024] {
         for byte in 0..=255u8 {
             let v = b.marks.single[byte as usize];
@@ -211,6 +211,7 @@ pub(super) fn read_wide<R: Read>(
         }
     }
     cell_code[SKIP_COLUMN] = [IGNORE; 256];
+    cell_code[3] = [IGNORE; 256]; // unused: makes `set & 3` always a table
 
     let plan = WidePlan {
         header: &header,
@@ -265,7 +266,9 @@ struct WidePlan<'p> {
     plan: Vec<Option<usize>>,
     plan_slot: Vec<u32>,
     plan_set: Vec<u8>,
-    cell_code: [[u8; 256]; 3],
+    /// Indexed by a column's table (`plan_set`, under 3; the fourth only lets the index be
+    /// masked, so that it is never checked) and the cell's byte.
+    cell_code: [[u8; 256]; 4],
 }
 
 /// One reader's running state over the rows.
@@ -420,6 +423,8 @@ impl Walk for WidePlan<'_> {
         let mut pos = rest;
         let mut ci = 0;
         st.slow.clear();
+        // per table, a bit: a code the fast path accepted was seen in a column of its code set
+        let mut used = 0u8;
         {
             let m = &mut b.wide_rows[pi * self.row_len..(pi + 1) * self.row_len];
             while ci < self.ncols {
@@ -427,15 +432,19 @@ impl Walk for WidePlan<'_> {
                     && pos + 16 <= len
                     && eight_short_cells(&text[pos..pos + 16])
                 {
+                    // fixed-size views: the compiler checks their bounds once, not per cell
+                    let cells: &[u8; 16] = text[pos..pos + 16].try_into().expect("16 bytes");
+                    let slots: &[u32; 8] =
+                        self.plan_slot[ci..ci + 8].try_into().expect("8 columns");
+                    let sets: &[u8; 8] = self.plan_set[ci..ci + 8].try_into().expect("8 columns");
                     for t in 0..8 {
-                        let c = ci + t;
-                        let v =
-                            self.cell_code[self.plan_set[c] as usize][text[pos + 2 * t] as usize];
+                        let set = usize::from(sets[t] & 3);
+                        let v = self.cell_code[set][usize::from(cells[2 * t])];
                         if v < IGNORE {
-                            m[self.plan_slot[c] as usize] = v;
-                            st.col_used[self.plan_set[c] as usize] = true;
+                            m[slots[t] as usize] = v;
+                            used |= 1 << set;
                         } else if v != IGNORE {
-                            st.slow.push((c, pos + 2 * t, pos + 2 * t + 1));
+                            st.slow.push((ci + t, pos + 2 * t, pos + 2 * t + 1));
                         }
                     }
                     ci += 8;
@@ -462,13 +471,16 @@ impl Walk for WidePlan<'_> {
                 };
                 if v < IGNORE {
                     m[self.plan_slot[ci] as usize] = v;
-                    st.col_used[self.plan_set[ci] as usize] = true;
+                    used |= 1 << self.plan_set[ci];
                 } else if v != IGNORE {
                     st.slow.push((ci, pos, end));
                 }
                 ci += 1;
                 pos = end + 1;
             }
+        }
+        for (set, seen) in st.col_used.iter_mut().enumerate() {
+            *seen |= used & (1 << set) != 0;
         }
         for &(c, from, to) in st.slow.iter() {
             let (k, s, slot) = self.session_cols[self.plan[c].expect("a session column")];
