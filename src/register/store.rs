@@ -255,6 +255,8 @@ fn read_marks_in(
         )
     };
     let mut grid = MarkGrid::default();
+    // how much of `grid.marks` holds pupils' marks (the rest is room, all zeros)
+    let mut filled = 0usize;
     let mut have_weeks = false;
     // 0-based number of the first line in `buf`
     let mut line_base = 0usize;
@@ -324,23 +326,32 @@ fn read_marks_in(
                 // part filled is ever in memory
                 let n = grid.weeks.len() * WEEK_SLOTS;
                 let most = size as usize / (2 + grid.weeks.len() * (WEEK_SLOTS + 1)).max(1);
-                let _ = grid.marks.try_reserve_exact(most.saturating_mul(n));
+                // zeroed by the system, not written: its pages are first touched where each
+                // part is parsed, on the machine's cores (and those never filled never are)
+                if let Some(bytes) = most.checked_mul(n)
+                    && grid.marks.try_reserve_exact(bytes).is_ok()
+                {
+                    grid.marks = vec![0; bytes];
+                }
             }
         }
         if have_weeks && !text.is_empty() {
-            line_base = parse_body(text, line_base, &mut grid, &bad)?;
+            line_base = parse_body(text, line_base, &mut grid, &mut filled, &bad)?;
         }
         buf.drain(..cut);
     }
+    grid.marks.truncate(filled);
     Ok(grid)
 }
 
 /// Parse whole pupil lines (`text`, whose first line is the 0-based line `line0`) in parts on
-/// the machine's cores, appending them to `grid`. Returns the number of the line after them.
+/// the machine's cores, appending them to `grid` (whose marks are filled to `filled_to`, and
+/// all zeros after it). Returns the number of the line after them.
 fn parse_body(
     text: &[u8],
     line0: usize,
     grid: &mut MarkGrid,
+    filled_to: &mut usize,
     bad: &(dyn Fn(usize, &str) -> anyhow::Error + Sync),
 ) -> Result<usize> {
     let parts = split_at_lines(text, crate::parallel::threads());
@@ -362,9 +373,11 @@ fn parse_body(
             memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
         })
         .collect();
-    let start = grid.marks.len();
-    grid.marks
-        .resize(start + lines.iter().sum::<usize>() * n, 0);
+    let start = *filled_to;
+    let end = start + lines.iter().sum::<usize>() * n;
+    if grid.marks.len() < end {
+        grid.marks.resize(end, 0);
+    }
     let weeks = &grid.weeks;
     let mut outs: Vec<&mut [u8]> = Vec::with_capacity(ranges.len());
     let mut rest = &mut grid.marks[start..];
@@ -408,7 +421,9 @@ fn parse_body(
         part_start += l * n;
         grid.ids.extend(ids);
     }
-    grid.marks.truncate(filled);
+    // rows closed up (a part had blank lines) leave no marks behind them
+    grid.marks[filled..part_start].fill(0);
+    *filled_to = filled;
     Ok(line_base)
 }
 
