@@ -52,11 +52,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         let mut export = read_export(file, &opts, &bar)?;
         attend::timing("read export", t);
         // SEN, FSM, EAL and gender must be the DfE's values (or mapped to them in attend.yaml)
+        let t = std::time::Instant::now();
         attend::register::values::check_export(
             export.pupils.iter_mut().map(|p| (&mut p.details, p.line)),
             &ws.config.import.values,
         )
         .map_err(|why| anyhow::anyhow!("cannot import {}: {why}", file.display()))?;
+        attend::timing("check values", t);
         let t = std::time::Instant::now();
         let s = store
             .merge(export, &stamp)

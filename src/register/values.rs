@@ -146,6 +146,16 @@ fn mapped<'a>(
         .unwrap_or(value)
 }
 
+/// What a value an export holds becomes.
+enum Outcome {
+    /// It is a DfE value: kept as it is.
+    Stays,
+    /// It is mapped to (or is written otherwise than) this DfE value.
+    Becomes(String),
+    /// It is not a DfE value, nor mapped to one.
+    Unknown,
+}
+
 /// Check (and map) the characteristics of an export's pupils: every value must be a DfE value,
 /// or mapped to one in attend.yaml. `pupils` gives each pupil's details and the line they are
 /// on. The error names each unknown value, how many pupils have it and the first line, never a
@@ -156,21 +166,36 @@ pub fn check_export<'a>(
 ) -> Result<(), String> {
     // (field, value) -> (pupils, first line)
     let mut unknown: BTreeMap<(&'static str, String), (usize, usize)> = BTreeMap::new();
+    // per field, what each value held becomes: worked out once per value, however many pupils
+    // hold it (a school's export holds a handful of values for thousands of pupils)
+    let mut seen: [rustc_hash::FxHashMap<String, Outcome>; FIELDS.len()] = Default::default();
     for (p, line) in pupils {
-        for (field, _) in FIELDS {
+        for (k, (field, _)) in FIELDS.into_iter().enumerate() {
             let v = p.field(field);
             if v.trim().is_empty() {
                 continue;
             }
-            let m = mapped(map, field, &v).to_string();
-            if canonical(field, &m).is_none() {
-                let e = unknown
-                    .entry((field, v.trim().to_string()))
-                    .or_insert((0, line));
-                e.0 += 1;
-                e.1 = e.1.min(line);
-            } else if m != v {
-                p.set_field(field, &m);
+            if !seen[k].contains_key(v.as_ref()) {
+                let m = mapped(map, field, &v);
+                let outcome = if canonical(field, m).is_none() {
+                    Outcome::Unknown
+                } else if m != v {
+                    Outcome::Becomes(m.to_string())
+                } else {
+                    Outcome::Stays
+                };
+                seen[k].insert(v.to_string(), outcome);
+            }
+            match &seen[k][v.as_ref()] {
+                Outcome::Stays => {}
+                Outcome::Becomes(m) => p.set_field(field, m),
+                Outcome::Unknown => {
+                    let e = unknown
+                        .entry((field, v.trim().to_string()))
+                        .or_insert((0, line));
+                    e.0 += 1;
+                    e.1 = e.1.min(line);
+                }
             }
         }
     }
@@ -235,6 +260,32 @@ mod tests {
             "C",
             "an old unknown value shown as it is"
         );
+    }
+
+    #[test]
+    fn every_pupil_holding_a_value_is_counted_and_mapped_not_only_the_first() {
+        // each value is worked out once: the pupils after the first who hold it must still be
+        // counted (with the first line any is on) and changed
+        let mut pupils: Vec<super::super::Pupil> = ["C", "C", "Y", "C", "No"]
+            .map(|fsm| super::super::Pupil {
+                fsm: fsm.into(),
+                ..Default::default()
+            })
+            .into();
+        let lines = [5, 4, 3, 2, 6];
+        let none = BTreeMap::new();
+        let err = check_export(pupils.iter_mut().zip(lines), &none).unwrap_err();
+        assert!(
+            err.contains("FSM \"C\": 3 pupils (first on line 2)"),
+            "{err}"
+        );
+        let map = BTreeMap::from([(
+            "fsm".to_string(),
+            BTreeMap::from([("C".to_string(), "Y".to_string())]),
+        )]);
+        check_export(pupils.iter_mut().zip(lines), &map).unwrap();
+        let held: Vec<&str> = pupils.iter().map(|p| p.fsm.as_str()).collect();
+        assert_eq!(held, ["Y", "Y", "Y", "Y", "No"]);
     }
 
     #[test]
