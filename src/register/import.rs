@@ -162,7 +162,7 @@ impl Store {
         // pupil details (moved out of the export: it is not needed after this)
         let detail_fields = export.detail_fields.clone();
         let sha = export.sha256.clone();
-        // a merge-join of two lists sorted by id
+        // the export's pupils merged into those held (both sorted by id)
         let old = std::mem::take(&mut self.pupils);
         if old.is_empty() {
             // nothing held before: every pupil is new, and the export's pupils (in id order)
