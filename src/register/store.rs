@@ -326,13 +326,10 @@ fn read_marks_in(
                 // part filled is ever in memory
                 let n = grid.weeks.len() * WEEK_SLOTS;
                 let most = size as usize / (2 + grid.weeks.len() * (WEEK_SLOTS + 1)).max(1);
-                // zeroed by the system, not written: its pages are first touched where each
-                // part is parsed, on the machine's cores (and those never filled never are)
-                if let Some(bytes) = most.checked_mul(n)
-                    && grid.marks.try_reserve_exact(bytes).is_ok()
-                {
-                    grid.marks = vec![0; bytes];
-                }
+                // (less than the file's size: a pupil's line is longer than its marks), zeroed
+                // by the system, not written: its pages are first touched where each part is
+                // parsed, on the machine's cores (and those never filled never are)
+                grid.marks = vec![0; most * n];
             }
         }
         if have_weeks && !text.is_empty() {
