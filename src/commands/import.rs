@@ -6,7 +6,7 @@ use crate::cli::import::ImportArgs;
 use anyhow::{Context, Result};
 use attend::dates::uk_date;
 use attend::register::import::{ImportSummary, Store, log_timestamp};
-use attend::register::read::{Progress, ReadOptions, read_export};
+use attend::register::read::{Progress, ReadOptions, read_export_fingerprint_pending};
 use attend::text::agree;
 use std::cell::RefCell;
 use std::process::ExitCode;
@@ -47,9 +47,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
             && attend::register::contacts::read::header_of(f)
                 .is_some_and(|h| attend::register::contacts::looks_like_contacts(&h, &own))
     });
+    // each file's fingerprint (SHA-256, for the import log) is worked out on another core while
+    // the file is read, merged and its marks written: it is waited for only before the logs
+    let mut awaiting = Vec::new();
     for file in register_files {
         let t = std::time::Instant::now();
-        let mut export = read_export(file, &opts, &bar)?;
+        let (mut export, fingerprint) = read_export_fingerprint_pending(file, &opts, &bar)?;
         attend::timing("read export", t);
         // SEN, FSM, EAL and gender must be the DfE's values (or mapped to them in attend.yaml)
         let t = std::time::Instant::now();
@@ -60,21 +63,30 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         .map_err(|why| anyhow::anyhow!("cannot import {}: {why}", file.display()))?;
         attend::timing("check values", t);
         let t = std::time::Instant::now();
-        let s = store
-            .merge(export, &stamp)
+        let merged = store
+            .merge_before_fingerprint(export, &stamp)
             .with_context(|| format!("cannot merge {}", file.display()))?;
         attend::timing("merge", t);
-        summaries.push(s);
+        awaiting.push((merged, fingerprint));
     }
     let mut tx = ws.transaction();
+    let t = std::time::Instant::now();
+    store.stage_marks(&mut tx)?;
+    attend::timing("write marks (staged)", t);
+    let t = std::time::Instant::now();
+    for (merged, fingerprint) in awaiting {
+        let sha256 = fingerprint.wait()?;
+        summaries.push(store.fingerprint(merged, sha256));
+    }
+    attend::timing("fingerprints waited for", t);
     let contacts = if contact_files.is_empty() {
         Vec::new()
     } else {
         contacts::import(&ws, &mut store, &mut tx, &contact_files, &args, &stamp)?
     };
     let t = std::time::Instant::now();
-    let anything = store.stage(&mut tx)? || !tx.is_empty();
-    attend::timing("write (staged)", t);
+    let anything = store.stage_logs(&mut tx)? || !tx.is_empty();
+    attend::timing("write logs (staged)", t);
     for s in &summaries {
         report(ctx, s, args.dry_run);
     }

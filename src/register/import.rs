@@ -71,6 +71,19 @@ pub struct Store {
     pupil_changes: Vec<Vec<String>>,
     imports: Vec<Vec<String>>,
     previous_imports: BTreeMap<String, String>,
+    /// Imports merged whose fingerprint is not yet in their log lines.
+    awaiting_fingerprint: usize,
+}
+
+/// An export merged before its file's fingerprint was known ([`Store::merge_before_fingerprint`]):
+/// its summary, and the log lines that wait for the fingerprint.
+#[must_use = "the import's log lines need its fingerprint: give it to Store::fingerprint"]
+pub struct AwaitingFingerprint {
+    summary: ImportSummary,
+    imported_at: String,
+    changes: std::ops::Range<usize>,
+    pupil_changes: std::ops::Range<usize>,
+    imports: std::ops::Range<usize>,
 }
 
 impl Store {
@@ -92,6 +105,7 @@ impl Store {
             pupil_changes: Vec::new(),
             imports: Vec::new(),
             previous_imports,
+            awaiting_fingerprint: 0,
         })
     }
 
@@ -103,11 +117,30 @@ impl Store {
         Ok(self.years.get_mut(&y).expect("inserted"))
     }
 
-    /// Merge one export. `imported_at` is the time stamp written to the logs.
+    /// Merge one export whose fingerprint (`export.sha256`) is known. `imported_at` is the time
+    /// stamp written to the logs.
     pub fn merge(&mut self, mut export: Export, imported_at: &str) -> Result<ImportSummary> {
+        let sha = std::mem::take(&mut export.sha256);
+        let awaiting = self.merge_before_fingerprint(export, imported_at)?;
+        Ok(self.fingerprint(awaiting, sha))
+    }
+
+    /// Merge one export before its file's fingerprint is known (it is worked out on another
+    /// core meanwhile): what it logs is completed by [`Store::fingerprint`], which must come
+    /// before [`Store::stage_logs`].
+    pub fn merge_before_fingerprint(
+        &mut self,
+        mut export: Export,
+        imported_at: &str,
+    ) -> Result<AwaitingFingerprint> {
+        let logged_from = (
+            self.changes.len(),
+            self.pupil_changes.len(),
+            self.imports.len(),
+        );
+        self.awaiting_fingerprint += 1;
         let mut s = ImportSummary {
             file_name: export.file_name.clone(),
-            sha256: export.sha256.clone(),
             layout: export.layout.name(),
             encoding: export.encoding,
             rows: export.rows,
@@ -118,13 +151,13 @@ impl Store {
             no_mark_cells: export.no_mark_cells,
             code_sets: export.code_sets.clone(),
             notices: export.notices.clone(),
-            imported_before: self.previous_imports.get(&export.sha256).cloned(),
             ..Default::default()
         };
+        // the fingerprint (the third column) is filled in by `fingerprint`
         let log_prefix = [
             imported_at.to_string(),
             export.file_name.clone(),
-            export.sha256.clone(),
+            String::new(),
         ];
 
         // marks, year by year
@@ -161,7 +194,6 @@ impl Store {
 
         // pupil details (moved out of the export: it is not needed after this)
         let detail_fields = export.detail_fields.clone();
-        let sha = export.sha256.clone();
         // the export's pupils merged into those held (both sorted by id)
         let old = std::mem::take(&mut self.pupils);
         if old.is_empty() {
@@ -198,9 +230,40 @@ impl Store {
                 s.no_mark_cells.to_string(),
             ]);
             self.imports.push(row);
-            self.previous_imports.insert(sha, imported_at.to_string());
         }
-        Ok(s)
+        Ok(AwaitingFingerprint {
+            summary: s,
+            imported_at: imported_at.to_string(),
+            changes: logged_from.0..self.changes.len(),
+            pupil_changes: logged_from.1..self.pupil_changes.len(),
+            imports: logged_from.2..self.imports.len(),
+        })
+    }
+
+    /// Complete an import merged before its fingerprint was known: the fingerprint is written
+    /// into each line it logged, and whether this very file was imported before is looked up.
+    pub fn fingerprint(&mut self, a: AwaitingFingerprint, sha256: String) -> ImportSummary {
+        let AwaitingFingerprint {
+            mut summary,
+            imported_at,
+            changes,
+            pupil_changes,
+            imports,
+        } = a;
+        for row in self.changes[changes]
+            .iter_mut()
+            .chain(&mut self.pupil_changes[pupil_changes])
+            .chain(&mut self.imports[imports.clone()])
+        {
+            row[2].clone_from(&sha256);
+        }
+        summary.imported_before = self.previous_imports.get(&sha256).cloned();
+        if !imports.is_empty() {
+            self.previous_imports.insert(sha256.clone(), imported_at);
+        }
+        summary.sha256 = sha256;
+        self.awaiting_fingerprint -= 1;
+        summary
     }
 
     /// Merge the pupils of an export (sorted by id) into those held (`old`, sorted by id): a new
@@ -442,6 +505,13 @@ impl Store {
 
     /// Stage every changed file in `tx`. Returns whether anything is staged.
     pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
+        self.stage_marks(tx)?;
+        self.stage_logs(tx)
+    }
+
+    /// Stage the changed marks files and `pupils.csv` in `tx` (they do not need the imports'
+    /// fingerprints, so they can be written while those are worked out).
+    pub fn stage_marks(&self, tx: &mut Transaction) -> Result<()> {
         // pupils.csv's text is made on another core while the marks files are written
         let pupils = std::thread::scope(|sc| -> Result<Option<String>> {
             let pupils = self
@@ -458,6 +528,20 @@ impl Store {
         if let Some(text) = pupils {
             tx.write(&self.dir.join(PUPILS_FILE), text.as_bytes())?;
         }
+        Ok(())
+    }
+
+    /// Stage the logs (`changes.csv`, `pupil-changes.csv`, `imports.csv`) in `tx`, once every
+    /// import's fingerprint is in them. Returns whether anything is staged in `tx`.
+    pub fn stage_logs(&self, tx: &mut Transaction) -> Result<bool> {
+        let fingerprinted = |rows: &[Vec<String>]| rows.iter().all(|r| !r[2].is_empty());
+        anyhow::ensure!(
+            self.awaiting_fingerprint == 0
+                && fingerprinted(&self.changes)
+                && fingerprinted(&self.pupil_changes)
+                && fingerprinted(&self.imports),
+            "an import's fingerprint is not yet in the logs (a fault in attend: please report it); nothing was changed"
+        );
         for (file, header, rows) in [
             (CHANGES_FILE, CHANGES_HEADER, &self.changes),
             (
@@ -660,5 +744,41 @@ mod tests {
             ),
             "{warning}"
         );
+    }
+
+    #[test]
+    fn the_logs_are_not_staged_while_an_imports_fingerprint_is_awaited() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("export.csv");
+        std::fs::write(
+            &file,
+            "UPN,Surname,Forename,04/09/2024 AM\nB801200005001,A,B,/\n",
+        )
+        .unwrap();
+        let reg = dir.path().join("register");
+        std::fs::create_dir(&reg).unwrap();
+        let (export, pending) = crate::register::read::read_export_fingerprint_pending(
+            &file,
+            &ReadOptions::default(),
+            &NoProgress,
+        )
+        .unwrap();
+        let mut store = Store::open(&reg).unwrap();
+        let merged = store
+            .merge_before_fingerprint(export, "2024-09-20T10:00:00Z")
+            .unwrap();
+        let root = crate::fsutil::Root::new(dir.path(), crate::fsutil::Modes::PRIVATE).unwrap();
+        let mut tx = Transaction::new(&root);
+        store.stage_marks(&mut tx).unwrap();
+        assert!(
+            store.stage_logs(&mut tx).is_err(),
+            "the import log would lack the file's fingerprint"
+        );
+        let sha = pending.wait().unwrap();
+        assert_eq!(sha.len(), 64);
+        let s = store.fingerprint(merged, sha.clone());
+        assert_eq!(s.sha256, sha);
+        assert!(store.stage_logs(&mut tx).unwrap());
+        assert!(store.imports.iter().all(|r| r[2] == sha) && !store.imports.is_empty());
     }
 }

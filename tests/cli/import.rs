@@ -646,3 +646,58 @@ fn workspace_is_found_from_attend_dir_and_from_subfolders() {
         .success()
         .stdout(predicate::str::contains("Pupils at or below 90%"));
 }
+
+#[test]
+fn no_log_line_is_written_without_the_fingerprint_of_its_own_file() {
+    // two exports imported in one command: the second changes a mark and a pupil's registration
+    // group. Each file's SHA-256 is worked out while the files are merged and written, and each
+    // line of the three logs must carry its own file's, never another's nor none.
+    let dir = tempfile::tempdir().unwrap();
+    let head =
+        "UPN,Legal Surname,Legal Forename,Year,Reg Group,Mon 02/09/2024 AM,Mon 02/09/2024 PM\n";
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(
+        &a,
+        format!("{head}B801200005001,Ash,Bea,7,7A,/,\\\nQ801200005002,Cole,Dan,7,7B,/,N\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        format!("{head}B801200005001,Ash,Bea,7,7C,/,\\\nQ801200005002,Cole,Dan,7,7B,/,I\n"),
+    )
+    .unwrap();
+    let sha = |p: &Path| -> String {
+        use sha2::Digest;
+        sha2::Sha256::digest(std::fs::read(p).unwrap())
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    let ws = Ws::new();
+    ws.attend(["import"]).arg(&a).arg(&b).assert().success();
+    let log = |name: &str| csv_rows(&read(&ws.path().join("register").join(name)));
+    let imports = log("imports.csv");
+    assert_eq!(imports.len(), 3, "a header and a line per file");
+    assert_eq!(
+        (&imports[1][1], &imports[1][2]),
+        (&"a.csv".into(), &sha(&a))
+    );
+    assert_eq!(
+        (&imports[2][1], &imports[2][2]),
+        (&"b.csv".into(), &sha(&b))
+    );
+    let changes = log("changes.csv");
+    assert_eq!(changes.len(), 2, "the one mark b changed");
+    assert_eq!(changes[1][1..3], ["b.csv".to_string(), sha(&b)]);
+    assert_eq!(changes[1][6..8], ["N".to_string(), "I".to_string()]);
+    let details = log("pupil-changes.csv");
+    assert_eq!(details.len(), 2, "the one detail b changed");
+    assert_eq!(details[1][1..3], ["b.csv".to_string(), sha(&b)]);
+    // importing b again says it was imported before (looked up by its fingerprint)
+    ws.attend(["import"])
+        .arg(&b)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("imported before"));
+}

@@ -30,7 +30,7 @@ mod wide;
 
 pub use columns::norm_header;
 pub use plausible::latest_plausible;
-pub use reader::read_export;
+pub use reader::{PendingFingerprint, read_export, read_export_fingerprint_pending};
 
 use super::{Pupil, WEEK_SLOTS};
 use crate::codes::{Code, CodeSet};

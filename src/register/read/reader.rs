@@ -25,6 +25,47 @@ pub fn read_export(
     opts: &ReadOptions,
     progress: &dyn Progress,
 ) -> Result<Export, ExportError> {
+    let (mut export, fingerprint) = read_export_fingerprint_pending(path, opts, progress)?;
+    export.sha256 = fingerprint.wait()?;
+    Ok(export)
+}
+
+/// The SHA-256 of an export file, still being worked out on another thread (it takes longer
+/// than reading a long export's rows): [`PendingFingerprint::wait`] gives it.
+#[must_use = "the import log needs the fingerprint"]
+pub struct PendingFingerprint {
+    hasher: std::thread::JoinHandle<io::Result<String>>,
+    shown: String,
+}
+
+impl PendingFingerprint {
+    /// The file's SHA-256, as lowercase hex, once worked out.
+    pub fn wait(self) -> Result<String, ExportError> {
+        match self.hasher.join() {
+            Ok(Ok(h)) => Ok(h),
+            Ok(Err(e)) => Err(ExportError::one(
+                &self.shown,
+                None,
+                format!("cannot open the file: {e}"),
+                "check the file name and that you can read it",
+            )),
+            Err(_) => Err(ExportError::one(
+                &self.shown,
+                None,
+                "could not read the file to fingerprint it",
+                "",
+            )),
+        }
+    }
+}
+
+/// [`read_export`], but with the file's fingerprint left to be worked out while the export is
+/// merged: the export's `sha256` is empty until [`PendingFingerprint::wait`] gives it.
+pub fn read_export_fingerprint_pending(
+    path: &Path,
+    opts: &ReadOptions,
+    progress: &dyn Progress,
+) -> Result<(Export, PendingFingerprint), ExportError> {
     let file_name = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
@@ -166,20 +207,8 @@ pub fn read_export(
         )
     };
     progress.finish();
-    let mut export = result?;
-    export.sha256 = match hasher.join() {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => return Err(open_err(e)),
-        Err(_) => {
-            return Err(ExportError::one(
-                &shown,
-                None,
-                "could not read the file to fingerprint it",
-                "",
-            ));
-        }
-    };
-    Ok(export)
+    let export = result?;
+    Ok((export, PendingFingerprint { hasher, shown }))
 }
 
 pub(super) fn read_records<R: Read>(
