@@ -359,20 +359,34 @@ pub(super) fn finish(
         marks.shrink_to_fit();
     }
     debug_assert_eq!(marks.len(), pupils.len() * n);
-    // put in id order in place, and the weeks in date order
-    permute_rows(&mut marks, n, &by_id);
-    if !identity {
-        let mut tmp = vec![0u8; n];
-        for row in marks.chunks_exact_mut(n) {
-            tmp.copy_from_slice(row);
-            for (new_w, &old_w) in order.iter().enumerate() {
-                row[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
-                    .copy_from_slice(&tmp[old_w * WEEK_SLOTS..(old_w + 1) * WEEK_SLOTS]);
+    // put in id order in place, and the weeks in date order: the marks on one core while the
+    // pupils' records are put in the same order on another
+    let put_marks_in_order = |marks: &mut Vec<u8>| {
+        permute_rows(marks, n, &by_id);
+        if !identity {
+            let mut tmp = vec![0u8; n];
+            for row in marks.chunks_exact_mut(n) {
+                tmp.copy_from_slice(row);
+                for (new_w, &old_w) in order.iter().enumerate() {
+                    row[new_w * WEEK_SLOTS..(new_w + 1) * WEEK_SLOTS]
+                        .copy_from_slice(&tmp[old_w * WEEK_SLOTS..(old_w + 1) * WEEK_SLOTS]);
+                }
             }
         }
+    };
+    if crate::parallel::threads() > 1 && pupils.len() > 4096 {
+        let mut pupils_order = by_id.clone();
+        std::thread::scope(|sc| {
+            let pupils_moved =
+                sc.spawn(|| crate::order::permute_in_place(&mut pupils, &mut pupils_order));
+            put_marks_in_order(&mut marks);
+            pupils_moved.join().expect("pupils put in order")
+        });
+    } else {
+        put_marks_in_order(&mut marks);
+        crate::order::permute_in_place(&mut pupils, &mut by_id);
     }
     let coverage = Coverage::of(&marks, pupils.len(), n);
-    crate::order::permute_in_place(&mut pupils, &mut by_id);
     let slots: Vec<usize> = (0..n).filter(|&j| coverage.slots[j]).collect();
     let sess = |j: usize| crate::register::session_at(sorted_weeks[j / WEEK_SLOTS], j % WEEK_SLOTS);
     let mut notices = Vec::new();

@@ -309,6 +309,54 @@ fn read_both_ways(bytes: &[u8]) -> (Result<Export, String>, bool) {
 }
 
 #[test]
+fn each_pupils_marks_stay_with_them_when_the_pupils_are_put_in_id_order() {
+    // 10,000 pupils, not in id order in the file (a UPN starts with its check letter): the
+    // records and the marks are put in id order apart, on two cores; pupil `i`'s marks follow a
+    // pattern of `i`, so a row put with the wrong pupil shows
+    let bytes = big_wide_export(10_000, false, |_, row| row);
+    let dir = tempfile::tempdir().unwrap();
+    let e = read_export(
+        &write(dir.path(), "big.csv", &bytes),
+        &ReadOptions::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    let codes = ["/", "\\", "L", "N", "I", "M", "U", "-", "", "B"];
+    let byte = |c: &str| match c {
+        "" | "-" => 0,
+        c => crate::codes::Code::parse_bytes(c.as_bytes())
+            .unwrap()
+            .as_u8(),
+    };
+    let n = e.weeks.len() * WEEK_SLOTS;
+    assert_eq!(e.pupils.len(), 10_000);
+    assert!(
+        e.pupils
+            .windows(2)
+            .all(|w| w[0].details.id < w[1].details.id),
+        "in id order"
+    );
+    let first_monday = e.weeks[0];
+    assert_eq!(first_monday, d(2024, 9, 2));
+    let mut moved = 0;
+    for (r, p) in e.pupils.iter().enumerate() {
+        let i: usize = p.details.id.as_str()[7..].parse().unwrap();
+        moved += usize::from(i != r);
+        assert_eq!(p.details.id.as_str(), big_upn(i));
+        let row = &e.marks[r * n..(r + 1) * n];
+        // the file's k-th session is the k-th weekday session from 2 September 2024
+        for (k, &got) in row.iter().enumerate().take(20) {
+            assert_eq!(
+                got,
+                byte(codes[(i * 7 + k * 3) % codes.len()]),
+                "pupil {i}, slot {k}"
+            );
+        }
+    }
+    assert!(moved > 5_000, "the file's order is not the id order");
+}
+
+#[test]
 fn a_big_wide_export_read_in_two_halves_is_read_exactly_as_in_one_go() {
     for bom in [true, false] {
         let bytes = big_wide_export(10_000, bom, |i, row| match i {
