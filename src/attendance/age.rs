@@ -42,11 +42,11 @@ pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
 
 /// The last Friday in June of `year`.
 pub fn last_friday_in_june(year: i32) -> NaiveDate {
-    let mut d = NaiveDate::from_ymd_opt(year, 6, 30).expect("30 June exists");
-    while d.weekday() != Weekday::Fri {
-        d -= Duration::days(1);
-    }
-    d
+    let last = NaiveDate::from_ymd_opt(year, 6, 30).expect("30 June exists");
+    // days back from 30 June to the Friday on or before it
+    let back =
+        (last.weekday().num_days_from_monday() + 7 - Weekday::Fri.num_days_from_monday()) % 7;
+    last - Duration::days(i64::from(back))
 }
 
 /// A child's compulsory school age, from `start` to `end` inclusive.
@@ -61,15 +61,13 @@ pub struct CompulsorySchoolAge {
 impl CompulsorySchoolAge {
     pub fn for_dob(dob: NaiveDate) -> CompulsorySchoolAge {
         let fifth = birthday(dob, 5);
-        let start = (fifth.year()..=fifth.year() + 1)
-            .flat_map(|y| {
-                PRESCRIBED_DAYS
-                    .iter()
-                    .filter_map(move |&(m, d)| NaiveDate::from_ymd_opt(y, m, d))
-            })
-            .filter(|d| *d >= fifth)
-            .min()
-            .expect("a prescribed day follows within a year");
+        // the first prescribed day (in the order of the year) on or after the fifth birthday:
+        // in the same year, as the last is 31 December
+        let (m, d) = PRESCRIBED_DAYS
+            .into_iter()
+            .find(|&md| md >= (fifth.month(), fifth.day()))
+            .expect("31 December is the last day of the year");
+        let start = NaiveDate::from_ymd_opt(fifth.year(), m, d).expect("prescribed days exist");
         let sixteenth = birthday(dob, 16);
         // the school year 1 September to 31 August holding the sixteenth birthday ends in
         // June of this calendar year
@@ -301,6 +299,29 @@ mod tests {
         assert_eq!(age_on(july, d(2025, 6, 27)), 15);
         // a sixth-former is not of compulsory school age at all
         assert!(AgeStatus::of(Some(d(2008, 3, 1)), d(2024, 9, 2)).is_not_of_age());
+    }
+
+    proptest::proptest! {
+        /// The start found day by day from the fifth birthday (the first prescribed day on or
+        /// after it) and the end found day by day back from 30 June of the school year in which
+        /// the child turns 16 (the last Friday in June), for any date of birth.
+        #[test]
+        fn the_start_and_end_are_those_found_day_by_day(days in 0i64..40_000) {
+            let dob = d(1990, 1, 1) + Duration::days(days);
+            let csa = CompulsorySchoolAge::for_dob(dob);
+            let mut want = birthday(dob, 5);
+            while !PRESCRIBED_DAYS.contains(&(want.month(), want.day())) {
+                want = want.succ_opt().unwrap();
+            }
+            proptest::prop_assert_eq!(csa.start, want);
+            let sixteenth = birthday(dob, 16);
+            let school_year_ends = if sixteenth.month() >= 9 { sixteenth.year() + 1 } else { sixteenth.year() };
+            let mut end = d(school_year_ends, 6, 30);
+            while end.weekday() != Weekday::Fri {
+                end = end.pred_opt().unwrap();
+            }
+            proptest::prop_assert_eq!(csa.end, end);
+        }
     }
 
     #[test]

@@ -123,10 +123,16 @@ impl SlotFlags {
         );
         for i in rows {
             let row = &grid.row(i)[..n];
-            for (j, &b) in row[..end].iter().enumerate() {
-                any[j] |= b != 0;
-                held[j] |= b != 0 && b != closed_code && b != not_on_roll;
-                closed[j] |= b == closed_code;
+            // one pass over the row, with no index checks, that the compiler vectorises
+            for (((&b, a), h), c) in row[..end]
+                .iter()
+                .zip(any.iter_mut())
+                .zip(held.iter_mut())
+                .zip(closed.iter_mut())
+            {
+                *a |= b != 0;
+                *h |= (b != 0) & (b != closed_code) & (b != not_on_roll);
+                *c |= b == closed_code;
             }
             for (a, &b) in any[end..].iter_mut().zip(&row[end..]) {
                 *a |= b != 0;
