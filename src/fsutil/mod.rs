@@ -85,18 +85,109 @@ fn stage_with(
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", root.shown(&dir)))?;
     {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let file = tmp.as_file();
         root.modes()
-            .set_file(tmp.as_file())
-            .and_then(|_| fill(&mut w))
-            .and_then(|_| w.flush())
-            .and_then(|_| tmp.as_file().sync_all())
+            .set_file(file)
+            .and_then(|_| {
+                std::thread::scope(|sc| {
+                    let mut w =
+                        std::io::BufWriter::with_capacity(1 << 20, SyncAhead::new(file, sc));
+                    fill(&mut w)?;
+                    w.flush()?;
+                    w.into_inner().map_err(|e| e.into_error())?.finish()
+                })
+            })
+            .and_then(|_| file.sync_all())
             .with_context(|| format!("cannot write {}", root.shown(target)))?;
     }
     let (_, path) = tmp
         .keep()
         .map_err(|e| anyhow!("cannot keep temporary file: {e}"))?;
     Ok(path)
+}
+
+/// After how many bytes written a large file's data is sent to the disk while the rest is still
+/// being written (on Linux, where that is cheap; elsewhere only at the end).
+const SYNC_AHEAD: u64 = if cfg!(target_os = "linux") {
+    16 << 20
+} else {
+    u64::MAX
+};
+
+/// A file being written that, once it is large, has what is written so far flushed to the disk
+/// on another thread while the rest is written: the flush at the end, before the file may be
+/// renamed into place, then has little left to wait for. The file's durability is still decided
+/// by that last flush; a failed flush on the way fails the write ([`SyncAhead::finish`]), as the
+/// system may not report the same failure twice.
+struct SyncAhead<'scope, 'env> {
+    file: &'env File,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    written: u64,
+    next_sync: u64,
+    helper: Option<(
+        std::sync::mpsc::Sender<()>,
+        std::thread::ScopedJoinHandle<'scope, std::io::Result<()>>,
+    )>,
+}
+
+impl<'scope, 'env> SyncAhead<'scope, 'env> {
+    fn new(file: &'env File, scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        SyncAhead {
+            file,
+            scope,
+            written: 0,
+            next_sync: SYNC_AHEAD,
+            helper: None,
+        }
+    }
+
+    /// Ask for what is written so far to be flushed, on the helper thread (started at the first
+    /// ask); asks made while it is flushing are answered by its next flush.
+    fn sync_ahead(&mut self) {
+        let file = self.file;
+        let (ask, _) = self.helper.get_or_insert_with(|| {
+            let (ask, asked) = std::sync::mpsc::channel::<()>();
+            let helper = self.scope.spawn(move || {
+                while asked.recv().is_ok() {
+                    while asked.try_recv().is_ok() {}
+                    file.sync_data()?;
+                }
+                Ok(())
+            });
+            (ask, helper)
+        });
+        // the helper stops only on a failed flush, which `finish` reports
+        let _ = ask.send(());
+    }
+
+    /// Wait for the helper's flushes: the first failure, if any.
+    fn finish(self) -> std::io::Result<()> {
+        match self.helper {
+            None => Ok(()),
+            Some((ask, helper)) => {
+                drop(ask);
+                helper
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the disk flush failed")))
+            }
+        }
+    }
+}
+
+impl Write for SyncAhead<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = (&*self.file).write(buf)?;
+        self.written += n as u64;
+        if self.written >= self.next_sync {
+            self.next_sync = self.written + SYNC_AHEAD;
+            self.sync_ahead();
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        (&*self.file).flush()
+    }
 }
 
 /// Write one file of the workspace atomically (settings, templates).
@@ -239,6 +330,31 @@ mod tests {
 
     fn root(dir: &Path) -> Root {
         Root::new(dir, Modes::PRIVATE).unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_large_file_flushed_to_disk_as_it_is_written_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let file = File::create(&path).unwrap();
+        let data: Vec<u8> = (0..2 * SYNC_AHEAD as usize + 12_345)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        std::thread::scope(|sc| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, SyncAhead::new(&file, sc));
+            for chunk in data.chunks((1 << 19) + 3) {
+                w.write_all(chunk).unwrap();
+            }
+            w.flush().unwrap();
+            let ahead = w.into_inner().map_err(|e| e.into_error()).unwrap();
+            assert!(ahead.helper.is_some(), "flushed ahead");
+            ahead.finish().unwrap();
+        });
+        assert!(
+            fs::read(&path).unwrap() == data,
+            "the file holds what was written"
+        );
     }
 
     #[test]
