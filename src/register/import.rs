@@ -71,8 +71,6 @@ pub struct Store {
     pupil_changes: Vec<Vec<String>>,
     imports: Vec<Vec<String>>,
     previous_imports: BTreeMap<String, String>,
-    /// Imports merged whose fingerprint is not yet in their log lines.
-    awaiting_fingerprint: usize,
 }
 
 /// An export merged before its file's fingerprint was known ([`Store::merge_before_fingerprint`]):
@@ -80,7 +78,6 @@ pub struct Store {
 #[must_use = "the import's log lines need its fingerprint: give it to Store::fingerprint"]
 pub struct AwaitingFingerprint {
     summary: ImportSummary,
-    imported_at: String,
     changes: std::ops::Range<usize>,
     pupil_changes: std::ops::Range<usize>,
     imports: std::ops::Range<usize>,
@@ -105,7 +102,6 @@ impl Store {
             pupil_changes: Vec::new(),
             imports: Vec::new(),
             previous_imports,
-            awaiting_fingerprint: 0,
         })
     }
 
@@ -138,7 +134,6 @@ impl Store {
             self.pupil_changes.len(),
             self.imports.len(),
         );
-        self.awaiting_fingerprint += 1;
         let mut s = ImportSummary {
             file_name: export.file_name.clone(),
             layout: export.layout.name(),
@@ -233,7 +228,6 @@ impl Store {
         }
         Ok(AwaitingFingerprint {
             summary: s,
-            imported_at: imported_at.to_string(),
             changes: logged_from.0..self.changes.len(),
             pupil_changes: logged_from.1..self.pupil_changes.len(),
             imports: logged_from.2..self.imports.len(),
@@ -245,7 +239,6 @@ impl Store {
     pub fn fingerprint(&mut self, a: AwaitingFingerprint, sha256: String) -> ImportSummary {
         let AwaitingFingerprint {
             mut summary,
-            imported_at,
             changes,
             pupil_changes,
             imports,
@@ -258,11 +251,11 @@ impl Store {
             row[2].clone_from(&sha256);
         }
         summary.imported_before = self.previous_imports.get(&sha256).cloned();
-        if !imports.is_empty() {
-            self.previous_imports.insert(sha256.clone(), imported_at);
+        // logged as imported now (the time stamp is the import line's first column)
+        if let Some(row) = self.imports[imports].first() {
+            self.previous_imports.insert(sha256.clone(), row[0].clone());
         }
         summary.sha256 = sha256;
-        self.awaiting_fingerprint -= 1;
         summary
     }
 
@@ -503,12 +496,6 @@ impl Store {
             .insert(sha256.to_string(), imported_at.to_string());
     }
 
-    /// Stage every changed file in `tx`. Returns whether anything is staged.
-    pub fn stage(&self, tx: &mut Transaction) -> Result<bool> {
-        self.stage_marks(tx)?;
-        self.stage_logs(tx)
-    }
-
     /// Stage the changed marks files and `pupils.csv` in `tx` (they do not need the imports'
     /// fingerprints, so they can be written while those are worked out).
     pub fn stage_marks(&self, tx: &mut Transaction) -> Result<()> {
@@ -536,8 +523,7 @@ impl Store {
     pub fn stage_logs(&self, tx: &mut Transaction) -> Result<bool> {
         let fingerprinted = |rows: &[Vec<String>]| rows.iter().all(|r| !r[2].is_empty());
         anyhow::ensure!(
-            self.awaiting_fingerprint == 0
-                && fingerprinted(&self.changes)
+            fingerprinted(&self.changes)
                 && fingerprinted(&self.pupil_changes)
                 && fingerprinted(&self.imports),
             "an import's fingerprint is not yet in the logs (a fault in attend: please report it); nothing was changed"

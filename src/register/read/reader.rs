@@ -43,12 +43,7 @@ impl PendingFingerprint {
     pub fn wait(self) -> Result<String, ExportError> {
         match self.hasher.join() {
             Ok(Ok(h)) => Ok(h),
-            Ok(Err(e)) => Err(ExportError::one(
-                &self.shown,
-                None,
-                format!("cannot open the file: {e}"),
-                "check the file name and that you can read it",
-            )),
+            Ok(Err(e)) => Err(cannot_open(&self.shown, e)),
             Err(_) => Err(ExportError::one(
                 &self.shown,
                 None,
@@ -57,6 +52,16 @@ impl PendingFingerprint {
             )),
         }
     }
+}
+
+/// The file `shown` could not be opened or read.
+fn cannot_open(shown: &str, e: io::Error) -> ExportError {
+    ExportError::one(
+        shown,
+        None,
+        format!("cannot open the file: {e}"),
+        "check the file name and that you can read it",
+    )
 }
 
 /// [`read_export`], but with the file's fingerprint left to be worked out while the export is
@@ -71,14 +76,7 @@ pub fn read_export_fingerprint_pending(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
     let shown = path.display().to_string();
-    let open_err = |e: io::Error| {
-        ExportError::one(
-            &shown,
-            None,
-            format!("cannot open the file: {e}"),
-            "check the file name and that you can read it",
-        )
-    };
+    let open_err = |e: io::Error| cannot_open(&shown, e);
     let mut f = File::open(path).map_err(open_err)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
