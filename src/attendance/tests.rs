@@ -133,7 +133,7 @@ fn grid_of(weeks: &[NaiveDate], rows: &[&str]) -> MarkGrid {
         g.ids.push(id);
         let cells: Vec<&str> = r.split_whitespace().collect();
         assert_eq!(cells.len(), weeks.len() * WEEK_SLOTS);
-        g.marks.extend(cells.iter().map(|c| {
+        g.marks.vec_mut().extend(cells.iter().map(|c| {
             if *c == "." {
                 0
             } else {
@@ -384,8 +384,8 @@ proptest! {
             g.ids.push(Upn::from_body(&format!("80120000{i:04}")).unwrap().into());
             for (kind, cells) in row {
                 match typical.get(usize::from(*kind)) {
-                    Some(week) => g.marks.extend(week),
-                    None => g.marks.extend(cells),
+                    Some(week) => g.marks.vec_mut().extend(week),
+                    None => g.marks.vec_mut().extend(cells),
                 }
             }
         }
@@ -440,8 +440,8 @@ proptest! {
         g.ids.push(Upn::from_body("801200000001").unwrap().into());
         // a second pupil with a full register, so the school holds every session
         g.ids.push(Upn::from_body("801200000002").unwrap().into());
-        g.marks.extend(cells.iter().copied());
-        g.marks.extend(std::iter::repeat_n(Code::PresentAm.as_u8(), 60));
+        g.marks.vec_mut().extend(cells.iter().copied());
+        g.marks.vec_mut().extend(std::iter::repeat_n(Code::PresentAm.as_u8(), 60));
         let cal = SchoolCalendar::of(&g);
         let p = cal.resolve(&g, &PeriodSpec::default()).unwrap();
         let f = Frame::new(&g, &cal, p.clone());
@@ -467,9 +467,9 @@ proptest! {
         let mut g = MarkGrid { weeks: weeks.to_vec(), ..Default::default() };
         g.ids.push(Upn::from_body("801200000001").unwrap().into());
         g.ids.push(Upn::from_body("801200000002").unwrap().into());
-        g.marks.extend(cells.iter().copied());
+        g.marks.vec_mut().extend(cells.iter().copied());
         // the school holds every session but those of the week of 17 February (closed)
-        g.marks.extend((0..70).map(|k| if (50..60).contains(&k) { 0 } else { Code::PresentAm.as_u8() }));
+        g.marks.vec_mut().extend((0..70).map(|k| if (50..60).contains(&k) { 0 } else { Code::PresentAm.as_u8() }));
         let cal = SchoolCalendar::of(&g);
         let spec = PeriodSpec {
             from: Some(d(2025, 1, 6) + Duration::days(from_day)),
@@ -576,7 +576,7 @@ fn a_session_only_one_of_many_pupils_is_marked_for_counts_whichever_part_of_the_
             g.ids
                 .push(Upn::from_body(&format!("8012{i:08}")).unwrap().into());
         }
-        g.marks = vec![0; n * 2 * WEEK_SLOTS];
+        g.marks = vec![0; n * 2 * WEEK_SLOTS].into();
         let row = who * 2 * WEEK_SLOTS;
         g.marks[row] = Code::PresentAm.as_u8(); // Monday 3 February, morning
         g.marks[row + 3] = Code::Closed.as_u8(); // Tuesday afternoon

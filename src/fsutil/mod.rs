@@ -71,6 +71,27 @@ fn stage_with(
     target: &Path,
     fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
+    stage_file(root, target, fill, true)
+}
+
+/// [`stage_with`] for a file derived from the workspace's records (a cache), which checks itself
+/// when read and can be made again: it is not flushed to the disk before it is renamed into place
+/// ([`Transaction::adopt_derived`]), so it costs the command no wait for the disk.
+pub fn stage_derived(
+    root: &Root,
+    target: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<PathBuf> {
+    let target = root.path().join(root.relative(target)?);
+    stage_file(root, &target, fill, false)
+}
+
+fn stage_file(
+    root: &Root,
+    target: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    durable: bool,
+) -> Result<PathBuf> {
     let dir = parent_of(target);
     root.ensure_dir(&dir)?;
     if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
@@ -89,6 +110,11 @@ fn stage_with(
         root.modes()
             .set_file(file)
             .and_then(|_| {
+                if !durable {
+                    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                    fill(&mut w)?;
+                    return w.flush();
+                }
                 std::thread::scope(|sc| {
                     let mut w =
                         std::io::BufWriter::with_capacity(1 << 20, SyncAhead::new(file, sc));
@@ -96,8 +122,8 @@ fn stage_with(
                     w.flush()?;
                     w.into_inner().map_err(|e| e.into_error())?.finish()
                 })
+                .and_then(|_| file.sync_all())
             })
-            .and_then(|_| file.sync_all())
             .with_context(|| format!("cannot write {}", root.shown(target)))?;
     }
     let (_, path) = tmp
@@ -207,6 +233,8 @@ pub struct Transaction {
     root: Root,
     /// (temporary file, target), both absolute.
     staged: Vec<(PathBuf, PathBuf)>,
+    /// Files derived from the others (caches), moved into place after them, not journalled.
+    derived: Vec<(PathBuf, PathBuf)>,
     committed: bool,
 }
 
@@ -216,6 +244,7 @@ impl Transaction {
         Transaction {
             root: root.clone(),
             staged: Vec::new(),
+            derived: Vec::new(),
             committed: false,
         }
     }
@@ -263,10 +292,45 @@ impl Transaction {
         self.staged.is_empty()
     }
 
+    /// The workspace the transaction writes in.
+    pub fn root(&self) -> &Root {
+        &self.root
+    }
+
+    /// Take on a file staged by [`stage_derived`]: moved into place after the files the
+    /// transaction saves, if they are saved, and removed if not. It is not in the journal: if the
+    /// command is stopped before it is moved, the next command that holds the lock removes it
+    /// ([`clean_stale_tmp`]), and whatever it is a cache of is read from the records instead.
+    pub fn adopt_derived(&mut self, tmp: PathBuf, target: &Path) -> Result<()> {
+        let target = match self.target(target) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        if let Some(i) = self.derived.iter().position(|(_, t)| *t == target) {
+            let (old, _) = self.derived.remove(i);
+            let _ = fs::remove_file(old);
+        }
+        self.derived.push((tmp, target));
+        Ok(())
+    }
+
+    /// Move the derived files into place; one that cannot be is removed (it is only a cache).
+    fn place_derived(&mut self) {
+        for (tmp, target) in std::mem::take(&mut self.derived) {
+            if fs::rename(&tmp, &target).is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+        }
+    }
+
     /// Make every staged file visible.
     pub fn commit(mut self) -> Result<()> {
         if self.staged.is_empty() {
             self.committed = true;
+            self.place_derived();
             return Ok(());
         }
         let base = self.root.path().to_path_buf();
@@ -291,6 +355,7 @@ impl Transaction {
         })?;
         fs::remove_file(&jpath).with_context(|| format!("cannot remove {}", jpath.display()))?;
         sync_dir(&base);
+        self.place_derived();
         Ok(())
     }
 }
@@ -320,6 +385,10 @@ impl Drop for Transaction {
             for (tmp, _) in &self.staged {
                 let _ = fs::remove_file(tmp);
             }
+        }
+        // derived files not yet placed (not committed, or the commit failed before)
+        for (tmp, _) in &self.derived {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
@@ -397,6 +466,41 @@ mod tests {
         }
         assert_eq!(fs::read_to_string(&p).unwrap(), "old");
         assert!(!dir.path().join("register/sub/b.txt").exists());
+    }
+
+    #[test]
+    fn a_derived_file_is_placed_only_with_the_records_it_is_made_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = root(dir.path());
+        let (record, derived) = (
+            dir.path().join("register/a.txt"),
+            dir.path().join("register/.cache/a.bin"),
+        );
+        let stage = |body: &'static [u8]| {
+            stage_derived(&r, &derived, &mut |w: &mut dyn Write| w.write_all(body)).unwrap()
+        };
+        // not committed: neither is written, and nothing staged is left
+        {
+            let mut t = Transaction::new(&r);
+            t.write(&record, b"one").unwrap();
+            t.adopt_derived(stage(b"1"), &derived).unwrap();
+        }
+        assert!(!record.exists() && !derived.exists());
+        assert_eq!(fs::read_dir(derived.parent().unwrap()).unwrap().count(), 0);
+        // committed: both, the derived one after the records
+        let mut t = Transaction::new(&r);
+        t.write(&record, b"two").unwrap();
+        t.adopt_derived(stage(b"2"), &derived).unwrap();
+        t.commit().unwrap();
+        assert_eq!(fs::read(&record).unwrap(), b"two");
+        assert_eq!(fs::read(&derived).unwrap(), b"2");
+        assert_eq!(fs::read_dir(derived.parent().unwrap()).unwrap().count(), 1);
+        // a derived file outside the register and the cases is refused, and not left behind
+        let outside = dir.path().join("a.bin");
+        let tmp = stage_derived(&r, &outside, &mut |w: &mut dyn Write| w.write_all(b"x")).unwrap();
+        let mut t = Transaction::new(&r);
+        assert!(t.adopt_derived(tmp.clone(), &outside).is_err());
+        assert!(!tmp.exists());
     }
 
     #[test]

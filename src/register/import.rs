@@ -9,6 +9,7 @@
 //! Everything is computed in memory first; the files are written together in one transaction, so
 //! an import that fails or is killed leaves the store as it was.
 
+use super::cache;
 use super::read::{Export, ExportPupil, NOT_COVERED};
 use super::store::{
     self, CHANGES_FILE, CHANGES_HEADER, IMPORTS_FILE, IMPORTS_HEADER, PUPIL_CHANGES_FILE,
@@ -17,7 +18,7 @@ use super::store::{
 use super::{MarkGrid, Pupil, WEEK_SLOTS, session_at};
 use crate::codes::{Code, CodeSet};
 use crate::dates::{AcademicYear, Session};
-use crate::fsutil::Transaction;
+use crate::fsutil::{self, Transaction};
 use crate::text::plural;
 use crate::upn::PupilId;
 use anyhow::Result;
@@ -498,7 +499,12 @@ impl Store {
 
     /// Stage the changed marks files and `pupils.csv` in `tx` (they do not need the imports'
     /// fingerprints, so they can be written while those are worked out).
+    ///
+    /// Beside each marks file, its cache ([`cache`]) is written on another core, from the rows
+    /// as they are written; it is moved into place after the files the transaction saves. A
+    /// cache that cannot be written is left out: the marks are then read from the marks file.
     pub fn stage_marks(&self, tx: &mut Transaction) -> Result<()> {
+        let root = tx.root().clone();
         // pupils.csv's text is made on another core while the marks files are written
         let pupils = std::thread::scope(|sc| -> Result<Option<String>> {
             let pupils = self
@@ -506,9 +512,36 @@ impl Store {
                 .then(|| sc.spawn(|| store::pupils_text(self.pupils.iter())));
             for y in &self.touched_years {
                 let g = &self.years[y];
-                tx.write_with(&store::marks_path(&self.dir, *y), |w| {
-                    store::write_marks(g, *y, w)
-                })?;
+                // the cache is written from the grid on another core; it waits, at its end,
+                // for the marks file's length and hash
+                let (send, receive) = std::sync::mpsc::channel();
+                let target = cache::cache_path(&self.dir, *y);
+                let (root, to, y) = (&root, target.clone(), *y);
+                let writer = sc.spawn(move || {
+                    let mut receive = Some(receive);
+                    fsutil::stage_derived(root, &to, &mut |w| match receive.take() {
+                        Some(r) => cache::write(w, g, y, r),
+                        None => Err(std::io::Error::other("written once")),
+                    })
+                });
+                let written = tx.write_with(&store::marks_path(&self.dir, y), |w| {
+                    let mut w = cache::Hashing::new(w);
+                    store::write_marks(g, y, &mut w)?;
+                    // (were it written twice, the first length and hash would stand, and the
+                    // cache would never be used)
+                    let _ = send.send(w.digest());
+                    Ok(())
+                });
+                drop(send);
+                let cached = writer.join().expect("the cache's writer");
+                written?;
+                if let Ok(tmp) = cached {
+                    let ignore = self.dir.join(cache::CACHE_DIR).join(".gitignore");
+                    if !ignore.exists() {
+                        tx.write(&ignore, cache::CACHE_GITIGNORE.as_bytes())?;
+                    }
+                    tx.adopt_derived(tmp, &target)?;
+                }
             }
             Ok(pupils.map(|h| h.join().expect("pupils.csv text")))
         })?;
@@ -583,7 +616,11 @@ fn fresh_grid(
             });
         }
         s.marks_new += export.coverage.marked;
-        return MarkGrid { weeks, ids, marks };
+        return MarkGrid {
+            weeks,
+            ids,
+            marks: marks.into(),
+        };
     }
     let n = weeks.len() * WEEK_SLOTS;
     let wmap: Vec<usize> = export
@@ -616,7 +653,11 @@ fn fresh_grid(
         r += 1;
     }
     s.marks_new += new;
-    MarkGrid { weeks, ids, marks }
+    MarkGrid {
+        weeks,
+        ids,
+        marks: marks.into(),
+    }
 }
 
 impl MarkGrid {
@@ -642,7 +683,7 @@ impl MarkGrid {
         MarkGrid {
             weeks: weeks.to_vec(),
             ids: self.ids,
-            marks,
+            marks: marks.into(),
         }
     }
 }

@@ -6,8 +6,12 @@
 //! * [`contacts`] reads contacts exports (parents and carers) and keeps them beside the pupils.
 //! * [`search`] finds pupils by name.
 
+mod bytes;
+pub mod cache;
 pub mod contacts;
 pub mod import;
+#[allow(unsafe_code)]
+mod mapped;
 pub mod read;
 pub mod search;
 pub mod store;
@@ -16,6 +20,7 @@ pub mod values;
 use crate::dates::{AcademicYear, Half, Session};
 use crate::upn::PupilId;
 use anyhow::Result;
+pub use bytes::MarkBytes;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
@@ -214,10 +219,44 @@ pub struct MarkGrid {
     /// The pupils' rows, sorted by id.
     pub ids: Vec<PupilId>,
     /// Row-major: `ids.len()` rows of `weeks.len() * WEEK_SLOTS` bytes.
-    pub marks: Vec<u8>,
+    pub marks: MarkBytes,
+}
+
+/// The part of a grid that a year's marks file holds ([`store::write_marks`]): the weeks that
+/// touch the year, and which of their sessions are inside it.
+pub struct YearLayout {
+    /// The grid's weeks that touch the year (one after another: the weeks are in order).
+    pub weeks: std::ops::Range<usize>,
+    /// For each of those weeks, which of its sessions are inside the year (all of them, but at
+    /// the year's ends).
+    pub inside: Vec<[bool; WEEK_SLOTS]>,
 }
 
 impl MarkGrid {
+    /// Which weeks and sessions of the grid belong to the academic year `year`.
+    pub fn year_layout(&self, year: AcademicYear) -> YearLayout {
+        let (first, last) = (year.start(), year.end());
+        // a week touches the year when its Friday is on or after the year's first day and its
+        // Monday on or before the year's last
+        let from = self
+            .weeks
+            .partition_point(|&m| m + Duration::days(4) < first);
+        let to = self.weeks.partition_point(|&m| m <= last).max(from);
+        let inside = self.weeks[from..to]
+            .iter()
+            .map(|&m| {
+                std::array::from_fn(|k| {
+                    let d = m + Duration::days((k / 2) as i64);
+                    first <= d && d <= last
+                })
+            })
+            .collect();
+        YearLayout {
+            weeks: from..to,
+            inside,
+        }
+    }
+
     pub fn row_len(&self) -> usize {
         self.weeks.len() * WEEK_SLOTS
     }

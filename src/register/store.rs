@@ -15,12 +15,12 @@
 //! exactly ten sessions (Monday AM ... Friday PM), `.` for a session with no mark. Two-character
 //! codes (`C1`, `J1`, `Y4`...) are written in full, so a field is 10 to 20 characters.
 
-use super::{MarkGrid, Pupil, Text, WEEK_SLOTS};
+use super::{MarkGrid, Pupil, Text, WEEK_SLOTS, YearLayout};
 use crate::codes::Code;
 use crate::dates::{AcademicYear, parse_date};
 use crate::upn::PupilId;
 use anyhow::{Context, Result, anyhow, bail};
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -329,7 +329,7 @@ fn read_marks_in(
                 // (less than the file's size: a pupil's line is longer than its marks), zeroed
                 // by the system, not written: its pages are first touched where each part is
                 // parsed, on the machine's cores (and those never filled never are)
-                grid.marks = vec![0; most * n];
+                grid.marks = vec![0; most * n].into();
             }
         }
         if have_weeks && !text.is_empty() {
@@ -337,7 +337,7 @@ fn read_marks_in(
         }
         buf.drain(..cut);
     }
-    grid.marks.truncate(filled);
+    grid.marks.vec_mut().truncate(filled);
     Ok(grid)
 }
 
@@ -373,7 +373,7 @@ fn parse_body(
     let start = *filled_to;
     let end = start + lines.iter().sum::<usize>() * n;
     if grid.marks.len() < end {
-        grid.marks.resize(end, 0);
+        grid.marks.vec_mut().resize(end, 0);
     }
     let weeks = &grid.weeks;
     let mut outs: Vec<&mut [u8]> = Vec::with_capacity(ranges.len());
@@ -527,6 +527,10 @@ fn parse_pupil_lines(
 /// Read one academic year's marks (an empty grid if none are held).
 pub fn load_year(register_dir: &Path, year: AcademicYear) -> Result<MarkGrid> {
     let path = marks_path(register_dir, year);
+    // read in place from the cache, when it was made from this marks.txt
+    if let Some(grid) = super::cache::load(&super::cache::cache_path(register_dir, year), &path) {
+        return Ok(grid);
+    }
     match fs::File::open(&path) {
         Ok(f) => {
             let size = f.metadata().map(|m| m.len()).unwrap_or(0);
@@ -544,20 +548,8 @@ pub fn write_marks(
     year: AcademicYear,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let (first, last) = (year.start(), year.end());
-    let weeks: Vec<usize> = (0..grid.weeks.len())
-        .filter(|&w| grid.weeks[w] + Duration::days(4) >= first && grid.weeks[w] <= last)
-        .collect();
-    // which slots of each kept week are inside the year (all of them, but at the year's ends)
-    let inside: Vec<[bool; WEEK_SLOTS]> = weeks
-        .iter()
-        .map(|&w| {
-            std::array::from_fn(|k| {
-                let d = grid.weeks[w] + Duration::days((k / 2) as i64);
-                first <= d && d <= last
-            })
-        })
-        .collect();
+    let YearLayout { weeks, inside } = grid.year_layout(year);
+    let weeks: Vec<usize> = weeks.collect();
     // the text of each stored byte: its length and up to two characters
     let mut text = [(1u8, [b'.', 0u8]); 256];
     for &c in Code::ALL {
@@ -674,7 +666,7 @@ pub fn combine(parts: &[MarkGrid], ids: &[PupilId]) -> MarkGrid {
     MarkGrid {
         weeks,
         ids: ids.to_vec(),
-        marks,
+        marks: marks.into(),
     }
 }
 
@@ -765,6 +757,7 @@ pub fn read_log(register_dir: &Path, file: &str) -> Result<Vec<Vec<String>>> {
 mod tests {
     use super::*;
     use crate::upn::Upn;
+    use chrono::Duration;
 
     fn id(body: &str) -> PupilId {
         Upn::from_body(body).unwrap().into()
@@ -776,7 +769,7 @@ mod tests {
         let mut g = MarkGrid {
             weeks: vec![d("2024-09-02"), d("2024-09-09")],
             ids: vec![id("801200005001"), id("801200005002")],
-            marks: vec![0; 40],
+            marks: vec![0; 40].into(),
         };
         let codes = ["/", "\\", "L", "C1", "#", "Y7", "J1", "N", "O", "U"];
         for (k, c) in codes.iter().enumerate() {
@@ -825,7 +818,8 @@ mod tests {
                     .iter()
                     .flatten()
                     .map(|&k| code(k).map_or(0, |c| c.as_u8()))
-                    .collect(),
+                    .collect::<Vec<u8>>()
+                    .into(),
             };
             // each session on its own: its day, and its code's text when inside the year
             let year = AcademicYear(2024);
@@ -881,7 +875,7 @@ mod tests {
         let mut g = MarkGrid {
             weeks: vec![d("2024-09-02"), d("2024-09-09"), d("2024-09-16")],
             ids: (1..=40).map(|k| id(&format!("8012000050{k:02}"))).collect(),
-            marks: vec![0; 40 * 30],
+            marks: vec![0; 40 * 30].into(),
         };
         g.ids.sort();
         let codes = ["/", "\\", "L", "C1", "N", "Y7", "J1", "U"];
@@ -924,7 +918,7 @@ mod tests {
         let mut g = MarkGrid {
             weeks: vec![d("2024-09-02"), d("2024-09-09"), d("2024-09-16")],
             ids: (0..pupils).map(|k| id(&format!("80120{k:07}"))).collect(),
-            marks: vec![0; pupils * 30],
+            marks: vec![0; pupils * 30].into(),
         };
         g.ids.sort();
         let codes = ["/", "\\", "L", "C1", "N", "Y7", "J1", "U"];
@@ -965,12 +959,12 @@ mod tests {
         let a = MarkGrid {
             weeks: vec![d("2024-07-15")],
             ids: vec![id("801200005001")],
-            marks: vec![1; 10],
+            marks: vec![1; 10].into(),
         };
         let b = MarkGrid {
             weeks: vec![d("2024-09-02")],
             ids: vec![id("801200005002")],
-            marks: vec![2; 10],
+            marks: vec![2; 10].into(),
         };
         let ids = vec![id("801200005001"), id("801200005002")];
         let g = combine(&[a, b], &ids);

@@ -701,3 +701,70 @@ fn no_log_line_is_written_without_the_fingerprint_of_its_own_file() {
         .success()
         .stderr(predicate::str::contains("imported before"));
 }
+
+/// `flag --all --format csv` as printed.
+fn flag_csv(ws: &Ws) -> String {
+    let out = ws
+        .attend(["flag", "--all", "--format", "csv"])
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn figures_read_from_the_marks_cache_are_those_of_the_marks_file() {
+    let ws = Ws::new();
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    let cache = ws.path().join("register/.cache/marks-2024-25.bin");
+    assert!(cache.is_file(), "the import writes the year's cache");
+    let with_cache = flag_csv(&ws);
+    std::fs::remove_file(&cache).unwrap();
+    assert_eq!(flag_csv(&ws), with_cache, "read from marks.txt");
+}
+
+#[test]
+fn a_marks_file_changed_after_the_import_is_read_not_its_stale_cache() {
+    let ws = Ws::new();
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    let before = csv_rows(&flag_csv(&ws));
+    // one pupil's first present mark made an N, as a hand edit or a restore from git might:
+    // the file keeps its length
+    let marks = ws.path().join("register/2024-25/marks.txt");
+    let text = read(&marks);
+    let (head, body) = text.split_at(text.find("\nweeks ").unwrap() + 1);
+    let mut lines: Vec<String> = body.lines().map(str::to_string).collect();
+    let upn = lines[1].split(' ').next().unwrap().to_string();
+    let at = lines[1].find('/').expect("a present mark");
+    lines[1].replace_range(at..at + 1, "N");
+    std::fs::write(&marks, format!("{head}{}\n", lines.join("\n"))).unwrap();
+    assert_eq!(std::fs::metadata(&marks).unwrap().len(), text.len() as u64);
+    let after = csv_rows(&flag_csv(&ws));
+    let row = |rows: &[Vec<String>]| rows.iter().find(|r| r[0] == upn).unwrap().clone();
+    let col = |name: &str| before[0].iter().position(|h| h == name).unwrap();
+    let n = |r: &[String], name: &str| r[col(name)].parse::<i64>().unwrap();
+    let (b, a) = (row(&before), row(&after));
+    assert_eq!(n(&a, "present"), n(&b, "present") - 1);
+    assert_eq!(n(&a, "unauthorised"), n(&b, "unauthorised") + 1);
+    assert_eq!(n(&a, "possible"), n(&b, "possible"));
+}
+
+#[test]
+fn the_marks_cache_is_never_seen_by_git() {
+    let ws = Ws::new();
+    let w = ws.path();
+    git(w, &["init", "-q"]);
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    assert!(w.join("register/.cache/marks-2024-25.bin").is_file());
+    let status = git(w, &["status", "--porcelain", "-uall"]);
+    assert!(status.contains("register/2024-25/marks.txt"), "{status}");
+    assert!(!status.contains(".cache"), "{status}");
+}

@@ -55,10 +55,18 @@ fn attend_in(dir: &Path) -> assert_cmd::Command {
 }
 
 /// The files attend itself names under `sub` (temporary files left out), with their bytes.
+///
+/// The register's caches (`register/.cache/marks-*.bin`) are left out: they are not records, but
+/// made from them, and an import stopped before its end may not have placed them (the marks are
+/// then read from the marks files).
 fn files(root: &Path, sub: &str) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     tree(&root.join(sub))
         .into_iter()
-        .filter(|(p, _)| !p.to_string_lossy().contains(".attend-tmp-"))
+        .filter(|(p, _)| {
+            let p = p.to_string_lossy();
+            let cache = p.starts_with(".cache/") && p.ends_with(".bin");
+            !p.contains(".attend-tmp-") && !cache
+        })
         .collect()
 }
 
