@@ -27,9 +27,10 @@ use serde::Serialize;
 /// Sessions in a school week: Monday AM to Friday PM.
 pub const WEEK_SLOTS: usize = 10;
 
-/// A short piece of a pupil's details: held in place up to 24 bytes (a name, a year, a census
-/// value), so a register of 150,000 pupils is not 1.5 million separate heap blocks.
-pub type Text = compact_str::CompactString;
+/// A short piece of a pupil's details: 16 bytes, holding the text in place up to 15 bytes (a
+/// name, a year, a census value), so a register of 150,000 pupils is not 1.5 million separate
+/// heap blocks, and each pupil's record is small (11 of them a pupil).
+pub type Text = ecow::EcoString;
 
 /// A pupil's details, as the latest export that held the pupil gave them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -97,18 +98,18 @@ impl Pupil {
     /// Set a detail field by name (the value already validated where it matters).
     pub fn set_field(&mut self, name: &str, value: &str) {
         match name {
-            "admission_number" => self.admission_number = Text::new(value),
-            "surname" => self.surname = Text::new(value),
-            "forename" => self.forename = Text::new(value),
-            "preferred_surname" => self.preferred_surname = Text::new(value),
-            "preferred_forename" => self.preferred_forename = Text::new(value),
-            "gender" => self.gender = Text::new(value),
+            "admission_number" => self.admission_number = Text::from(value),
+            "surname" => self.surname = Text::from(value),
+            "forename" => self.forename = Text::from(value),
+            "preferred_surname" => self.preferred_surname = Text::from(value),
+            "preferred_forename" => self.preferred_forename = Text::from(value),
+            "gender" => self.gender = Text::from(value),
             "dob" => self.dob = crate::dates::parse_date(value),
-            "year" => self.year = Text::new(value),
-            "reg_group" => self.reg_group = Text::new(value),
-            "fsm" => self.fsm = Text::new(value),
-            "sen" => self.sen = Text::new(value),
-            "eal" => self.eal = Text::new(value),
+            "year" => self.year = Text::from(value),
+            "reg_group" => self.reg_group = Text::from(value),
+            "fsm" => self.fsm = Text::from(value),
+            "sen" => self.sen = Text::from(value),
+            "eal" => self.eal = Text::from(value),
             other => {
                 self.extra.insert(other.to_string(), value.to_string());
             }
@@ -376,5 +377,15 @@ impl Register {
 
     pub fn is_empty(&self) -> bool {
         self.pupils.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A register holds hundreds of thousands of pupils, each read into fresh memory: every byte
+    /// of a pupil's record is paid for on each command that loads the register.
+    #[test]
+    fn a_pupils_details_are_held_in_at_most_240_bytes() {
+        assert!(std::mem::size_of::<super::Pupil>() <= 240);
     }
 }

@@ -107,7 +107,7 @@ pub fn load_pupils(register_dir: &Path) -> Result<Vec<Pupil>> {
             break;
         }
         let get = |k: usize| rec.get(k).unwrap_or("");
-        let text = |k: usize| Text::new(get(k));
+        let text = |k: usize| Text::from(get(k));
         let id =
             PupilId::parse(get(0)).map_err(|e| anyhow!("{}, line {line}: {e}", path.display()))?;
         let dob = get(7);
