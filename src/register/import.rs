@@ -506,10 +506,12 @@ impl Store {
     pub fn stage_marks(&self, tx: &mut Transaction) -> Result<()> {
         let root = tx.root().clone();
         // pupils.csv's text is made on another core while the marks files are written
-        let pupils = std::thread::scope(|sc| -> Result<Option<String>> {
+        std::thread::scope(|sc| -> Result<()> {
             let pupils = self
                 .pupils_changed
                 .then(|| sc.spawn(|| store::pupils_text(self.pupils.iter())));
+            let mut caches = Vec::new();
+            let mut staged = Ok(());
             for y in &self.touched_years {
                 let g = &self.years[y];
                 // the cache is written from the grid on another core; it waits, at its end,
@@ -524,7 +526,7 @@ impl Store {
                         None => Err(std::io::Error::other("written once")),
                     })
                 });
-                let written = tx.write_with(&store::marks_path(&self.dir, y), |w| {
+                staged = tx.write_with(&store::marks_path(&self.dir, y), |w| {
                     let mut w = cache::Hashing::new(w);
                     store::write_marks(g, y, &mut w)?;
                     // (were it written twice, the first length and hash would stand, and the
@@ -533,22 +535,34 @@ impl Store {
                     Ok(())
                 });
                 drop(send);
-                let cached = writer.join().expect("the cache's writer");
-                written?;
-                if let Ok(tmp) = cached {
-                    let ignore = self.dir.join(cache::CACHE_DIR).join(".gitignore");
-                    if !ignore.exists() {
-                        tx.write(&ignore, cache::CACHE_GITIGNORE.as_bytes())?;
-                    }
-                    tx.adopt_derived(tmp, &target)?;
+                caches.push((writer, target));
+                if staged.is_err() {
+                    break;
                 }
             }
-            Ok(pupils.map(|h| h.join().expect("pupils.csv text")))
-        })?;
-        if let Some(text) = pupils {
-            tx.write(&self.dir.join(PUPILS_FILE), text.as_bytes())?;
-        }
-        Ok(())
+            // pupils.csv is written while the caches are still being written
+            if let (Ok(()), Some(text)) = (&staged, pupils) {
+                let text = text.join().expect("pupils.csv text");
+                staged = tx.write(&self.dir.join(PUPILS_FILE), text.as_bytes());
+            }
+            // each cache written is kept when everything else is staged, and removed if not
+            for (writer, target) in caches {
+                let Ok(tmp) = writer.join().expect("the cache's writer") else {
+                    continue;
+                };
+                let ignore = self.dir.join(cache::CACHE_DIR).join(".gitignore");
+                if staged.is_ok() && !ignore.exists() {
+                    staged = tx.write(&ignore, cache::CACHE_GITIGNORE.as_bytes());
+                }
+                match &staged {
+                    Ok(()) => tx.adopt_derived(tmp, &target)?,
+                    Err(_) => {
+                        let _ = std::fs::remove_file(tmp);
+                    }
+                }
+            }
+            staged
+        })
     }
 
     /// Stage the logs (`changes.csv`, `pupil-changes.csv`, `imports.csv`) in `tx`, once every

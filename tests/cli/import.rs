@@ -768,3 +768,27 @@ fn the_marks_cache_is_never_seen_by_git() {
     assert!(status.contains("register/2024-25/marks.txt"), "{status}");
     assert!(!status.contains(".cache"), "{status}");
 }
+
+#[test]
+fn an_import_whose_cache_cannot_be_put_in_place_still_saves_the_marks() {
+    let ws = Ws::new();
+    // a folder where the cache goes: the cache cannot replace it
+    let cache = ws.path().join("register/.cache/marks-2024-25.bin");
+    std::fs::create_dir_all(&cache).unwrap();
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    assert!(cache.is_dir());
+    assert!(ws.path().join("register/2024-25/marks.txt").is_file());
+    let left: Vec<String> = std::fs::read_dir(cache.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".attend-tmp-"))
+        .collect();
+    assert!(left.is_empty(), "no staged cache is left behind: {left:?}");
+    // the figures are read from the marks file, the folder there or not
+    let with_folder = flag_csv(&ws);
+    std::fs::remove_dir(&cache).unwrap();
+    assert_eq!(flag_csv(&ws), with_folder);
+}
