@@ -9,7 +9,9 @@
 //! * it holds the length and the XXH3-128 hash of the `marks.txt` it was made from: `marks.txt`
 //!   is hashed before each use (restored from git, merged, edited by hand: the cache is not used);
 //! * it holds the hash of its own contents, checked before each use (a file cut short or damaged
-//!   on the disk is not used; it is written without waiting for the disk, as it can be made again).
+//!   on the disk is not used; it is written without waiting for the disk, as it can be made again);
+//!   that hash starts from the table of codes' bytes ([`code_table`]), so a cache made by a
+//!   version of attend that numbered the codes otherwise is never read as this one's.
 //!
 //! Whenever the cache is not used, the marks are read from `marks.txt` as before; nothing is
 //! reported, as nothing differs but the time it takes.
@@ -39,6 +41,15 @@ pub const CACHE_GITIGNORE: &str =
 /// The first bytes of the trailer: the format and its version.
 const MAGIC: &[u8; 16] = b"attend marks v1\n";
 const TRAILER_LEN: usize = 16 + 4 * 8 + 2 * 16;
+
+/// The seed of a cache's own hash: the hash of which byte stands for which code.
+fn code_table() -> u64 {
+    let table: String = Code::ALL
+        .iter()
+        .map(|c| format!("{} {}\n", c.as_u8(), c.as_str()))
+        .collect();
+    xxhash_rust::xxh3::xxh3_64(table.as_bytes())
+}
 
 /// Where the cache of a year's marks lives.
 pub fn cache_path(register_dir: &Path, year: AcademicYear) -> PathBuf {
@@ -161,7 +172,7 @@ pub fn write(
         .take_while(|&b| is_code[usize::from(b)])
         .last()
         .unwrap_or(0);
-    let mut hash = Xxh3::new();
+    let mut hash = Xxh3::with_seed(code_table());
     let mut put = |b: &[u8], out: &mut dyn Write| {
         hash.update(b);
         out.write_all(b)
@@ -234,7 +245,7 @@ pub fn load(cache: &Path, text: &Path) -> Option<MarkGrid> {
     if hash_file(text)? != (t.text_len, t.text_hash) {
         return None;
     }
-    if xxhash_rust::xxh3::xxh3_128(&bytes[..body_len]) != t.body_hash {
+    if xxhash_rust::xxh3::xxh3_128_with_seed(&bytes[..body_len], code_table()) != t.body_hash {
         return None;
     }
     let ids_text = std::str::from_utf8(&bytes[marks_len..marks_len + ids_len]).ok()?;
@@ -437,6 +448,22 @@ mod tests {
         }
         std::fs::remove_file(&cache).unwrap();
         assert!(load(&cache, &text).is_none());
+    }
+
+    #[test]
+    fn a_cache_made_with_another_table_of_codes_is_not_used() {
+        let (_dir, text, cache) = example();
+        let good = std::fs::read(&cache).unwrap();
+        let body = good.len() - TRAILER_LEN;
+        let with_seed = |seed: u64| {
+            let mut t = Trailer::parse(&good[body..]).unwrap();
+            t.body_hash = xxhash_rust::xxh3::xxh3_128_with_seed(&good[..body], seed);
+            [&good[..body], &t.bytes()[..]].concat()
+        };
+        std::fs::write(&cache, with_seed(code_table())).unwrap();
+        assert!(load(&cache, &text).is_some(), "this version's table");
+        std::fs::write(&cache, with_seed(code_table() ^ 1)).unwrap();
+        assert!(load(&cache, &text).is_none(), "another table");
     }
 
     #[test]

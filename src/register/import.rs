@@ -500,9 +500,10 @@ impl Store {
     /// Stage the changed marks files and `pupils.csv` in `tx` (they do not need the imports'
     /// fingerprints, so they can be written while those are worked out).
     ///
-    /// Beside each marks file, its cache ([`cache`]) is written on another core, from the rows
-    /// as they are written; it is moved into place after the files the transaction saves. A
-    /// cache that cannot be written is left out: the marks are then read from the marks file.
+    /// Beside each marks file, its cache ([`cache`]: the marks as the file reads back) is written
+    /// from the same grid on another core; it is moved into place after the files the
+    /// transaction saves. A cache that cannot be written is left out: the marks are then read
+    /// from the marks file.
     pub fn stage_marks(&self, tx: &mut Transaction) -> Result<()> {
         let root = tx.root().clone();
         // pupils.csv's text is made on another core while the marks files are written
@@ -550,15 +551,15 @@ impl Store {
                 let Ok(tmp) = writer.join().expect("the cache's writer") else {
                     continue;
                 };
+                // (never without the folder's .gitignore; a cache left out is no failure)
                 let ignore = self.dir.join(cache::CACHE_DIR).join(".gitignore");
-                if staged.is_ok() && !ignore.exists() {
-                    staged = tx.write(&ignore, cache::CACHE_GITIGNORE.as_bytes());
-                }
-                match &staged {
-                    Ok(()) => tx.adopt_derived(tmp, &target)?,
-                    Err(_) => {
-                        let _ = std::fs::remove_file(tmp);
-                    }
+                let keep = staged.is_ok()
+                    && (ignore.exists()
+                        || tx.write(&ignore, cache::CACHE_GITIGNORE.as_bytes()).is_ok());
+                if keep {
+                    tx.adopt_derived(tmp, &target)?;
+                } else {
+                    let _ = std::fs::remove_file(tmp);
                 }
             }
             staged
