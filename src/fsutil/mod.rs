@@ -80,10 +80,17 @@ fn stage_with(
 pub fn stage_derived(
     root: &Root,
     target: &Path,
-    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
     let target = root.path().join(root.relative(target)?);
-    stage_file(root, &target, fill, false)
+    // (`stage_file` fills the file once)
+    let mut fill = Some(fill);
+    stage_file(
+        root,
+        &target,
+        &mut |w| fill.take().expect("filled once")(w),
+        false,
+    )
 }
 
 fn stage_file(
@@ -477,7 +484,7 @@ mod tests {
             dir.path().join("register/.cache/a.bin"),
         );
         let stage = |body: &'static [u8]| {
-            stage_derived(&r, &derived, &mut |w: &mut dyn Write| w.write_all(body)).unwrap()
+            stage_derived(&r, &derived, |w: &mut dyn Write| w.write_all(body)).unwrap()
         };
         // not committed: neither is written, and nothing staged is left
         {
@@ -497,7 +504,7 @@ mod tests {
         assert_eq!(fs::read_dir(derived.parent().unwrap()).unwrap().count(), 1);
         // a derived file outside the register and the cases is refused, and not left behind
         let outside = dir.path().join("a.bin");
-        let tmp = stage_derived(&r, &outside, &mut |w: &mut dyn Write| w.write_all(b"x")).unwrap();
+        let tmp = stage_derived(&r, &outside, |w: &mut dyn Write| w.write_all(b"x")).unwrap();
         let mut t = Transaction::new(&r);
         assert!(t.adopt_derived(tmp.clone(), &outside).is_err());
         assert!(!tmp.exists());

@@ -162,10 +162,7 @@ pub fn write(
         .flatten()
         .map(|&x| 0u8.wrapping_sub(x.into()))
         .collect();
-    let mut is_code = [false; 256];
-    for c in Code::ALL {
-        is_code[usize::from(c.as_u8())] = true;
-    }
+    let is_code: [bool; 256] = std::array::from_fn(|b| Code::from_u8(b as u8).is_some());
     // the bytes up to this are all codes' (or no mark): most rows are checked by comparing
     // each byte with it, which the compiler does many bytes at a time
     let codes_to = (1..=255u8)

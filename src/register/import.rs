@@ -521,11 +521,7 @@ impl Store {
                 let target = cache::cache_path(&self.dir, *y);
                 let (root, to, y) = (&root, target.clone(), *y);
                 let writer = sc.spawn(move || {
-                    let mut receive = Some(receive);
-                    fsutil::stage_derived(root, &to, &mut |w| match receive.take() {
-                        Some(r) => cache::write(w, g, y, r),
-                        None => Err(std::io::Error::other("written once")),
-                    })
+                    fsutil::stage_derived(root, &to, |w| cache::write(w, g, y, receive))
                 });
                 staged = tx.write_with(&store::marks_path(&self.dir, y), |w| {
                     let mut w = cache::Hashing::new(w);

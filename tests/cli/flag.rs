@@ -32,16 +32,6 @@ fn flag_all(ws: &Ws, extra: &[&str]) -> (Vec<String>, BTreeMap<String, BTreeMap<
     (header, map)
 }
 
-/// A workspace with the example school's wide export imported.
-fn riverside() -> Ws {
-    let ws = Ws::new();
-    ws.attend(["import"])
-        .arg(example("riverside-wide.csv"))
-        .assert()
-        .success();
-    ws
-}
-
 /// Compare attend's figures with the generator's truth, pupil by pupil.
 fn check_against_truth(ws: &Ws, truth: &Path) -> usize {
     let (header, got) = flag_all(ws, &[]);
@@ -310,7 +300,7 @@ fn exactly_90_percent_is_flagged_and_just_above_is_not() {
 
 #[test]
 fn json_output_has_the_contract_keys() {
-    let ws = riverside();
+    let ws = riverside_wide();
     let out = ws.attend(["flag", "--format", "json"]).assert().success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let rows = v.as_array().unwrap();
@@ -338,7 +328,7 @@ fn json_output_has_the_contract_keys() {
 
 #[test]
 fn the_table_lists_lowest_first_with_the_period_and_denominator() {
-    let ws = riverside();
+    let ws = riverside_wide();
     ws.attend(["flag", "--threshold", "90"])
         .assert()
         .success()
@@ -351,7 +341,7 @@ fn the_table_lists_lowest_first_with_the_period_and_denominator() {
 
 #[test]
 fn filters_and_few_sessions() {
-    let ws = riverside();
+    let ws = riverside_wide();
     let (_, all) = flag_all(&ws, &[]);
     let (_, y9) = flag_all(&ws, &["--year", "Year 9"]);
     assert!(!y9.is_empty());
@@ -368,7 +358,7 @@ fn filters_and_few_sessions() {
 
 #[test]
 fn pupils_with_few_sessions_are_listed_after_the_rest_each_part_lowest_attendance_first() {
-    let ws = riverside();
+    let ws = riverside_wide();
     // a minimum that puts some pupils on each side: the middle pupil's possible sessions
     let (_, all) = flag_all(&ws, &[]);
     let n = |r: &BTreeMap<String, String>, k: &str| r[k].parse::<u64>().unwrap();
@@ -416,7 +406,7 @@ fn pupils_with_few_sessions_are_listed_after_the_rest_each_part_lowest_attendanc
 
 #[test]
 fn bad_requests_are_clear_errors_and_write_nothing() {
-    let ws = riverside();
+    let ws = riverside_wide();
     let before = tree(ws.path());
     for (args, expect) in [
         (vec!["flag", "--threshold", "101"], "outside 0 to 100"),
@@ -450,7 +440,7 @@ fn bad_requests_are_clear_errors_and_write_nothing() {
 
 #[test]
 fn pupil_shows_year_terms_patterns_and_threshold() {
-    let ws = riverside();
+    let ws = riverside_wide();
     let (_, all) = flag_all(&ws, &[]);
     let (upn, row) = all.iter().find(|(_, r)| r["band"] == "persistent").unwrap();
     let out = ws.attend(["pupil", upn]).assert().success();

@@ -713,11 +713,7 @@ fn flag_csv(ws: &Ws) -> String {
 
 #[test]
 fn figures_read_from_the_marks_cache_are_those_of_the_marks_file() {
-    let ws = Ws::new();
-    ws.attend(["import"])
-        .arg(example("riverside-wide.csv"))
-        .assert()
-        .success();
+    let ws = riverside_wide();
     let cache = ws.path().join("register/.cache/marks-2024-25.bin");
     assert!(cache.is_file(), "the import writes the year's cache");
     let with_cache = flag_csv(&ws);
@@ -727,11 +723,7 @@ fn figures_read_from_the_marks_cache_are_those_of_the_marks_file() {
 
 #[test]
 fn a_marks_file_changed_after_the_import_is_read_not_its_stale_cache() {
-    let ws = Ws::new();
-    ws.attend(["import"])
-        .arg(example("riverside-wide.csv"))
-        .assert()
-        .success();
+    let ws = riverside_wide();
     let before = csv_rows(&flag_csv(&ws));
     // one pupil's first present mark made an N, as a hand edit or a restore from git might:
     // the file keeps its length

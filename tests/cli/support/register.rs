@@ -1,12 +1,22 @@
 //! Registers for the import, flag and report tests: the bundled examples, and registers made by
 //! the project's synthetic-register generator (tests/tools/gen_register.py) with its ground truth.
 
-use super::{read, repo};
+use super::{Ws, read, repo};
 use std::path::{Path, PathBuf};
 
 /// A file of the bundled example school (examples/).
 pub fn example(name: &str) -> PathBuf {
     repo().join("examples").join(name)
+}
+
+/// A workspace with the example school's wide export imported.
+pub fn riverside_wide() -> Ws {
+    let ws = Ws::new();
+    ws.attend(["import"])
+        .arg(example("riverside-wide.csv"))
+        .assert()
+        .success();
+    ws
 }
 
 /// Run the generator with `args` (it writes where `--out`/`--truth` say).
