@@ -138,6 +138,41 @@ fn generated_register_of_300_pupils_matches_the_ground_truth_wide_and_long() {
     }
 }
 
+/// The import log's fingerprint of each export is the SHA-256 of the whole file, as
+/// `sha256sum` gives it, whether the file was read in one go (the reader handing its blocks to
+/// the hashing thread) or in two halves (the hashing thread reading on by itself).
+#[test]
+fn the_import_log_holds_each_exports_sha256_as_sha256sum_gives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big-wide.csv");
+    // a wide export of 20,000 pupils is over 8 MB: read in two halves where there are two cores
+    let made = std::process::Command::new("python3")
+        .arg(repo().join("tests/tools/gen_register.py"))
+        .args([
+            "--pupils", "20000", "--seed", "5", "--format", "wide", "--bom",
+        ])
+        .arg("--out")
+        .arg(&big)
+        .arg("--truth")
+        .arg(dir.path().join("truth.json"))
+        .status()
+        .expect("python3 runs");
+    assert!(made.success(), "the generator made the export");
+    assert!(std::fs::metadata(&big).unwrap().len() > 8 << 20);
+    for file in [
+        example("riverside-wide.csv"),
+        example("riverside-long.csv"),
+        big,
+    ] {
+        let ws = Ws::new();
+        ws.attend(["import"]).arg(&file).assert().success();
+        let log = read(&ws.path().join("register/imports.csv"));
+        let row = log.lines().nth(1).expect("one import logged");
+        let sha = row.split(',').nth(2).expect("the source_sha256 column");
+        assert_eq!(sha, sha256sum(&file), "{}", file.display());
+    }
+}
+
 #[test]
 fn reimporting_the_same_file_changes_nothing_and_says_so() {
     let ws = Ws::new();

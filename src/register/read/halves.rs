@@ -3,6 +3,7 @@
 //! same (see [`read_halves`]).
 
 use super::build::Builder;
+use super::fingerprint::Fingerprint;
 use super::records::{Records, Row, Rows};
 use super::{ExportError, Progress, TextEncoding};
 use std::fs::File;
@@ -30,6 +31,8 @@ pub(super) struct SplitSource<'s> {
     /// The file offset of the reader's first byte (3 after a UTF-8 byte-order mark).
     pub(super) offset: u64,
     pub(super) size: u64,
+    /// The file's fingerprint, hashed from the blocks the first reader reads.
+    pub(super) fingerprint: &'s Fingerprint,
 }
 
 /// Where the second half begins: just after a line end.
@@ -142,7 +145,12 @@ pub(super) fn read_rows<R: Read, W: Walk>(
     let file = b.file;
     let t = std::time::Instant::now();
     match split {
-        Some((s, at)) => read_halves(rec, b, walk, st, s.path, at, progress),
+        Some((s, at)) => {
+            // the blocks would no longer come in the file's order: the fingerprint's thread
+            // reads the rest of the file itself
+            s.fingerprint.read_the_rest();
+            read_halves(rec, b, walk, st, s.path, at, progress)
+        }
         None => rec.feed(&mut Reader::new(walk, st, b, Some(progress))),
     }
     .map_err(|e| {

@@ -16,6 +16,7 @@ mod build;
 mod clean;
 mod columns;
 mod decode;
+mod fingerprint;
 mod halves;
 mod long;
 mod marks;

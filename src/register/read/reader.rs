@@ -4,6 +4,7 @@
 use super::build::{Builder, header_strings};
 use super::columns::{HeaderCell, LONG_DATE, LONG_MARK, LONG_SESSION, find_col, parse_header_cell};
 use super::decode::{Decoder, Utf16ToUtf8};
+use super::fingerprint::{Fingerprint, Tee};
 use super::halves::SplitSource;
 use super::long::read_long;
 use super::marks::MarkReader;
@@ -13,11 +14,11 @@ use super::{Export, ExportError, Layout, Progress, ReadOptions, TextEncoding};
 use crate::dates::{uk_date, weekday_name};
 use chrono::Datelike;
 use rustc_hash::FxHashMap;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Open and read an export, telling `progress` how far it has got. Nothing is written.
 pub fn read_export(
@@ -34,14 +35,14 @@ pub fn read_export(
 /// than reading a long export's rows): [`PendingFingerprint::wait`] gives it.
 #[must_use = "the import log needs the fingerprint"]
 pub struct PendingFingerprint {
-    hasher: std::thread::JoinHandle<io::Result<String>>,
+    fingerprint: Arc<Fingerprint>,
     shown: String,
 }
 
 impl PendingFingerprint {
     /// The file's SHA-256, as lowercase hex, once worked out.
     pub fn wait(self) -> Result<String, ExportError> {
-        match self.hasher.join() {
+        match self.fingerprint.wait() {
             Ok(Ok(h)) => Ok(h),
             Ok(Err(e)) => Err(cannot_open(&self.shown, e)),
             Err(_) => Err(ExportError::one(
@@ -95,24 +96,6 @@ pub fn read_export_fingerprint_pending(
             "export the register again from the MIS",
         ));
     }
-    // hash the file on another thread, reading it a second time (from the page cache)
-    let hash_path = path.to_path_buf();
-    let hasher = std::thread::spawn(move || -> io::Result<String> {
-        let t = std::time::Instant::now();
-        let mut f = File::open(hash_path)?;
-        let mut h = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            h.update(&buf[..n]);
-        }
-        crate::timing("  fingerprint (SHA-256, beside the rows)", t);
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-    });
-
     let mut head = [0u8; 3];
     let mut got = 0;
     while got < 3 {
@@ -123,6 +106,12 @@ pub fn read_export_fingerprint_pending(
         }
     }
     let head = &head[..got];
+    // the file is hashed on another thread, from the blocks the rows' reader reads (`Tee`)
+    let fingerprint = Fingerprint::start(path, head).map_err(open_err)?;
+    let f = Tee {
+        inner: f,
+        fingerprint: &fingerprint,
+    };
     progress.start(size);
     let result = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         let dec = Decoder {
@@ -134,6 +123,7 @@ pub fn read_export_fingerprint_pending(
             path,
             offset: 3,
             size,
+            fingerprint: &fingerprint,
         };
         read_records(
             Records::new(f),
@@ -193,6 +183,7 @@ pub fn read_export_fingerprint_pending(
             path,
             offset: 0,
             size,
+            fingerprint: &fingerprint,
         };
         read_records(
             Records::new(src),
@@ -206,7 +197,7 @@ pub fn read_export_fingerprint_pending(
     };
     progress.finish();
     let export = result?;
-    Ok((export, PendingFingerprint { hasher, shown }))
+    Ok((export, PendingFingerprint { fingerprint, shown }))
 }
 
 pub(super) fn read_records<R: Read>(

@@ -291,6 +291,16 @@ fn read_both_ways(bytes: &[u8]) -> (Result<Export, String>, bool) {
     .map_err(|e| e.to_string());
     match (&halves, one_go) {
         (Ok(a), Ok(mut b)) => {
+            // the fingerprint, worked out from the reader's blocks and then the file, is the
+            // whole file's
+            let sha: String = {
+                use sha2::Digest;
+                sha2::Sha256::digest(bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect()
+            };
+            assert_eq!(a.sha256, sha, "the export's SHA-256");
             b.sha256 = a.sha256.clone();
             assert_eq!(
                 format!("{a:?}"),
