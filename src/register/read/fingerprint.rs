@@ -5,7 +5,10 @@
 //! reading the rows, so it is what the import waits for. Reading the file a second time to hash
 //! it would add the copying of every byte out of the system's cache to that wait. So the reader
 //! of the rows hands each block it reads to the hashing thread ([`Tee`]), which only hashes; the
-//! copy is made on the reader's core, which has time to spare. When the rows are read in two
+//! copy is made on the reader's core, which has time to spare. The reader waits when the hashing
+//! is [`BLOCKS_IN_FLIGHT`] blocks behind, so it keeps the hashing's pace (letting it run ahead,
+//! the hashing thread reading the stretches it was not handed from the file, was measured
+//! slower: the second reading costs more than it lets overlap). When the rows are read in two
 //! halves at once, the blocks would no longer come in the file's order: the reader lets go
 //! ([`Fingerprint::read_the_rest`]) and the hashing thread reads the rest of the file itself,
 //! from where the blocks it was given end.
