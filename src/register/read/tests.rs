@@ -162,6 +162,15 @@ fn utf16_with_a_bom_is_read() {
     let e = read_export(&p, &ReadOptions::default(), &NoProgress).unwrap();
     assert_eq!(e.pupils[0].details.surname, "Łukasz");
     assert_eq!(e.encoding, "utf-16le");
+    // the fingerprint is the file's bytes as they are, before any transcoding
+    let sha: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert_eq!(e.sha256, sha);
 }
 
 #[test]
