@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -99,10 +99,10 @@ impl Fingerprint {
         let Some(h) = blocks.as_ref() else {
             return;
         };
-        let mut block = match h.spare.try_recv() {
-            Ok(b) => b,
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => Vec::with_capacity(1 << 20),
-        };
+        let mut block = h
+            .spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(1 << 20));
         block.clear();
         block.extend_from_slice(bytes);
         if h.send.send(block).is_err() {
@@ -134,13 +134,7 @@ impl<R: Read> Read for Tee<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(bytes: &[u8]) -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
+    use crate::cases::store::sha256_hex as hex;
 
     /// The hash is the whole file's, each byte once and in order, however much of it the reader
     /// handed over before letting go (or stopping, or never reading at all).

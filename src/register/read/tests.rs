@@ -163,14 +163,7 @@ fn utf16_with_a_bom_is_read() {
     assert_eq!(e.pupils[0].details.surname, "Łukasz");
     assert_eq!(e.encoding, "utf-16le");
     // the fingerprint is the file's bytes as they are, before any transcoding
-    let sha: String = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    assert_eq!(e.sha256, sha);
+    assert_eq!(e.sha256, crate::cases::store::sha256_hex(&bytes));
 }
 
 #[test]
@@ -302,14 +295,11 @@ fn read_both_ways(bytes: &[u8]) -> (Result<Export, String>, bool) {
         (Ok(a), Ok(mut b)) => {
             // the fingerprint, worked out from the reader's blocks and then the file, is the
             // whole file's
-            let sha: String = {
-                use sha2::Digest;
-                sha2::Sha256::digest(bytes)
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect()
-            };
-            assert_eq!(a.sha256, sha, "the export's SHA-256");
+            assert_eq!(
+                a.sha256,
+                crate::cases::store::sha256_hex(bytes),
+                "the export's SHA-256"
+            );
             b.sha256 = a.sha256.clone();
             assert_eq!(
                 format!("{a:?}"),
